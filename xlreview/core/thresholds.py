@@ -1,0 +1,34 @@
+"""Default thresholds of METRICS.md; Settings may override each by its key (one place owns them)."""
+from __future__ import annotations
+
+THRESHOLDS: dict[str, float] = {
+    # products (METRICS 5)
+    "problem_refund_rate": 0.10,
+    "problem_cover_days": 180,
+    "hero_sales_share": 0.50,
+    "evergreen_months": 9,
+    "evergreen_cv": 0.5,
+    # channels (METRICS 5)
+    "star_growth": 0.30,
+    "cow_profit_share": 0.25,
+    # marketing (METRICS 4)
+    "waste_min_spend": 20,
+    "promo_baseline_days": 28,
+    "promo_after_days": 14,
+    "pull_forward_max": 0.5,
+    # SMART (METRICS 6)
+    "max_growth": 1.0,
+    # tracking (METRICS 8)
+    "on_track_deviation": -0.05,
+    "at_risk_deviation": -0.15,
+    # risks (METRICS 9)
+    "channel_concentration": 0.6,
+    "sku_concentration": 0.3,
+    "ad_dependency_tacos": 0.15,
+    "hero_min_cover_days": 30,
+    "currency_exposure": 0.5,
+    "reserve_budget_share": 0.10,
+}
+
+INTEGER_THRESHOLDS = {"problem_cover_days", "evergreen_months", "promo_baseline_days",
+                      "promo_after_days", "hero_min_cover_days"}
