@@ -1,0 +1,27 @@
+"""Shared fixtures. LibreOffice tests FAIL (not skip) when CI is set and soffice is missing."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from xlreview.libreoffice import soffice_path
+
+DATA = Path(__file__).parent / "data"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--excel", action="store_true", default=False,
+                     help="also run the backend contract tests on a live Excel through xlwings")
+
+
+@pytest.fixture(scope="session")
+def soffice():
+    """The soffice binary; in CI its absence is a failure, elsewhere a skip."""
+    exe = soffice_path()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is required in CI: apt-get install libreoffice-calc-nogui")
+        pytest.skip("LibreOffice not installed")
+    return exe
