@@ -1,0 +1,302 @@
+"""METRICS.md sections 1-3 (money and volume, traffic and conversion, customers) at any grain.
+
+Every function is DataFrame in / DataFrame (or dict) out and pure pandas. Inputs follow the
+``Inputs`` conventions (money already in base currency). The grains used by the review:
+
+- total (the whole business), per month, per channel, per SKU, per country: ``money_summary``;
+- any period and scope (for goals, tracking and growth): ``period_summary``.
+
+An order is identified by (channel, order_id): the same number on two platforms is two orders.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .inputs import Inputs
+
+SECTION1_KEYS = ["gross_sales", "discounts", "refunds", "net_sales", "cogs", "gross_profit", "gross_margin",
+                 "platform_fees", "fulfillment_fees", "shipping_costs", "ad_spend", "marketing_costs",
+                 "contribution_profit", "fixed_costs", "net_profit", "net_margin", "orders", "units", "aov",
+                 "refund_rate", "unit_refund_rate", "tacos"]
+SECTION2_KEYS = ["sessions", "conversion_rate", "unit_session_rate", "cart_abandonment_rate"]
+SECTION3_KEYS = ["customers", "new_customers", "returning_customers", "repeat_rate", "ltv"]
+SUMMARY_KEYS = SECTION1_KEYS + SECTION2_KEYS + SECTION3_KEYS
+
+ADDITIVE_METRICS = ["net_sales", "gross_sales", "net_profit", "gross_profit", "orders", "units", "sessions",
+                    "new_customers", "ad_spend", "discounts", "refunds", "cogs", "contribution_profit",
+                    "customers", "platform_fees", "fulfillment_fees", "shipping_costs", "marketing_costs"]
+RATIO_METRICS = ["aov", "conversion_rate", "gross_margin", "net_margin", "refund_rate", "unit_refund_rate",
+                 "tacos", "roas", "acos", "repeat_rate", "ltv", "unit_session_rate", "cart_abandonment_rate"]
+LOWER_IS_BETTER = {"refund_rate", "unit_refund_rate", "acos", "tacos", "cart_abandonment_rate"}
+COUNT_METRICS = {"orders", "units", "sessions", "new_customers", "customers"}
+KNOWN_METRICS = set(SUMMARY_KEYS) | set(RATIO_METRICS) | set(ADDITIVE_METRICS)
+
+_LINE_SUMS = {"gross_sales": "gross_sales", "discounts": "discount", "refunds": "refund_amount",
+              "net_sales": "net_sales", "cogs": "cogs", "gross_profit": "gross_profit",
+              "platform_fees": "platform_fee", "fulfillment_fees": "fulfillment_fee",
+              "shipping_costs": "shipping_cost", "units": "quantity", "refunded_qty": "refunded_qty"}
+
+
+def safe_div(num, den):
+    """num / den with an empty result (NaN) where den is 0 or missing, for scalars and Series."""
+    if isinstance(num, pd.Series) or isinstance(den, pd.Series):
+        num_s = num if isinstance(num, pd.Series) else pd.Series(num, index=den.index, dtype="float64")
+        den_s = den if isinstance(den, pd.Series) else pd.Series(den, index=num_s.index, dtype="float64")
+        den_s = den_s.astype("float64")
+        return num_s.astype("float64") / den_s.where(den_s != 0)
+    if den is None or den == 0 or (isinstance(den, float) and np.isnan(den)):
+        return np.nan
+    return float(num) / float(den)
+
+
+def order_lines(inputs: Inputs) -> pd.DataFrame:
+    """Orders with the derived per-line figures every grain sums.
+
+    Adds: unit_cost (0 for SKUs missing from Products), cogs, gross_sales, net_sales,
+    gross_profit, order_key (channel + order_id), year, month (1-12), category, known_sku.
+    """
+    o = inputs.orders
+    prod = inputs.products.drop_duplicates("sku").set_index("sku")
+    unit_cost = o["sku"].map(prod["unit_cost"])
+    out = o.assign(
+        known_sku=unit_cost.notna(),
+        unit_cost=unit_cost.fillna(0.0).astype("float64"),
+        category=o["sku"].map(prod["category"]).fillna("").astype(object),
+    )
+    out["cogs"] = out["quantity"] * out["unit_cost"]
+    out["gross_sales"] = out["item_price"] + out["shipping_charged"]
+    out["net_sales"] = out["gross_sales"] - out["discount"] - out["refund_amount"]
+    out["gross_profit"] = out["net_sales"] - out["cogs"]
+    out["order_key"] = out["channel"].astype(str) + "\x1f" + out["order_id"].astype(str)
+    out["year"] = out["order_date"].dt.year.astype("int64")
+    out["month"] = out["order_date"].dt.month.astype("int64")
+    return out
+
+
+def _group_sums(lines: pd.DataFrame, by: list[str] | None) -> pd.DataFrame:
+    cols = list(_LINE_SUMS.values())
+    if not by:
+        sums = lines[cols].sum().to_frame().T
+        sums["orders"] = lines["order_key"].nunique()
+        sums.index = pd.Index(["all"], name="grain")
+    else:
+        g = lines.groupby(by, sort=True, observed=True)
+        sums = g[cols].sum()
+        sums["orders"] = g["order_key"].nunique()
+    return sums.rename(columns={v: k for k, v in _LINE_SUMS.items()})
+
+
+def finish_money(t: pd.DataFrame) -> pd.DataFrame:
+    """Add the derived keys of section 1 to a frame holding the summed ones.
+
+    Needs columns gross_sales, discounts, refunds, net_sales, cogs, gross_profit, platform_fees,
+    fulfillment_fees, shipping_costs, units, refunded_qty, orders, ad_spend, marketing_costs, fixed_costs.
+    """
+    t = t.copy()
+    t["gross_margin"] = safe_div(t["gross_profit"], t["net_sales"])
+    t["contribution_profit"] = (t["gross_profit"] - t["platform_fees"] - t["fulfillment_fees"]
+                                - t["shipping_costs"] - t["ad_spend"])
+    t["net_profit"] = t["contribution_profit"] - t["marketing_costs"] - t["fixed_costs"]
+    t["net_margin"] = safe_div(t["net_profit"], t["net_sales"])
+    t["aov"] = safe_div(t["gross_sales"] - t["discounts"], t["orders"])
+    t["refund_rate"] = safe_div(t["refunds"], t["gross_sales"] - t["discounts"])
+    t["unit_refund_rate"] = safe_div(t["refunded_qty"], t["units"])
+    t["tacos"] = safe_div(t["ad_spend"], t["net_sales"])
+    return t
+
+
+def money_summary(lines: pd.DataFrame, by: list[str] | None = None, ad_spend=0.0, marketing_costs=0.0,
+                  fixed_costs=0.0) -> pd.DataFrame:
+    """Section 1 figures of ``lines`` (from ``order_lines``, already filtered to the period).
+
+    Parameters
+    ----------
+    by : group keys (columns of ``lines``); None = one row for the whole frame.
+    ad_spend, marketing_costs, fixed_costs : scalar (total grain) or Series indexed by the group key.
+
+    Returns
+    -------
+    DataFrame indexed by the group key with SECTION1_KEYS (+ refunded_qty) as columns.
+    """
+    t = _group_sums(lines, by)
+    for name, value in (("ad_spend", ad_spend), ("marketing_costs", marketing_costs), ("fixed_costs", fixed_costs)):
+        if isinstance(value, pd.Series):
+            t[name] = value.reindex(t.index).fillna(0.0).astype("float64")
+        else:
+            t[name] = float(value)
+    return finish_money(t)
+
+
+def in_year(dates: pd.Series, year: int) -> pd.Series:
+    return dates.dt.year == year
+
+
+def period_mask(dates: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    """start <= date <= end (inclusive days)."""
+    return (dates >= start) & (dates <= end)
+
+
+# ---------------------------------------------------------------------------------------- scope
+SCOPE_KEYS = ("channel", "country", "sku", "category")
+
+
+def parse_scope(text: str) -> dict[str, list[str]] | None:
+    """``all`` / blank -> {}; ``channel=Amazon US; country=US`` -> {"channel": ["Amazon US"], ...}.
+
+    Several values for one key may be given with ``|`` or ``,`` (``channel=eBay|Shopify``).
+    Returns None when the text does not parse (unknown key, no ``=``).
+    """
+    s = (text or "").strip()
+    if s == "" or s.lower() in ("all", "全部", "所有"):
+        return {}
+    out: dict[str, list[str]] = {}
+    for part in s.replace("；", ";").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        if "=" not in part and "＝" not in part:
+            return None
+        k, v = part.replace("＝", "=").split("=", 1)
+        k = k.strip().lower()
+        if k not in SCOPE_KEYS or not v.strip():
+            return None
+        out[k] = [x.strip() for x in v.replace("，", ",").replace("|", ",").split(",") if x.strip()]
+    return out
+
+
+def scope_mask(frame: pd.DataFrame, scope: dict[str, list[str]], sku_category: pd.Series | None = None) -> pd.Series:
+    """Rows of ``frame`` inside ``scope``; keys the frame cannot answer are ignored (all rows pass)."""
+    mask = pd.Series(True, index=frame.index)
+    for key, values in scope.items():
+        if key in frame.columns:
+            mask &= frame[key].astype(str).isin(values)
+        elif key == "category" and "sku" in frame.columns and sku_category is not None:
+            mask &= frame["sku"].map(sku_category).isin(values)
+    return mask
+
+
+# --------------------------------------------------------------------------------- period summary
+def _costs(inputs: Inputs, start, end, scope, net_sales_by_channel: pd.Series | None):
+    ads = inputs.ads
+    cat = inputs.products.drop_duplicates("sku").set_index("sku")["category"]
+    a = ads[period_mask(ads["date"], start, end)]
+    ad_scope = {k: v for k, v in scope.items() if k in ("channel", "sku", "category")}
+    a = a[scope_mask(a, ad_scope, cat)]
+    ad_spend = float(a["spend"].sum())
+
+    mk = inputs.marketing
+    m = mk[period_mask(mk["start_date"], start, end)]
+    if not scope:
+        marketing = float(m["cost"].sum()) + float(
+            inputs.content.loc[period_mask(inputs.content["date"], start, end), "cost"].sum())
+    elif set(scope) == {"channel"} and net_sales_by_channel is not None:
+        chans = scope["channel"]
+        direct = float(m.loc[m["channel"].isin(chans), "cost"].sum())
+        total_ns = float(net_sales_by_channel.sum())
+        share = float(net_sales_by_channel.reindex(chans).fillna(0).sum()) / total_ns if total_ns else 0.0
+        marketing = direct + share * float(m.loc[m["channel"].eq(""), "cost"].sum())
+    else:
+        marketing = 0.0       # marketing costs are not split below channel level (METRICS 1)
+    return ad_spend, marketing
+
+
+def period_summary(inputs: Inputs, start, end, scope: dict | None = None, lines: pd.DataFrame | None = None,
+                   fixed_share: float | None = None) -> dict[str, float]:
+    """Every key of sections 1-3 for the days ``start``..``end`` (inclusive) and a scope.
+
+    Fixed costs: the whole business takes Channels.fixed_cost + fixed_overhead, a channel scope its
+    Channels rows, a narrower scope none (METRICS 1), times ``fixed_share`` of the year (default: the
+    fraction of a year the period covers, 1.0 for a calendar year).
+    """
+    scope = scope or {}
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    all_lines = order_lines(inputs) if lines is None else lines
+    cat = inputs.products.drop_duplicates("sku").set_index("sku")["category"]
+    in_scope = scope_mask(all_lines, scope, cat)
+    sel = all_lines[in_scope & period_mask(all_lines["order_date"], start, end)]
+
+    ns_by_channel = all_lines[period_mask(all_lines["order_date"], start, end)].groupby("channel")["net_sales"].sum()
+    ad_spend, marketing = _costs(inputs, start, end, scope, ns_by_channel)
+    if fixed_share is None:
+        days = (end - start).days + 1
+        fixed_share = 1.0 if days >= 365 else days / 365.0
+    ch = inputs.channels
+    if not scope:
+        fixed = (float(ch["fixed_cost"].sum()) + inputs.settings.fixed_overhead) * fixed_share
+    elif set(scope) == {"channel"}:
+        fixed = float(ch.loc[ch["channel"].isin(scope["channel"]), "fixed_cost"].sum()) * fixed_share
+    else:
+        fixed = 0.0
+    row = money_summary(sel, None, ad_spend, marketing, fixed).iloc[0].to_dict()
+    row.update(traffic_figures(inputs, start, end, scope, row["orders"], row["units"], cat))
+    row.update(customer_figures(all_lines[in_scope], start, end))
+    roas_acos = {"roas": safe_div(_ad_sales(inputs, start, end, scope, cat), ad_spend),
+                 "acos": safe_div(ad_spend, _ad_sales(inputs, start, end, scope, cat))}
+    row.update(roas_acos)
+    return {k: (float(v) if isinstance(v, (int, float, np.integer, np.floating)) else v) for k, v in row.items()}
+
+
+def _ad_sales(inputs, start, end, scope, cat) -> float:
+    a = inputs.ads[period_mask(inputs.ads["date"], start, end)]
+    a = a[scope_mask(a, {k: v for k, v in scope.items() if k in ("channel", "sku", "category")}, cat)]
+    return float(a["sales"].sum())
+
+
+def traffic_figures(inputs: Inputs, start, end, scope, orders: float, units: float, sku_category=None) -> dict:
+    """Section 2 for a period and scope: sessions from channel-level rows (blank sku) unless the scope
+    names SKUs or a category, then from the SKU rows."""
+    tr = inputs.traffic
+    tr = tr[period_mask(tr["date"], start, end)]
+    sku_grain = "sku" in scope or "category" in scope
+    tr = tr[tr["sku"].ne("")] if sku_grain else tr[tr["sku"].eq("")]
+    tr = tr[scope_mask(tr, {k: v for k, v in scope.items() if k != "country"}, sku_category)]
+    sessions = float(tr["sessions"].sum())
+    atc = float(tr["add_to_cart"].sum())
+    return {"sessions": sessions, "conversion_rate": safe_div(orders, sessions),
+            "unit_session_rate": safe_div(units, sessions),
+            "cart_abandonment_rate": (1 - safe_div(orders, atc)) if atc else np.nan}
+
+
+def customer_figures(lines: pd.DataFrame, start, end) -> dict:
+    """Section 3 for the order lines of a scope (all dates) and a period."""
+    with_id = lines[lines["customer_id"].ne("")]
+    period = with_id[period_mask(with_id["order_date"], start, end)]
+    customers = period["customer_id"].nunique()
+    first = with_id.groupby("customer_id")["order_date"].min()
+    new = int(period_mask(first, start, end).sum())
+    orders_per = period.groupby("customer_id")["order_key"].nunique()
+    return {"customers": float(customers), "new_customers": float(new),
+            "returning_customers": float(customers - new),
+            "repeat_rate": safe_div(float((orders_per >= 2).sum()), customers),
+            "ltv": safe_div(float(period["gross_profit"].sum()), customers)}
+
+
+def year_bounds(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    return pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+
+
+def business_summary(inputs: Inputs, lines: pd.DataFrame | None = None) -> dict[str, float]:
+    """Every key of sections 1-3 for the whole business over review_year (the JSON ``summary``)."""
+    start, end = year_bounds(inputs.settings.review_year)
+    s = period_summary(inputs, start, end, {}, lines)
+    return {k: s[k] for k in SUMMARY_KEYS}
+
+
+def monthly_summary(inputs: Inputs, lines: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Sections 1-3 per calendar month of review_year (12 rows, index 1..12).
+
+    Fixed costs are spread evenly (1/12 a month) so that the months sum to the year.
+    Customers per month count distinct buyers of that month; new customers are those whose first
+    order ever falls in that month (so new customers sum to the year's).
+    """
+    year = inputs.settings.review_year
+    lines = order_lines(inputs) if lines is None else lines
+    rows = []
+    for m in range(1, 13):
+        start = pd.Timestamp(year, m, 1)
+        end = start + pd.offsets.MonthEnd(0)
+        s = period_summary(inputs, start, end, {}, lines, fixed_share=1 / 12)
+        s["month"] = m
+        rows.append(s)
+    return pd.DataFrame(rows).set_index("month")

@@ -1,0 +1,346 @@
+"""Raw sheets -> typed, validated, base-currency frames (``Inputs``) plus one ``Report`` of problems.
+
+The reader of a workbook backend hands over ``RawSheet`` objects (rows of cell values as the file holds
+them, row 0 = Excel row 1). Everything here is pandas: no openpyxl, no Excel.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..core.inputs import Inputs, Settings
+from ..core.thresholds import INTEGER_THRESHOLDS, THRESHOLDS
+from . import schema
+from .parse import is_blank, is_error_literal, parse_dates, parse_numbers, parse_text
+from .problems import Report
+
+
+@dataclass
+class RawSheet:
+    name: str
+    rows: list[list]                                  # rows[0] is Excel row 1 (the header)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)   # (row0, col0) -> "#N/A"
+
+
+def empty_frame(spec: schema.SheetSpec) -> pd.DataFrame:
+    cols = {}
+    for c in spec.columns:
+        if c.type == "date":
+            cols[c.key] = pd.Series(dtype="datetime64[ns]")
+        elif c.type == "text":
+            cols[c.key] = pd.Series(dtype=object)
+        else:
+            cols[c.key] = pd.Series(dtype="float64")
+    cols["_row"] = pd.Series(dtype="int64")
+    return pd.DataFrame(cols)
+
+
+NAN_DEFAULT = {("Products", "rating"), ("Goals", "baseline"), ("Goals", "target")}
+
+
+def read_sheet(spec: schema.SheetSpec, raw: RawSheet | None, report: Report) -> pd.DataFrame:
+    """Parse one input sheet by its spec, adding every problem to ``report``."""
+    if raw is None or not raw.rows:
+        if spec.required:
+            report.error(spec.name, None, None, None, "missing_sheet")
+        return empty_frame(spec)
+    sheet = raw.name
+    header = raw.rows[0]
+    aliases = schema.alias_table(spec)
+    col_of: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    for j, h in enumerate(header):
+        if h is None or str(h).strip() == "":
+            continue
+        key = aliases.get(schema.normalize_header(h))
+        if key is None:
+            continue
+        if key in col_of:
+            report.error(sheet, 1, str(h), None, "duplicate_column", key=key)
+            continue
+        col_of[key] = j
+        shown[key] = str(h)
+    missing = [c for c in spec.columns if c.required and c.key not in col_of]
+    for c in missing:
+        report.error(sheet, 1, c.key, None, "missing_column", key=c.key, zh=c.zh)
+
+    width = max((len(r) for r in raw.rows), default=0)
+    body = pd.DataFrame(raw.rows[1:], columns=range(width), dtype=object) if len(raw.rows) > 1 else \
+        pd.DataFrame(columns=range(width), dtype=object)
+    body.index = np.arange(2, len(body) + 2)             # Excel row numbers
+    used = list(col_of.values())
+    err_cells = {(r0 + 1, c0): v for (r0, c0), v in raw.errors.items() if r0 >= 1}
+    if used and len(body):
+        blank_row = body[used].apply(is_blank).all(axis=1)
+        for (r, c) in err_cells:
+            if c in used and r in blank_row.index:
+                blank_row[r] = False
+        body = body[~blank_row]
+    else:
+        body = body.iloc[0:0]
+
+    if len(body) == 0:
+        if spec.name == "Orders" and not missing:
+            report.error(sheet, None, None, None, "empty_sheet")
+        out = empty_frame(spec)
+        return out
+
+    out = pd.DataFrame(index=body.index)
+    for c in spec.columns:
+        if c.key not in col_of:
+            if c.type == "date":
+                out[c.key] = pd.Series(pd.NaT, index=body.index, dtype="datetime64[ns]")
+            elif c.type == "text":
+                out[c.key] = ""
+            else:
+                out[c.key] = np.nan if (spec.name, c.key) in NAN_DEFAULT else 0.0
+            continue
+        j = col_of[c.key]
+        rawcol = body[j]
+        name = shown[c.key]
+        # Excel error values: real error cells (from the file) or their text
+        errmask = is_error_literal(rawcol)
+        for (r, cj), v in err_cells.items():
+            if cj == j and r in errmask.index:
+                errmask[r] = True
+                rawcol = rawcol.copy()
+                rawcol[r] = v
+        for r in errmask[errmask].index:
+            report.error(sheet, r, name, rawcol[r], "excel_error", value=rawcol[r])
+        blank = is_blank(rawcol) & ~errmask
+        if c.required:
+            for r in blank[blank].index:
+                report.error(sheet, r, name, None, "required_blank")
+        if c.type == "text":
+            out[c.key] = parse_text(rawcol.where(~errmask, None))
+            continue
+        if c.type == "date":
+            vals, bad = parse_dates(rawcol.where(~errmask, None))
+            bad = bad & ~errmask
+            for r in bad[bad].index:
+                report.error(sheet, r, name, rawcol[r], "bad_date")
+            out[c.key] = vals
+            continue
+        vals, bad = parse_numbers(rawcol.where(~errmask, None))
+        bad = bad & ~errmask
+        for r in bad[bad].index:
+            report.error(sheet, r, name, rawcol[r], "bad_number")
+        ok = vals.notna()
+        if c.type in ("money+", "int+", "number+"):
+            neg = ok & (vals < 0)
+            for r in neg[neg].index:
+                report.error(sheet, r, name, rawcol[r], "negative")
+        if c.type == "int+":
+            frac = ok & (vals != np.floor(vals))
+            for r in frac[frac].index:
+                report.error(sheet, r, name, rawcol[r], "not_integer")
+        if c.type == "rate+":
+            nonpos = ok & (vals <= 0)
+            for r in nonpos[nonpos].index:
+                report.error(sheet, r, name, rawcol[r], "not_positive")
+        if c.type == "rating":
+            outr = ok & ((vals < 0) | (vals > 5))
+            for r in outr[outr].index:
+                report.error(sheet, r, name, rawcol[r], "rating_range")
+        if (spec.name, c.key) not in NAN_DEFAULT:
+            vals = vals.fillna(0.0)
+        out[c.key] = vals.astype("float64")
+    out["_row"] = out.index.astype("int64")
+    out = out.reset_index(drop=True)
+    return out
+
+
+def _check_unique(frame: pd.DataFrame, sheet: str, key: str, report: Report) -> None:
+    vals = frame[key]
+    dup = vals.duplicated(keep="first") & vals.ne("")
+    if dup.any():
+        first_row = frame.drop_duplicates(key).set_index(key)["_row"]
+        for i in dup[dup].index:
+            report.error(sheet, frame.at[i, "_row"], key, vals[i], "duplicate_key", key=vals[i],
+                         first=int(first_row[vals[i]]))
+
+
+def read_settings(raw: RawSheet | None, report: Report) -> dict[str, object]:
+    """Settings key -> raw value (only non-blank values; keys normalised)."""
+    values: dict[str, object] = {}
+    if raw is None:
+        return values
+    for i, row in enumerate(raw.rows):
+        if not row or row[0] is None or str(row[0]).strip() == "":
+            continue
+        key = schema.normalize_header(row[0]).replace(" ", "_")
+        if i == 0 and key in ("key", "参数", "键"):
+            continue
+        zh_keys = {schema.normalize_header(v[1]): k for k, v in schema.SETTINGS_DEFAULTS.items()}
+        key = zh_keys.get(schema.normalize_header(row[0]), key)
+        value = row[1] if len(row) > 1 else None
+        if value is None or (isinstance(value, str) and value.strip() == ""):
+            continue
+        if key not in schema.SETTINGS_DEFAULTS and key not in THRESHOLDS:
+            report.warning(raw.name, i + 1, str(row[0]), value, "unknown_setting")
+            continue
+        values[key] = (value, i + 1)
+    return values
+
+
+def _setting_number(values, key, raw_name, report, integer=False, default=None):
+    if key not in values:
+        return default
+    value, row = values[key]
+    vals, bad = parse_numbers(pd.Series([value], dtype=object))
+    v = vals.iloc[0]
+    if bad.iloc[0] or np.isnan(v) or (integer and v != int(v)):
+        report.error(raw_name, row, key, value, "bad_setting", key=key,
+                     why="需要数字 / a number is needed" if not integer else "需要整数 / a whole number is needed")
+        return default
+    return int(v) if integer else float(v)
+
+
+def build_settings(values: dict, orders: pd.DataFrame, raw_name: str, report: Report) -> Settings:
+    s = Settings()
+    if "base_currency" in values:
+        v, row = values["base_currency"]
+        code = str(v).strip().upper()
+        if len(code) != 3 or not code.isalpha():
+            report.error(raw_name, row, "base_currency", v, "bad_currency")
+        else:
+            s.base_currency = code
+    if "language" in values:
+        v, row = values["language"]
+        lang = str(v).strip().lower()
+        lang = {"中文": "zh", "chinese": "zh", "english": "en", "英文": "en", "zh-cn": "zh", "en-us": "en"}.get(lang, lang)
+        if lang not in ("zh", "en"):
+            report.error(raw_name, row, "language", v, "bad_setting", key="language", why="zh / en")
+        else:
+            s.language = lang
+    latest = orders["order_date"].max() if len(orders) else pd.NaT
+    default_year = int(latest.year) if pd.notna(latest) else pd.Timestamp.today().year - 1
+    s.review_year = _setting_number(values, "review_year", raw_name, report, integer=True, default=default_year)
+    s.plan_year = _setting_number(values, "plan_year", raw_name, report, integer=True, default=s.review_year + 1)
+    s.fixed_overhead = _setting_number(values, "fixed_overhead", raw_name, report, default=0.0)
+    if "strategy_pillars" in values:
+        v, _ = values["strategy_pillars"]
+        s.strategy_pillars = [p.strip() for p in str(v).replace("，", ",").replace("、", ",").split(",") if p.strip()]
+    for key in THRESHOLDS:
+        if key in values:
+            s.thresholds[key] = _setting_number(values, key, raw_name, report,
+                                                integer=key in INTEGER_THRESHOLDS, default=THRESHOLDS[key])
+    return s
+
+
+def fx_rates(fx: pd.DataFrame) -> pd.DataFrame:
+    """FX rows with a normalised currency and month (NaT = every month)."""
+    out = fx[["currency", "rate_to_base", "month", "_row"]].copy()
+    out["currency"] = out["currency"].str.upper().str.strip()
+    out["month"] = out["month"].dt.to_period("M").dt.to_timestamp()
+    return out
+
+
+def convert_money(frame: pd.DataFrame, spec: schema.SheetSpec, date_col: str | None, fx: pd.DataFrame,
+                  base: str, report: Report, sheet_name: str) -> pd.DataFrame:
+    """Convert the sheet's money columns to base currency with the FX sheet (month-specific rate wins)."""
+    money = [k for k in spec.money_keys if k in frame.columns]
+    if not len(frame) or "currency" not in spec.keys:
+        return frame
+    cur = frame["currency"].astype(str).str.strip().str.upper()
+    cur = cur.where(cur.ne(""), base)
+    frame = frame.assign(currency=cur)
+    foreign = cur.ne(base)
+    if not foreign.any():
+        return frame
+    bad_code = foreign & ~cur.str.fullmatch(r"[A-Z]{3}")
+    for i in bad_code[bad_code].index:
+        report.error(sheet_name, frame.at[i, "_row"], "currency", cur[i], "bad_currency")
+    rates = fx_rates(fx)
+    month = frame[date_col].dt.to_period("M").dt.to_timestamp() if date_col else pd.Series(pd.NaT, index=frame.index)
+    key = pd.DataFrame({"currency": cur, "month": month}, index=frame.index)
+    specific = rates.dropna(subset=["month"]).drop_duplicates(["currency", "month"], keep="last")
+    general = rates[rates["month"].isna()].drop_duplicates(["currency"], keep="last")
+    r1 = key.merge(specific[["currency", "month", "rate_to_base"]], on=["currency", "month"], how="left")["rate_to_base"]
+    r2 = key.merge(general[["currency", "rate_to_base"]], on="currency", how="left")["rate_to_base"]
+    rate = pd.Series(r1.to_numpy(), index=frame.index).fillna(pd.Series(r2.to_numpy(), index=frame.index))
+    rate = rate.where(foreign, 1.0)
+    missing = rate.isna() & ~bad_code
+    if missing.any():
+        seen = set()
+        for i in missing[missing].index:
+            c = cur[i]
+            if c in seen:
+                continue
+            seen.add(c)
+            report.error(sheet_name, frame.at[i, "_row"], "currency", c, "unknown_currency", currency=c, base=base)
+    rate = rate.fillna(0.0)
+    for k in money:
+        frame[k] = frame[k] * rate
+    return frame
+
+
+def read_inputs(raw_sheets: dict[str, RawSheet]) -> tuple[Inputs | None, Report]:
+    """Parse and validate every input sheet. Returns (Inputs or None when there are errors, Report)."""
+    by_spec: dict[str, RawSheet] = {}
+    for name, raw in raw_sheets.items():
+        spec = schema.sheet_for_name(name)
+        if spec is not None and spec.name not in by_spec:
+            by_spec[spec.name] = raw
+    report = Report()
+    settings_raw = by_spec.get("Settings")
+    values = read_settings(settings_raw, report)
+    if "language" in values and str(values["language"][0]).strip().lower() in ("en", "english", "英文", "en-us"):
+        report.language = "en"
+    frames = {spec.name: read_sheet(spec, by_spec.get(spec.name), report)
+              for spec in schema.INPUT_SHEETS if spec.name != "Settings"}
+    settings = build_settings(values, frames["Orders"], settings_raw.name if settings_raw else "Settings", report)
+    report.language = settings.language
+    name_of = {k: (by_spec[k].name if k in by_spec else k) for k in frames}
+
+    base = settings.base_currency
+    for sheet, date_col in (("Orders", "order_date"), ("Ads", "date"), ("Marketing", "start_date")):
+        frames[sheet] = convert_money(frames[sheet], schema.SHEETS_BY_NAME[sheet], date_col, frames["FX"], base,
+                                      report, name_of[sheet])
+    _check_unique(frames["Products"], name_of["Products"], "sku", report)
+    _check_unique(frames["Goals"], name_of["Goals"], "goal_id", report)
+    _check_unique(frames["Marketing"], name_of["Marketing"], "name", report)
+    mk = frames["Marketing"]
+    if len(mk):
+        back = mk["end_date"] < mk["start_date"]
+        for i in back[back].index:
+            report.error(name_of["Marketing"], mk.at[i, "_row"], "end_date", mk.at[i, "end_date"].date(),
+                         "end_before_start")
+
+    orders = frames["Orders"]
+    unknown: list[str] = []
+    if len(orders):
+        known = set(frames["Products"]["sku"])
+        miss = orders[~orders["sku"].isin(known) & orders["sku"].ne("")]
+        if len(miss):
+            first = miss.drop_duplicates("sku")
+            unknown = sorted(first["sku"].tolist())
+            for _, r in first.iterrows():
+                report.warning(name_of["Orders"], r["_row"], "sku", r["sku"], "unknown_sku", sku=r["sku"])
+        promos = set(mk["name"]) if len(mk) else set()
+        pm = orders[orders["promo"].ne("") & ~orders["promo"].isin(promos)].drop_duplicates("promo")
+        for _, r in pm.iterrows():
+            report.warning(name_of["Orders"], r["_row"], "promo", r["promo"], "unknown_promo", promo=r["promo"])
+        if report.ok and not (orders["order_date"].dt.year == settings.review_year).any():
+            report.error(settings_raw.name if settings_raw else "Settings", None, "review_year",
+                         settings.review_year, "no_review_year_orders", year=settings.review_year)
+
+    if not report.ok:
+        return None, report
+    f = {k: v for k, v in frames.items()}
+    inputs = Inputs(orders=f["Orders"], products=f["Products"], traffic=f["Traffic"], ads=f["Ads"],
+                    marketing=f["Marketing"], content=f["Content"], channels=f["Channels"], fx=f["FX"],
+                    goals=f["Goals"], settings=settings, unknown_skus=unknown)
+    return inputs, report
+
+
+def frames_to_raw(frames: dict[str, pd.DataFrame]) -> dict[str, RawSheet]:
+    """Canonical frames (e.g. the demo's) as RawSheets, as if read from a workbook (for tests and demo)."""
+    out = {}
+    for name, frame in frames.items():
+        rows = [list(frame.columns)]
+        rows += frame.astype(object).where(frame.notna(), None).values.tolist()
+        out[name] = RawSheet(name, rows)
+    return out
