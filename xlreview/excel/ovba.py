@@ -245,6 +245,8 @@ def write_cfb(streams: dict[str, bytes]) -> bytes:
     for e in entries:
         if e.kind in (_ROOT, _STORAGE):
             e.child = _link_tree(e.children)
+        if e.kind == _STORAGE:
+            e.start = 0  # [MS-CFB] 2.6.3: zero for storage objects
     root.color = _BLACK
 
     # mini stream: small streams, 64-byte mini sectors
