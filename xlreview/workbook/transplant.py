@@ -469,11 +469,11 @@ def transplant(target: Path, generated: Path, out: Path, *, order: str = "end",
     gen_workbook = _parse(gen.parts[gen.workbook])
     gen_sheets = gen.sheets(gen_workbook)
     user_names = {s.name.casefold(): s.name for s in kept}
-    clashes = [s.name for s in gen_sheets if s.name.casefold() in user_names]
+    clashes = [user_names[s.name.casefold()] for s in gen_sheets if s.name.casefold() in user_names]
     if clashes:
         raise SheetNameCollision(
-            f"{Path(target).name}: sheet(s) {', '.join(map(repr, clashes))} already exist and were not made by "
-            "xlreview; rename them in the workbook, then build again")
+            f"{Path(target).name}: sheet(s) {', '.join(map(repr, clashes))} have the name of a sheet xlreview "
+            "generates but were not made by xlreview; rename them in the workbook, then build again")
 
     # -- drop previously generated sheets and the parts only they reference
     removed_ids = {s.rel.id for s in removed}
