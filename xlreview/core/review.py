@@ -1,0 +1,121 @@
+"""The Review: every figure of one build, computed once from ``Inputs``, and its JSON form (METRICS 10).
+
+``compute_review(inputs)`` is the one entry point of the core. Each section fills its fields; the
+sheet writers and the JSON both read the same object, so a sheet and the JSON never disagree.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import metrics
+from .inputs import Inputs, Settings
+
+
+@dataclass
+class Review:
+    settings: Settings
+    summary: dict[str, float]
+    monthly: pd.DataFrame                      # index month 1..12, SUMMARY_KEYS
+    previous: dict[str, float] | None          # summary of review_year - 1 when it has orders
+    unknown_skus: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # sections 4, 5, 9 (the review)
+    channels: pd.DataFrame | None = None
+    products: pd.DataFrame | None = None
+    campaigns: pd.DataFrame | None = None
+    keywords: pd.DataFrame | None = None
+    promotions: pd.DataFrame | None = None
+    promo_daily: pd.DataFrame | None = None
+    content: pd.DataFrame | None = None
+    markets: pd.DataFrame | None = None
+    customers_monthly: pd.DataFrame | None = None
+    cohorts: pd.DataFrame | None = None
+    risks: pd.DataFrame | None = None
+    # sections 6-8 (goals, plan, tracking)
+    goals: list[dict] | None = None
+    plan: pd.DataFrame | None = None
+    plan_actions: pd.DataFrame | None = None
+    tracking: pd.DataFrame | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def lang(self) -> str:
+        return self.settings.language
+
+
+def compute_review(inputs: Inputs) -> Review:
+    """Compute every section of the review from validated inputs (pure; writes nothing)."""
+    lines = metrics.order_lines(inputs)
+    year = inputs.settings.review_year
+    summary = metrics.business_summary(inputs, lines)
+    monthly = metrics.monthly_summary(inputs, lines)
+    previous = None
+    if (lines["year"] == year - 1).any():
+        start, end = metrics.year_bounds(year - 1)
+        prev = metrics.period_summary(inputs, start, end, {}, lines)
+        previous = {k: prev[k] for k in metrics.SUMMARY_KEYS}
+    review = Review(settings=inputs.settings, summary=summary, monthly=monthly, previous=previous,
+                    unknown_skus=list(inputs.unknown_skus))
+    for step in SECTION_STEPS:
+        step(inputs, lines, review)
+    return review
+
+
+# Later sections register a step here: f(inputs, lines, review) -> None, filling review fields.
+SECTION_STEPS: list = []
+
+
+# ------------------------------------------------------------------------------------------ JSON
+def _clean(v):
+    if v is None:
+        return None
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        return None if (math.isnan(f) or math.isinf(f)) else f
+    if isinstance(v, pd.Timestamp):
+        return None if pd.isna(v) else v.date().isoformat()
+    if v is pd.NaT:
+        return None
+    if isinstance(v, dict):
+        return {str(k): _clean(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_clean(x) for x in v]
+    return v
+
+
+def records(frame: pd.DataFrame | None, columns: list[str] | None = None) -> list[dict]:
+    """A frame as JSON records (NaN and inf -> null), index dropped."""
+    if frame is None:
+        return []
+    f = frame if columns is None else frame[[c for c in columns if c in frame.columns]]
+    return [_clean(r) for r in f.to_dict(orient="records")]
+
+
+def review_json(review: Review) -> dict:
+    """The ``--json`` result of METRICS section 10 (keys present for every section implemented)."""
+    s = review.settings
+    out = {
+        "review_year": s.review_year,
+        "plan_year": s.plan_year,
+        "base_currency": s.base_currency,
+        "summary": _clean(review.summary),
+        "monthly": [dict(month=f"{s.review_year}-{m:02d}", **_clean(row)) for m, row in
+                    review.monthly[metrics.SUMMARY_KEYS].to_dict(orient="index").items()],
+        "unknown_skus": list(review.unknown_skus),
+    }
+    for key in ("channels", "products", "campaigns", "keywords", "promotions", "content", "markets", "risks",
+                "plan", "tracking"):
+        frame = getattr(review, key)
+        if frame is not None:
+            out[key] = records(frame)
+    if review.goals is not None:
+        out["goals"] = _clean(review.goals)
+    return out

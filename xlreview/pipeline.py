@@ -1,0 +1,97 @@
+"""The one engine behind the CLI, the Excel macros and the tests: read -> validate -> compute -> write.
+
+Nothing is written until every figure and every sheet has been computed; input errors raise
+``InputProblems`` with the whole report and leave the workbook as it was.
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .core.review import Review, compute_review, review_json
+from .errors import InputProblems
+from .model.problems import Report
+from .model.read import read_inputs
+from .workbook.base import Backend
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass
+class BuildResult:
+    review: Review
+    report: Report
+    sheets: list[str]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def open_backend(path) -> Backend:
+    from .workbook.headless import HeadlessBackend
+    return HeadlessBackend(Path(path))
+
+
+def check_backend(backend: Backend, progress: Progress = _quiet):
+    """Read and validate every input sheet. Returns (Inputs or None, Report)."""
+    progress("read")
+    raw = backend.read_sheets()
+    progress("validate")
+    return read_inputs(raw)
+
+
+def build_backend(backend: Backend, progress: Progress = _quiet, json_out: Path | None = None) -> BuildResult:
+    """Run the whole review on an open backend and replace its generated sheets (then save)."""
+    from .sheets import render
+    t = {}
+    t0 = time.perf_counter()
+    inputs, report = check_backend(backend, progress)
+    t["read"] = time.perf_counter() - t0
+    if inputs is None:
+        raise InputProblems(report)
+    progress("compute")
+    t1 = time.perf_counter()
+    review = compute_review(inputs)
+    review.warnings = [p.text(review.lang) for p in report.warnings if p.code != "unknown_sku"]
+    payload = review_json(review) if json_out is not None else None
+    t["compute"] = time.perf_counter() - t1
+    progress("write")
+    t2 = time.perf_counter()
+    wb = render(review)
+    names = backend.write_generated(wb, activate=wb.sheetnames[0] if wb.sheetnames else None)
+    backend.save()
+    t["write"] = time.perf_counter() - t2
+    if json_out is not None:
+        write_json(payload, json_out)
+    return BuildResult(review, report, names, t)
+
+
+def write_json(payload: dict, path: Path) -> None:
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False), encoding="utf-8")
+    tmp.replace(path)
+
+
+def check(path, progress: Progress = _quiet) -> Report:
+    """Validate a workbook file; returns the report (errors and warnings)."""
+    _, report = check_backend(open_backend(path), progress)
+    return report
+
+
+def build(path, json_out=None, progress: Progress = _quiet) -> BuildResult:
+    """Build the review into the workbook file at ``path`` (and the JSON result when asked)."""
+    from .workbook.headless import check_not_locked
+    check_not_locked(Path(path))
+    backend = open_backend(path)
+    try:
+        return build_backend(backend, progress, Path(json_out) if json_out else None)
+    finally:
+        close = getattr(backend, "close", None)
+        if close:
+            close()

@@ -1,0 +1,106 @@
+"""The Dashboard sheet: KPI tiles, this year vs last year, the monthly table and its chart."""
+from __future__ import annotations
+
+import pandas as pd
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.workbook import Workbook
+
+from ..core.review import Review
+from .labels import label, sheet_name
+from .layout import Col, put, write_block_title, write_table, write_tiles, write_title
+
+TILES = [("net_sales", "money0"), ("net_profit", "money0"), ("gross_margin", "pct"), ("net_margin", "pct"),
+         ("aov", "money"), ("refund_rate", "pct"), ("orders", "int"), ("conversion_rate", "pct"),
+         ("new_customers", "int"), ("returning_customers", "int"), ("ltv", "money"), ("tacos", "pct")]
+
+COMPARE = ["gross_sales", "discounts", "refunds", "net_sales", "cogs", "gross_profit", "gross_margin",
+           "platform_fees", "fulfillment_fees", "shipping_costs", "ad_spend", "marketing_costs",
+           "contribution_profit", "fixed_costs", "net_profit", "net_margin", "orders", "units", "aov",
+           "refund_rate", "unit_refund_rate", "tacos", "sessions", "conversion_rate", "unit_session_rate",
+           "cart_abandonment_rate", "customers", "new_customers", "returning_customers", "repeat_rate", "ltv"]
+
+MONTHLY = ["net_sales", "gross_profit", "net_profit", "net_margin", "orders", "units", "aov", "sessions",
+           "conversion_rate", "new_customers", "ad_spend", "tacos", "refund_rate"]
+ADDITIVE = {"net_sales", "gross_profit", "net_profit", "orders", "units", "sessions", "new_customers", "ad_spend"}
+
+
+def write_dashboard(wb: Workbook, review: Review) -> None:
+    lang, s = review.lang, review.settings
+    ws = wb.create_sheet(sheet_name("dashboard", lang))
+    ws.sheet_view.showGridLines = False
+    row = write_title(ws, label("dashboard_title", lang, year=s.review_year),
+                      label("dashboard_sub", lang, cur=s.base_currency))
+    row = write_block_title(ws, row, 1, label("kpi_block", lang))
+    tiles = [(k, review.summary.get(k), kind) for k, kind in TILES]
+    row = write_tiles(ws, tiles, row, per_row=6, lang=lang) + 1
+
+    # this year vs previous year
+    row = write_block_title(ws, row, 1, f"{s.review_year} vs {s.review_year - 1}")
+    prev = review.previous or {}
+    comp = pd.DataFrame({
+        "metric": [label(k, lang) for k in COMPARE],
+        "this": [review.summary.get(k) for k in COMPARE],
+        "prev": [prev.get(k) for k in COMPARE],
+    })
+    yoy = []
+    for k in COMPARE:
+        a, b = review.summary.get(k), prev.get(k)
+        ok = a is not None and b is not None and pd.notna(a) and pd.notna(b) and b > 0 and a >= 0
+        yoy.append(a / b - 1 if ok else None)
+    comp["yoy"] = yoy
+    from .layout import KIND
+    first, last = write_table(ws, comp[["metric"]], [Col("metric", "kpi_block", "text", 22)], row, 1, lang)
+    put(ws, row, 2, str(s.review_year)), put(ws, row, 3, label("prev_year", lang)), put(ws, row, 4, label("yoy", lang))
+    for c in (2, 3, 4):
+        ws.cell(row=row, column=c).font = ws.cell(row=row, column=1).font.copy()
+        ws.cell(row=row, column=c).fill = ws.cell(row=row, column=1).fill.copy()
+    for i, k in enumerate(COMPARE):
+        kind = KIND.get(k, "money")
+        put(ws, first + i, 2, comp["this"][i], kind=kind)
+        put(ws, first + i, 3, comp["prev"][i], kind=kind)
+        put(ws, first + i, 4, comp["yoy"][i], kind="pct")
+    compare_end = last
+
+    # monthly table, to the right of the comparison
+    mcol = 7
+    r0 = write_block_title(ws, row - 1, mcol, label("monthly_block", lang))
+    monthly = review.monthly.reset_index()
+    monthly["month"] = [f"{s.review_year}-{m:02d}" for m in monthly["month"]]
+    cols = [Col("month", "month", "text", 10)] + [Col(k) for k in MONTHLY]
+    total = {k: review.summary.get(k) for k in MONTHLY}
+    mfirst, mlast = write_table(ws, monthly, cols, r0, mcol, lang, total=total)
+
+    # chart: monthly net sales (bars) and net profit (line)
+    bar = BarChart()
+    bar.title = label("chart_monthly", lang)
+    bar.y_axis.title = s.base_currency
+    bar.y_axis.numFmt = "#,##0"
+    cats = Reference(ws, min_col=mcol, min_row=mfirst, max_row=mfirst + 11)
+    ns = Reference(ws, min_col=mcol + 1, min_row=mfirst - 1, max_row=mfirst + 11)
+    bar.add_data(ns, titles_from_data=True)
+    bar.set_categories(cats)
+    line = LineChart()
+    npf = Reference(ws, min_col=mcol + 3, min_row=mfirst - 1, max_row=mfirst + 11)
+    line.add_data(npf, titles_from_data=True)
+    line.set_categories(cats)
+    bar += line
+    bar.height, bar.width = 8, 22
+    ws.add_chart(bar, f"{_col_letter(mcol)}{mlast + 3}")
+
+    # data warnings (unknown SKUs)
+    wrow = max(compare_end, mlast + 20) + 2
+    if review.unknown_skus or review.warnings:
+        wrow = write_block_title(ws, wrow, 1, label("warnings_block", lang))
+        from ..i18n import msg
+        for sku in review.unknown_skus:
+            put(ws, wrow, 1, msg("unknown_sku", lang, sku=sku))
+            wrow += 1
+        for w in review.warnings:
+            put(ws, wrow, 1, w)
+            wrow += 1
+    ws.freeze_panes = "A4"
+
+
+def _col_letter(c: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return get_column_letter(c)

@@ -1,0 +1,217 @@
+"""Builder of ``workbook_template.xlsm`` (never hand-edited; byte-reproducible) and of filled workbooks.
+
+``build_template(out)`` writes the template: a guide sheet, Settings with defaults and thresholds,
+every input sheet of DATA_MODEL with canonical keys in row 1 (Chinese label and meaning as each
+header's note), the ``xlwings.conf`` sheet, the VBA project and the ribbon.
+``write_workbook(out, frames)`` does the same with data rows (the demo, tests, benchmarks).
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .core.metrics import ADDITIVE_METRICS, RATIO_METRICS
+from .core.thresholds import THRESHOLDS
+from .model import schema
+
+REQ_FILL = PatternFill("solid", fgColor="C00000")
+OPT_FILL = PatternFill("solid", fgColor="1F3864")
+HEAD_FONT = Font(bold=True, color="FFFFFF")
+GUIDE_NAME = "说明 Guide"
+
+GUIDE_ROWS = [
+    ("xlreview 跨境电商年度复盘 / year-end review", ""),
+    ("", ""),
+    ("怎么用 / How to use", ""),
+    ("1. 把各平台导出的数据粘贴到对应的工作表（第 1 行是列名，第 2 行起是数据），或点击功能区「导入数据」。",
+     "1. Paste platform exports into the input sheets (row 1 = column keys, data from row 2), or use Import."),
+    ("2. 在「Settings」表设置本位币、复盘年度、语言（zh/en）和各项阈值。",
+     "2. Set base currency, review year, language (zh/en) and thresholds on Settings."),
+    ("3. 在「Goals」表写下明年的 SMART 目标。", "3. Write next year's SMART goals on Goals."),
+    ("4. 点击「生成复盘」（或命令行 xlreview build 文件名）。生成的工作表会被整体替换，输入表不会被修改。",
+     "4. Click Build review (or run: xlreview build FILE). Generated sheets are replaced; input sheets are never changed."),
+    ("", ""),
+    ("工作表 / Sheets", ""),
+]
+
+
+def _note(col: schema.Column) -> Comment:
+    req = "必填 required" if col.required else "选填 optional"
+    text = f"{col.zh}（{req}）\n{col.meaning}\n类型 type: {col.type}"
+    if col.aliases:
+        text += "\n也接受 also accepted: " + ", ".join(col.aliases[:6])
+    c = Comment(text, "xlreview")
+    c.width, c.height = 260, 110
+    return c
+
+
+def _header(ws, spec: schema.SheetSpec) -> None:
+    for j, col in enumerate(spec.columns, start=1):
+        cell = ws.cell(row=1, column=j, value=col.key)
+        cell.font = HEAD_FONT
+        cell.fill = REQ_FILL if col.required else OPT_FILL
+        cell.alignment = Alignment(horizontal="center")
+        cell.comment = _note(col)
+        ws.column_dimensions[get_column_letter(j)].width = max(12, len(col.key) + 4)
+    ws.freeze_panes = "A2"
+
+
+def _guide(ws) -> None:
+    for i, (zh, en) in enumerate(GUIDE_ROWS, start=1):
+        ws.cell(row=i, column=1, value=zh)
+        ws.cell(row=i, column=2, value=en)
+    ws.cell(row=1, column=1).font = Font(bold=True, size=16, color="1F3864")
+    r = len(GUIDE_ROWS) + 1
+    for spec in schema.INPUT_SHEETS:
+        need = "必需 required" if spec.required else "可选 optional"
+        ws.cell(row=r, column=1, value=f"{spec.name}（{spec.zh}）— {need}")
+        ws.cell(row=r, column=2, value=spec.meaning)
+        r += 1
+    ws.column_dimensions["A"].width = 90
+    ws.column_dimensions["B"].width = 90
+
+
+def _settings(ws, values: dict | None) -> None:
+    ws.append(["key", "value", "说明 / meaning"])
+    for j in range(1, 4):
+        ws.cell(row=1, column=j).font = HEAD_FONT
+        ws.cell(row=1, column=j).fill = OPT_FILL
+    values = values or {}
+    for key, (default, zh, meaning) in schema.SETTINGS_DEFAULTS.items():
+        v = values.get(key, default)
+        ws.append([key, "" if v is None else v, f"{zh}：{meaning}"])
+    for key, default in THRESHOLDS.items():
+        ws.append([key, values.get(key, default), "阈值 threshold (METRICS.md)"])
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 28
+    ws.column_dimensions["C"].width = 70
+    ws.freeze_panes = "A2"
+
+
+def _goals_validation(ws) -> None:
+    metrics = ",".join(sorted(set(ADDITIVE_METRICS[:9]) | set(RATIO_METRICS[:7])))
+    dv = DataValidation(type="list", formula1=f'"{metrics}"', allow_blank=True)
+    if len(metrics) > 250:   # Excel's limit for an inline list
+        dv = DataValidation(type="list", formula1='"net_sales,net_profit,orders,units,aov,conversion_rate,'
+                                                  'gross_margin,net_margin,refund_rate,new_customers,ad_spend,tacos,sessions"',
+                            allow_blank=True)
+    dv.error = "请选择一个指标 / choose a metric"
+    dv.prompt = "指标键 metric key (METRICS.md)"
+    ws.add_data_validation(dv)
+    dv.add("C2:C200")
+
+
+def _write_rows(ws, spec: schema.SheetSpec, frame: pd.DataFrame) -> None:
+    keys = [c.key for c in spec.columns]
+    cols = [k for k in keys if k in frame.columns]
+    index = {k: keys.index(k) for k in cols}
+    data = frame[cols].astype(object).where(frame[cols].notna(), None)
+    width = len(keys)
+    for rec in data.itertuples(index=False, name=None):
+        row = [None] * width
+        for k, v in zip(cols, rec):
+            if isinstance(v, pd.Timestamp):
+                v = v.to_pydatetime().date() if v == v.normalize() else v.to_pydatetime()
+            row[index[k]] = v
+        ws.append(row)
+    for k in cols:
+        t = spec.column(k).type
+        letter = get_column_letter(index[k] + 1)
+        fmt = "yyyy-mm-dd" if t == "date" else ("#,##0.00" if t.startswith("money") else None)
+        if fmt:
+            for cell in ws[letter][1:]:
+                cell.number_format = fmt
+        if t == "text":
+            for cell in ws[letter][1:]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+
+
+def make_workbook(frames: dict[str, pd.DataFrame] | None = None) -> Workbook:
+    """The template as an openpyxl Workbook, with the data rows of ``frames`` (canonical sheet -> frame)."""
+    frames = frames or {}
+    wb = Workbook()
+    guide = wb.active
+    guide.title = GUIDE_NAME
+    _guide(guide)
+    for spec in schema.INPUT_SHEETS:
+        ws = wb.create_sheet(spec.name)
+        if spec.key_value:
+            values = {}
+            if "Settings" in frames:
+                f = frames["Settings"]
+                values = dict(zip(f.iloc[:, 0].astype(str), f.iloc[:, 1]))
+            _settings(ws, values)
+            continue
+        _header(ws, spec)
+        if spec.name == "Goals":
+            _goals_validation(ws)
+        if spec.name in frames and len(frames[spec.name]):
+            _write_rows(ws, spec, frames[spec.name])
+    conf = wb.create_sheet("xlwings.conf")
+    for k, v in xlwings_conf_rows():
+        conf.append([k, v])
+    conf.sheet_state = "hidden"
+    return wb
+
+
+def xlwings_conf_rows(interpreter: str | None = None) -> list[tuple[str, str]]:
+    """Keys of the ``xlwings.conf`` sheet that RunPython and the UDFs read."""
+    try:
+        import xlwings
+        version = xlwings.__version__
+    except ImportError:   # pragma: no cover - xlwings is a dependency
+        version = ""
+    rows = [("UDF Modules", "xlreview.excel.udfs"), ("Use UDF Server", "False"),
+            ("Show Console", "False"), ("xlreview xlwings version", version)]
+    if interpreter:
+        rows[0:0] = [("Interpreter_Win", interpreter), ("Interpreter_Mac", interpreter)]
+    return rows
+
+
+def write_workbook(out: Path, frames: dict[str, pd.DataFrame] | None = None, macros: bool = True,
+                   interpreter: str | None = None) -> Path:
+    """Write a template-shaped workbook (with data rows) to ``out`` (.xlsm with VBA + ribbon by default)."""
+    out = Path(out)
+    wb = make_workbook(frames)
+    if interpreter:
+        conf = wb["xlwings.conf"]
+        conf.delete_rows(1, conf.max_row)
+        for k, v in xlwings_conf_rows(interpreter):
+            conf.append([k, v])
+    with tempfile.TemporaryDirectory(prefix="xlr-tpl-") as tmp:
+        plain = Path(tmp) / "plain.xlsx"
+        wb.save(plain)
+        finish_package(plain, out, macros=macros and out.suffix.lower() == ".xlsm")
+    return out
+
+
+def finish_package(plain: Path, out: Path, macros: bool) -> None:
+    """Deterministic zip (fixed timestamps, pinned core.xml dates); VBA project and ribbon when ``macros``."""
+    from .excel import package
+    if macros:
+        package.make_macro_enabled(plain, out)
+        return
+    import zipfile
+    with zipfile.ZipFile(plain) as z:
+        entries = [(n, package.pin_core_properties(z.read(n)) if n == "docProps/core.xml" else z.read(n))
+                   for n in z.namelist()]
+    package.write_zip_deterministic(entries, out)
+
+
+def build_template(out: Path | None = None) -> Path:
+    """Rebuild ``workbook_template.xlsm`` (byte-identical for the same xlreview and xlwings versions)."""
+    out = Path(out) if out else Path(__file__).resolve().parent.parent / "workbook_template.xlsm"
+    return write_workbook(out, None, macros=True)
+
+
+if __name__ == "__main__":   # python -m xlreview.template [OUT]
+    print(build_template(Path(sys.argv[1]) if len(sys.argv) > 1 else None))
