@@ -16,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
 from xlreview.libreoffice import convert
-from xlreview.workbook.transplant import GENERATED_NAME, generated_sheet_names, transplant
+from xlreview.workbook.transplant import GENERATED_NAME, NS_MAIN, generated_sheet_names, transplant
 
 REWRITABLE = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml",
               "docProps/app.xml"}
@@ -342,3 +342,33 @@ def test_foreign_writer_target_and_shared_string_source(tmp_path, soffice):
     assert wb["Dashboard"]["B4"].number_format == "#,##0.00"
     back = convert(out, "xlsx", tmp_path / "lo-back")
     assert openpyxl.load_workbook(back)["Dashboard"]["A4"].value == "Amazon"
+
+
+@pytest.mark.parametrize("sheet_id, dropped", [("3", True), ("1", False)])
+def test_calc_chain_dropped_only_when_it_lists_a_removed_sheet(tmp_path, sheet_id, dropped):
+    first = tmp_path / "first.xlsx"
+    transplant(make_target(tmp_path), make_generated(tmp_path), first)  # generated sheets get sheetId 3 and 4
+    parts = entries(first)
+    chain = f'<calcChain xmlns="{NS_MAIN}"><c r="A1" i="{sheet_id}"/></calcChain>'.encode()
+    rewrite_zip(first, {
+        "xl/calcChain.xml": chain,
+        "xl/_rels/workbook.xml.rels": parts["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/'
+            b'2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>'),
+        "[Content_Types].xml": parts["[Content_Types].xml"].replace(
+            b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-'
+            b'officedocument.spreadsheetml.calcChain+xml"/></Types>')})
+    second = tmp_path / "second.xlsx"
+    transplant(first, make_generated(tmp_path), second)
+    after = entries(second)
+    assert ("xl/calcChain.xml" not in after) is dropped
+    assert (b"calcChain" not in after["xl/_rels/workbook.xml.rels"]) is dropped
+    assert (b"calcChain" not in after["[Content_Types].xml"]) is dropped
+    if not dropped:
+        assert after["xl/calcChain.xml"] == chain
+    openpyxl.load_workbook(second)
+
+
+def test_activate_must_name_a_generated_sheet(tmp_path):
+    with pytest.raises(ValueError, match="Dashbord"):
+        transplant(make_target(tmp_path), make_generated(tmp_path), tmp_path / "out.xlsx", activate="Dashbord")

@@ -29,7 +29,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from xlreview.errors import NotAWorkbook, XlreviewError
+from xlreview.errors import NotAWorkbook, WorkbookLocked, XlreviewError
 
 GENERATED_NAME = "xlreview_generated"
 PART_PREFIX = "xlr_"
@@ -426,6 +426,9 @@ def _write_zip(out: Path, entries: list[tuple[str, bytes]]) -> None:
                 info.external_attr = 0
                 zf.writestr(info, data)
         os.replace(tmp, out)
+    except PermissionError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise WorkbookLocked(f"{out}: cannot write; close it in Excel/WPS/LibreOffice and try again") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -547,6 +550,8 @@ def transplant(target: Path, generated: Path, out: Path, *, order: str = "end",
     old_active = int(view.get("activeTab", "0")) if view is not None else 0
     user_selected = any(_is_tab_selected(tgt.parts.get(s.rel.target, b"")) for s in kept)
     gen_names = [s.name for s in gen_sheets]
+    if activate is not None and activate not in gen_names:
+        raise ValueError(f"activate={activate!r} is not one of the generated sheets {gen_names}")
     visible = [i for i, (kind, s) in enumerate(new_list) if s.element.get("state", "visible") == "visible"]
     active = None
     if activate in gen_names and not user_selected:
@@ -555,6 +560,8 @@ def transplant(target: Path, generated: Path, out: Path, *, order: str = "end",
         active = new_index_of_old[old_active]
     elif 0 <= old_active < len(sheets) and sheets[old_active].name in gen_names:
         active = new_index_of_gen[gen_names.index(sheets[old_active].name)]
+    if view is None:
+        active = 0  # without a workbookView Excel shows the first sheet
     if active not in visible:
         active = visible[0] if visible else 0
     active_gen_part = next((s.rel.target for kind, s in new_list[active:active + 1] if kind == "gen"), None)
@@ -562,7 +569,8 @@ def transplant(target: Path, generated: Path, out: Path, *, order: str = "end",
     strings = _shared_strings(gen)
     for part in gen_parts:
         data = gen.parts[part]
-        if part in gen_sheet_parts and gen.content_type(part).endswith("worksheet+xml"):
+        content_type = gen.content_type(part) or "application/xml"
+        if part in gen_sheet_parts and content_type.endswith("worksheet+xml"):
             sheet = _parse(data)
             _inline_strings(sheet, strings)
             if styles is not None:
@@ -571,7 +579,7 @@ def transplant(target: Path, generated: Path, out: Path, *, order: str = "end",
             data = _serialize(sheet)
         added.append((names[part], data))
         etree.SubElement(types, f"{{{NS_CT}}}Override", PartName="/" + names[part],
-                         ContentType=gen.content_type(part))
+                         ContentType=content_type)
         rels_name = _rels_name(part)
         if rels_name in gen.parts:
             rels = _parse(gen.parts[rels_name])
