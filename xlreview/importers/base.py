@@ -1,0 +1,759 @@
+"""What every importer shares: the format registry, detection by header signature, file reading
+(CSV/TSV/XLSX, UTF-8/BOM/GBK), and the parsing of platform money and date strings.
+
+A format is data (:class:`Format`): a name, the canonical sheet it feeds, the headers that
+identify it (each field with the spellings seen across report versions and languages) and a
+``parse`` function ``(table, ctx) -> Parsed``. Detection scores every registered format against
+the first lines of a file, so the header may sit below preamble lines.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from ..errors import XlreviewError
+from ..model.schema import SHEETS_BY_NAME
+
+#: How many lines from the top of a file may hold preamble before the header.
+HEADER_SCAN_LINES = 40
+
+
+class ImportError_(XlreviewError):
+    """Base of the importers' errors (kept apart from the builtin ``ImportError``)."""
+
+
+class UnreadableFile(ImportError_):
+    """The file is missing, empty or not a text/xlsx export."""
+
+
+class UnknownFormat(ImportError_):
+    """No registered format matches; the message names the closest ones and their missing headers."""
+
+    def __init__(self, path, candidates: list["FormatMatch"]):
+        self.path = Path(path)
+        self.candidates = candidates
+        lines = [f"{self.path.name}: not a known export (未识别的导出文件)."]
+        if candidates:
+            lines.append("Closest known formats / 最接近的格式:")
+            for m in candidates:
+                miss = ", ".join(f'"{h}"' for h in m.missing) or "-"
+                lines.append(f"  - {m.format.label} [{m.format.name}] {m.score:.0%} of the headers; missing: {miss}")
+        super().__init__("\n".join(lines))
+
+
+# ----------------------------------------------------------------------------- header folding
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+
+
+def fold(text: object) -> str:
+    """Fold a header for matching: NFKC, dashes, case, quotes, `-`/`_`/spaces; keeps `(#)` etc."""
+    s = unicodedata.normalize("NFKC", str(text)).translate(_DASHES).strip().strip('"').strip().lower()
+    s = re.sub(r"[\s_\-]+", " ", s)
+    return s.strip()
+
+
+# ----------------------------------------------------------------------------- formats
+@dataclass
+class Parsed:
+    """What a format's ``parse`` returns: canonical frames plus the bookkeeping of every file row.
+
+    ``used`` holds the file line numbers that went into a canonical row; every other data line
+    must be in ``rejected``. ``total_before`` / ``total_after`` are per-currency sums of the
+    format's reconciliation figure (``money_label``) over all rows / the imported rows.
+    """
+
+    frames: dict[str, pd.DataFrame]
+    used: set[int]
+    rejected: list["Rejected"]
+    total_before: dict[str, float] = field(default_factory=dict)
+    total_after: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str                       # registry key, e.g. "amazon_all_orders"
+    family: str                     # amazon / ebay / shopify / tiktok / mabang / dianxiaomi
+    label: str                      # what the seller calls it (en / zh)
+    sheet: str                      # main canonical sheet it feeds
+    fields: dict[str, tuple[str, ...]]   # field -> header spellings (first = documented one)
+    required: tuple[str, ...]       # fields that identify the format (the signature)
+    parse: Callable[["RawTable", "Context"], Parsed]
+    mode: str = "add"               # add: skip rows already present; merge: set columns on existing rows
+    money_label: str = ""           # which figure the Import Log reconciles
+    skip_after_header: Callable[[list[str]], bool] | None = None   # e.g. TikTok's description row
+
+    def folded(self, fld: str) -> tuple[str, ...]:
+        return tuple(fold(h) for h in self.fields[fld])
+
+
+REGISTRY: dict[str, Format] = {}
+
+
+def register(fmt: Format) -> Format:
+    """Add a format to the registry (modules call this at import time)."""
+    REGISTRY[fmt.name] = fmt
+    return fmt
+
+
+@dataclass
+class FormatMatch:
+    format: Format
+    score: float                    # share of the signature fields found
+    missing: list[str]              # documented spellings of the missing signature fields
+    header_row: int = 0             # 0-based index of the header among the raw rows
+    sheet: str | None = None        # xlsx sheet the header was found on
+
+    @property
+    def name(self) -> str:
+        return self.format.name
+
+
+# ----------------------------------------------------------------------------- raw tables
+@dataclass
+class RawTable:
+    """Rows of a file below its header: ``frame`` has one str column per header (blank -> "")."""
+
+    path: Path
+    header: list[str]
+    frame: pd.DataFrame             # str values, stripped; index = file line number (1-based)
+    preamble: list[str]
+    encoding: str = ""
+    sheet: str | None = None
+
+    def col(self, fmt: Format, fld: str) -> pd.Series | None:
+        """The column for a field (first spelling present), or None."""
+        folded = [fold(h) for h in self.header]
+        for spelling in fmt.folded(fld):
+            if spelling in folded:
+                return self.frame.iloc[:, folded.index(spelling)]
+        return None
+
+    def get(self, fmt: Format, fld: str, default: str = "") -> pd.Series:
+        s = self.col(fmt, fld)
+        return s if s is not None else pd.Series(default, index=self.frame.index, dtype=object)
+
+    def raw(self, line: int) -> dict[str, str]:
+        row = self.frame.loc[line]
+        return {h: v for h, v in zip(self.header, row.tolist()) if v != ""}
+
+
+@dataclass
+class Rejected:
+    line: int                       # file line number (xlsx: sheet row number)
+    reason: str
+    raw: dict[str, str]
+
+
+@dataclass
+class Context:
+    base_currency: str = "USD"
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _split_text(text: str) -> list[list[str]]:
+    lines = text.splitlines()
+    sample = lines[:HEADER_SCAN_LINES]
+    tabs = sum(line.count("\t") for line in sample)
+    commas = sum(line.count(",") for line in sample)
+    semis = sum(line.count(";") for line in sample)
+    delim = "\t" if tabs >= max(commas, semis) and tabs else (";" if semis > commas else ",")
+    if delim == "\t":
+        # TSV from Amazon is not quoted; a stray quote must not swallow the rest of the file.
+        return [line.split("\t") for line in lines]
+    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delim)] or [[]]
+
+
+def read_rows(path: Path) -> list[tuple[str | None, list[list[str]], str]]:
+    """Every sheet of a file as rows of strings: ``[(sheet, rows, encoding)]``."""
+    path = Path(path)
+    if not path.is_file():
+        raise UnreadableFile(f"{path}: file not found")
+    data = path.read_bytes()
+    if not data.strip():
+        raise UnreadableFile(f"{path.name}: the file is empty")
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(path)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise UnreadableFile(f"{path.name}: old .xls workbooks are not supported; save it as .xlsx or .csv")
+    text, enc = _decode(data)
+    if "\x00" in text:
+        raise UnreadableFile(f"{path.name}: binary data, not a CSV/TSV export")
+    return [(None, _split_text(text), enc)]
+
+
+def _cell_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        if math.isnan(v):
+            return ""
+        return repr(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, timedelta):
+        return str(v)
+    return str(v)
+
+
+def _read_xlsx(path: Path):
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own types for damaged zips
+        raise UnreadableFile(f"{path.name}: damaged or not an xlsx workbook ({exc})") from exc
+    out = []
+    for name in wb.sheet_names:
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        out.append((name, [[_cell_text(v) for v in r] for r in rows], "xlsx"))
+    return out
+
+
+def _clean(v: str) -> str:
+    # TikTok pads values with tabs so Excel keeps long ids as text; Excel "="-guards too.
+    v = v.replace("\ufeff", "").strip().strip("\t").strip()
+    if v.startswith('="') and v.endswith('"'):
+        v = v[2:-1]
+    return v
+
+
+def _header_score(fmt: Format, cells: set[str]) -> tuple[float, list[str]]:
+    missing = [fmt.fields[f][0] for f in fmt.required if not (set(fmt.folded(f)) & cells)]
+    return 1 - len(missing) / len(fmt.required), missing
+
+
+def match_formats(sheets, formats: list[Format] | None = None) -> list[FormatMatch]:
+    """Score each format against each of the first lines of each sheet; best match per format."""
+    best: dict[str, FormatMatch] = {}
+    for fmt in formats if formats is not None else REGISTRY.values():
+        for sheet, rows, _enc in sheets:
+            for i, row in enumerate(rows[:HEADER_SCAN_LINES]):
+                cells = {fold(_clean(c)) for c in row if c and c.strip()}
+                if len(cells) < 2:
+                    continue
+                score, missing = _header_score(fmt, cells)
+                cur = best.get(fmt.name)
+                if cur is None or score > cur.score:
+                    best[fmt.name] = FormatMatch(fmt, score, missing, i, sheet)
+    # A fuller signature wins a tie: "campaign + search term" beats "campaign".
+    return sorted(best.values(), key=lambda m: (m.score, len(m.format.required)), reverse=True)
+
+
+def build_table(path: Path, sheets, m: FormatMatch) -> RawTable:
+    sheet, rows, enc = next(s for s in sheets if s[0] == m.sheet)
+    header = [_clean(c) for c in rows[m.header_row]]
+    width = len(header)
+    body = []
+    lines = []
+    start = m.header_row + 1
+    if m.format.skip_after_header and start < len(rows) and m.format.skip_after_header(rows[start]):
+        start += 1
+    for i in range(start, len(rows)):
+        cells = [_clean(c) for c in rows[i]][:width]
+        if not any(cells):
+            continue
+        body.append(cells + [""] * (width - len(cells)))
+        lines.append(i + 1)
+    frame = pd.DataFrame(body, columns=range(width), index=pd.Index(lines, name="line"), dtype=object)
+    preamble = [" ".join(c for c in r if c) for r in rows[: m.header_row]]
+    return RawTable(path, header, frame, preamble, enc, sheet)
+
+
+# ----------------------------------------------------------------------------- money
+_CURRENCY_SYMBOLS = {
+    "US$": "USD", "CA$": "CAD", "C$": "CAD", "AU$": "AUD", "A$": "AUD", "MX$": "MXN", "NZ$": "NZD",
+    "S$": "SGD", "HK$": "HKD", "R$": "BRL", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "￥": "JPY",
+    "₹": "INR", "zł": "PLN", "kr": "SEK", "AED": "AED", "SAR": "SAR", "TL": "TRY", "₺": "TRY",
+}
+_ISO = re.compile(r"\b[A-Z]{3}\b")
+_NUM_RE = re.compile(r"^[+-]?[\d.,' ]*\d[\d.,' ]*$")
+
+
+def money_currency(text: str) -> str | None:
+    """The currency a money string names (``$12`` -> USD, ``12,00 €`` -> EUR, ``EUR 12``), or None."""
+    t = str(text)
+    m = _ISO.search(t)
+    if m and m.group(0) in {"USD", "EUR", "GBP", "JPY", "CAD", "AUD", "MXN", "CNY", "RMB", "SEK", "PLN",
+                            "INR", "SGD", "HKD", "BRL", "TRY", "AED", "SAR", "NZD", "CHF"}:
+        return "CNY" if m.group(0) == "RMB" else m.group(0)
+    for sym in sorted(_CURRENCY_SYMBOLS, key=len, reverse=True):
+        if sym in t:
+            return _CURRENCY_SYMBOLS[sym]
+    return None
+
+
+def parse_money(text, decimal_comma: bool | None = None) -> float:
+    """A platform money string as a float; blank -> NaN; unparseable -> ValueError.
+
+    Handles ``$1,234.50``, ``US$5,000.00``, ``1.234,56 €`` (DE), ``(3.20)``, ``-3.20``, ``3.20-``,
+    ``1 234,56``, ``1'234.50``. ``decimal_comma`` forces the reading of a lone comma; by default
+    ``1,234`` is a thousands separator and ``12,5``/``12,50`` a decimal comma.
+    """
+    if text is None:
+        return math.nan
+    if isinstance(text, (int, float)):
+        return float(text)
+    s = str(text).strip().replace("\u00a0", " ").replace("\u202f", " ")
+    if s in ("", "-", "--", "—", "N/A", "n/a", "nan"):
+        return math.nan
+    neg = False
+    if s.startswith("(") and s.endswith(")"):
+        neg, s = True, s[1:-1].strip()
+    s = _ISO.sub("", s)
+    for sym in sorted(_CURRENCY_SYMBOLS, key=len, reverse=True):
+        s = s.replace(sym, "")
+    s = s.strip()
+    if s.endswith("-"):
+        neg, s = not neg, s[:-1].strip()
+    if s.startswith("-"):
+        neg, s = not neg, s[1:].strip()
+    elif s.startswith("+"):
+        s = s[1:].strip()
+    s = s.replace("%", "")
+    if not s or not _NUM_RE.match(s):
+        raise ValueError(f"not an amount: {text!r}")
+    s = s.replace(" ", "").replace("'", "")
+    if "," in s and "." in s:
+        dec = "," if s.rfind(",") > s.rfind(".") else "."
+    elif "," in s:
+        if s.count(",") > 1:
+            dec = "."
+        elif decimal_comma is not None:
+            dec = "," if decimal_comma else "."
+        else:
+            dec = "." if re.search(r",\d{3}$", s) else ","
+    elif "." in s and s.count(".") > 1:
+        dec = ","
+    elif "." in s and decimal_comma and re.search(r"\.\d{3}$", s):
+        dec = ","                      # DE "1.234" = one thousand two hundred thirty-four
+    else:
+        dec = "."
+    thou = "," if dec == "." else "."
+    s = s.replace(thou, "").replace(dec, ".")
+    value = float(s)
+    return -value if neg else value
+
+
+# ----------------------------------------------------------------------------- dates
+_TZ_ABBR = {
+    "UTC": 0, "GMT": 0, "Z": 0, "PST": -8, "PDT": -7, "MST": -7, "MDT": -6, "CST": -6, "CDT": -5,
+    "EST": -5, "EDT": -4, "AKST": -9, "AKDT": -8, "HST": -10, "BST": 1, "CET": 1, "CEST": 2,
+    "MEZ": 1, "MESZ": 2, "WET": 0, "WEST": 1, "EET": 2, "EEST": 3, "JST": 9, "KST": 9, "IST": 5.5,
+    "AEST": 10, "AEDT": 11, "SGT": 8, "HKT": 8, "CST+8": 8,
+}
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTHS.update({"mär": 3, "mrz": 3, "mai": 5, "okt": 10, "dez": 12, "sept": 9})
+
+
+def _tz_of(text: str) -> tuple[str, timezone | None]:
+    m = re.search(r"\s*(?:([A-Z]{1,4}T?|MESZ|MEZ|UTC|GMT)\s*)?([+-]\d{2}:?\d{2})?\s*$", text)
+    tz = None
+    if m and (m.group(1) or m.group(2)):
+        if m.group(2):
+            off = m.group(2).replace(":", "")
+            hours = int(off[1:3]) + int(off[3:5]) / 60
+            tz = timezone(timedelta(hours=hours if off[0] == "+" else -hours))
+        elif m.group(1) in _TZ_ABBR:
+            tz = timezone(timedelta(hours=_TZ_ABBR[m.group(1)]))
+        else:
+            return text, None
+        text = text[: m.start()].strip()
+    return text, tz
+
+
+def parse_datetime(text, day_first: bool = False) -> datetime | None:
+    """A platform date/time string as a datetime (aware when the text names an offset/zone).
+
+    Blank -> None; unparseable -> ValueError. Accepts ISO 8601 (``2026-03-01T08:04:21+00:00``),
+    ``2026/3/1 10:00``, ``Jan 15, 2026 12:00:00 AM PST``, ``1 May 2026 10:00:00 am UTC``,
+    ``15.01.2026 10:00:00 UTC``, ``Sep-27-26``, ``10/03/2026 9:15:02 AM`` (month first unless
+    ``day_first``), ``2026-08-04 05:24:22 +0500`` and Excel date serials.
+    """
+    if text is None:
+        return None
+    if isinstance(text, datetime):
+        return text
+    if isinstance(text, date):
+        return datetime(text.year, text.month, text.day)
+    s = str(text).strip()
+    if not s:
+        return None
+    if re.fullmatch(r"\d{5}(\.\d+)?", s):            # Excel serial from an xlsx
+        return datetime(1899, 12, 30) + timedelta(days=float(s))
+    s = s.replace("T", " ") if re.match(r"\d{4}-\d{2}-\d{2}T", s) else s
+    s = re.sub(r"\s+", " ", s)
+    body, tz = _tz_of(s)
+    ampm = None
+    m = re.search(r"\s?(am|pm|AM|PM|a\.m\.|p\.m\.|上午|下午)\s*$", body)
+    if m:
+        ampm = "pm" if m.group(1).lower().startswith(("p", "下")) else "am"
+        body = body[: m.start()].strip()
+    t = re.search(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$", body)
+    hh = mm = ss = 0
+    if t:
+        hh, mm, ss = int(t.group(1)), int(t.group(2)), int(t.group(3) or 0)
+        body = body[: t.start()].strip().rstrip(",").strip()
+        if ampm == "pm" and hh < 12:
+            hh += 12
+        if ampm == "am" and hh == 12:
+            hh = 0
+    y = mo = d = None
+    if (m := re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", body)):
+        y, mo, d = map(int, m.groups())
+    elif (m := re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})", body)):
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        dotted = "." in body
+        if dotted or day_first or a > 12:
+            d, mo = a, b
+        else:
+            mo, d = a, b
+    elif (m := re.fullmatch(r"([A-Za-zä]{3,5})\.?[ -](\d{1,2}),?[ -](\d{2,4})", body)):
+        mo, d, y = _MONTHS.get(m.group(1).lower()[:4]) or _MONTHS.get(m.group(1).lower()[:3]), int(m.group(2)), \
+            int(m.group(3))
+    elif (m := re.fullmatch(r"(\d{1,2})\.?[ -]([A-Za-zä]{3,5})\.?,?[ -](\d{2,4})", body)):
+        d, mo, y = int(m.group(1)), _MONTHS.get(m.group(2).lower()[:4]) or _MONTHS.get(m.group(2).lower()[:3]), \
+            int(m.group(3))
+    if not (y and mo and d):
+        raise ValueError(f"not a date: {text!r}")
+    if y < 100:
+        y += 2000
+    out = datetime(y, mo, d, hh, mm, ss)
+    return out.replace(tzinfo=tz) if tz else out
+
+
+def local_day(ts: datetime | None, tz: str | None = None) -> date | None:
+    """The calendar day of a timestamp where the order was placed.
+
+    An aware timestamp is converted to ``tz`` (the marketplace's zone) when given; otherwise its
+    own wall clock is the local one (Shopify, Amazon's payment reports print local time).
+    """
+    if ts is None:
+        return None
+    if tz and ts.tzinfo is not None:
+        ts = ts.astimezone(ZoneInfo(tz))
+    return ts.date()
+
+
+# ----------------------------------------------------------------------------- frame helpers
+def parse_column(values: pd.Series, parser: Callable, what: str, problems: dict[int, str], **kw) -> pd.Series:
+    """Parse a column cell by cell at the edge; unparseable cells add a problem for their line."""
+    out = []
+    for line, v in values.items():
+        try:
+            out.append(parser(v, **kw))
+        except ValueError:
+            problems.setdefault(line, f"{what}: cannot read {v!r}")
+            out.append(None)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def money(values: pd.Series, what: str, problems: dict[int, str], decimal_comma=None) -> pd.Series:
+    return pd.to_numeric(parse_column(values, parse_money, what, problems, decimal_comma=decimal_comma),
+                         errors="coerce")
+
+
+def days(values: pd.Series, what: str, problems: dict[int, str], tz: str | pd.Series | None = None,
+         day_first: bool = False) -> pd.Series:
+    stamps = parse_column(values, parse_datetime, what, problems, day_first=day_first)
+    zones = tz if isinstance(tz, pd.Series) else pd.Series(tz, index=values.index, dtype=object)
+    return pd.Series([local_day(s, z if isinstance(z, str) else None) for s, z in zip(stamps, zones)],
+                     index=values.index, dtype=object)
+
+
+def canonical_frame(sheet: str, data: dict[str, object], index) -> pd.DataFrame:
+    """A frame with exactly the sheet's canonical columns (absent ones blank), in schema order."""
+    spec = SHEETS_BY_NAME[sheet]
+    out = pd.DataFrame(index=index)
+    for key in spec.keys:
+        v = data.get(key)
+        out[key] = v if v is not None else None
+    out.index.name = "line"
+    return out
+
+
+def totals(values: pd.Series, currency: pd.Series) -> dict[str, float]:
+    """Per-currency sum of a money column (NaN counts 0), rounded to cents."""
+    if values is None or len(values) == 0:
+        return {}
+    frame = pd.DataFrame({"v": pd.to_numeric(values, errors="coerce").fillna(0.0), "c": currency.astype(str)})
+    return {c: round(float(v), 2) for c, v in frame.groupby("c")["v"].sum().items()}
+
+
+def reject_lines(table: RawTable, lines, reason: str | pd.Series) -> list[Rejected]:
+    lines = list(lines)
+    if isinstance(reason, pd.Series):
+        return [Rejected(int(ln), str(reason.loc[ln]), table.raw(ln)) for ln in lines]
+    return [Rejected(int(ln), reason, table.raw(ln)) for ln in lines]
+
+
+def split_rejects(table: RawTable, reasons: pd.Series) -> tuple[pd.Index, list[Rejected]]:
+    """Lines kept (reason blank) and the rejected ones."""
+    bad = reasons[reasons.fillna("") != ""]
+    return reasons.index.difference(bad.index), reject_lines(table, bad.index, bad)
+
+
+def first_reason(index, *checks: tuple[pd.Series, str] | dict[int, str]) -> pd.Series:
+    """The first failing check per line: each check is (mask_of_failures, reason) or {line: reason}."""
+    out = pd.Series("", index=index, dtype=object)
+    for chk in reversed(checks):
+        if isinstance(chk, dict):
+            s = pd.Series(chk, dtype=object).reindex(index)
+            out = s.where(s.notna(), out)
+        else:
+            mask, reason = chk
+            out = out.mask(mask.reindex(index, fill_value=False).astype(bool), reason)
+    return out
+
+
+def blank(s: pd.Series) -> pd.Series:
+    return s.fillna("").astype(str).str.strip() == ""
+
+
+def fill_down_groups(frame: pd.DataFrame, key: str, cols: list[str]) -> pd.DataFrame:
+    """Fill order-level cells left blank on an order's later rows (merged cells, Shopify, ERPs)."""
+    out = frame.copy()
+    out[key] = out[key].replace("", pd.NA).ffill().fillna("")
+    for c in cols:
+        if c in out:
+            out[c] = out[c].replace("", pd.NA).groupby(out[key]).ffill().fillna("")
+    return out
+
+
+def first_of_group(keys: pd.Series) -> pd.Series:
+    """True on the first line of each group (order-level money goes on one line only)."""
+    return ~keys.duplicated()
+
+
+COUNTRY_NAMES = {
+    "united states": "US", "usa": "US", "united states of america": "US", "us": "US", "美国": "US",
+    "united kingdom": "GB", "uk": "GB", "great britain": "GB", "英国": "GB", "germany": "DE", "deutschland": "DE",
+    "德国": "DE", "france": "FR", "法国": "FR", "italy": "IT", "意大利": "IT", "spain": "ES", "西班牙": "ES",
+    "canada": "CA", "加拿大": "CA", "japan": "JP", "日本": "JP", "australia": "AU", "澳大利亚": "AU",
+    "mexico": "MX", "墨西哥": "MX", "netherlands": "NL", "荷兰": "NL", "poland": "PL", "sweden": "SE",
+    "belgium": "BE", "ireland": "IE", "austria": "AT", "china": "CN", "中国": "CN", "brazil": "BR",
+    "india": "IN", "singapore": "SG", "united arab emirates": "AE", "saudi arabia": "SA", "turkey": "TR",
+    "new zealand": "NZ", "switzerland": "CH", "malaysia": "MY", "philippines": "PH", "thailand": "TH",
+    "vietnam": "VN", "indonesia": "ID",
+}
+
+
+def country_code(value: str) -> str:
+    v = str(value or "").strip()
+    if len(v) == 2 and v.isalpha():
+        return v.upper()
+    return COUNTRY_NAMES.get(v.lower(), v)
+
+
+def parse_count(text) -> float:
+    """A count such as ``1,234`` / ``1.234`` (DE) / ``12``; blank -> NaN; fractions -> ValueError."""
+    s = str(text if text is not None else "").strip().replace("\u00a0", " ")
+    if s == "":
+        return math.nan
+    if re.fullmatch(r"\d{1,3}([.,' ]\d{3})+", s):
+        s = re.sub(r"[.,' ]", "", s)
+    value = parse_money(s, decimal_comma=False)
+    if not float(value).is_integer():
+        raise ValueError(f"not a whole number: {text!r}")
+    return value
+
+
+def counts(values: pd.Series, what: str, problems: dict[int, str]) -> pd.Series:
+    return pd.to_numeric(parse_column(values, parse_count, what, problems), errors="coerce")
+
+
+def sniff_decimal_comma(*columns: pd.Series | None) -> bool | None:
+    """True when a file's amounts use a decimal comma (``12,50``), False for a point, None if unsure."""
+    comma = point = 0
+    for col in columns:
+        if col is None:
+            continue
+        text = col.astype(str)
+        comma += int(text.str.contains(r"\d,\d{2}(?:\D*)$", regex=True).sum())
+        point += int(text.str.contains(r"\d\.\d{2}(?:\D*)$", regex=True).sum())
+    if comma == point:
+        return None
+    return comma > point
+
+
+def collapse(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """One row per dedupe key: numbers summed, text first non-blank (merge flags unioned).
+
+    Rows of one file sharing a key (two search-term rows of one ad group, an order split in
+    shipments) must add up, or the second would be taken for a duplicate and lost.
+    """
+    if frame.empty:
+        return frame
+    work = frame.copy()
+    kcols = []
+    for k in key:
+        kc = f"__k_{k}"
+        work[kc] = work[k].map(key_text)
+        kcols.append(kc)
+    agg = {}
+    for c in frame.columns:
+        if c == "_merge_cols":
+            agg[c] = lambda s: ",".join(sorted({p for v in s for p in str(v or "").split(",") if p}))
+        elif c == "_can_add":
+            agg[c] = "any"
+        elif c == "_lines":
+            agg[c] = lambda s: ",".join(str(v) for v in s)
+        elif pd.api.types.is_numeric_dtype(frame[c]):
+            agg[c] = lambda s: s.sum(min_count=1)
+        else:
+            agg[c] = lambda s: next((v for v in s if v is not None and not (isinstance(v, float) and math.isnan(v))
+                                     and str(v) != ""), s.iloc[0])
+    out = work.groupby(kcols, sort=False, dropna=False).agg(agg).reset_index(drop=True)
+    return out[frame.columns]
+
+
+def key_text(v) -> str:
+    """A dedupe key part: dates as ISO days, whole floats as ints, text stripped and case-folded."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if isinstance(v, datetime):
+        return v.date().isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    try:
+        if pd.isna(v):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return unicodedata.normalize("NFKC", str(v)).strip().casefold()
+
+
+#: The dedupe key of each canonical sheet: a row whose key is already in the sheet is skipped.
+DEDUPE_KEYS: dict[str, list[str]] = {
+    "Orders": ["channel", "order_id", "sku"],
+    "Ads": ["date", "channel", "campaign", "ad_group", "keyword", "sku"],
+    "Traffic": ["date", "channel", "sku", "source"],
+    "Products": ["sku"],
+}
+
+
+# ----------------------------------------------------------------------------- the batch
+@dataclass
+class ImportBatch:
+    """One export file read into canonical frames, with the bookkeeping of every file row.
+
+    ``frames`` maps a DATA_MODEL sheet name ("Orders", "Ads", "Traffic", "Products") to a frame
+    with exactly that sheet's canonical columns, one row per dedupe key. ``merge`` holds, for
+    formats that complete existing rows (fees, refunds, stock), which columns each row sets
+    (``_merge_cols``) and whether it may be appended when its row is absent (``_can_add``).
+    ``rows_read == rows_imported + len(rejected)``.
+    """
+
+    path: Path
+    format: str
+    label: str
+    mode: str
+    frames: dict[str, pd.DataFrame]
+    rows_read: int
+    rows_imported: int
+    rejected: list[Rejected]
+    totals_before: dict[str, float]
+    totals_after: dict[str, float]
+    money_label: str = ""
+    encoding: str = ""
+    merge: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def _formats_for(source: str | None) -> list[Format]:
+    if not source:
+        return list(REGISTRY.values())
+    s = fold(source).replace(" ", "_")
+    exact = [f for f in REGISTRY.values() if f.name == s]
+    fam = [f for f in REGISTRY.values() if f.family == s or f.family == s.split("_")[0]]
+    chosen = exact or fam
+    if not chosen:
+        names = ", ".join(sorted({f.family for f in REGISTRY.values()} | set(REGISTRY)))
+        raise ImportError_(f"unknown source {source!r}; use one of: {names}")
+    return chosen
+
+
+def detect(path, source: str | None = None) -> FormatMatch:
+    """The best matching format of a file (score 1.0 = every signature header found).
+
+    Never raises for an unknown file: the returned match then has ``score < 1`` and lists the
+    missing headers. Use :func:`read_export` to import.
+    """
+    sheets = read_rows(Path(path))
+    matches = match_formats(sheets, _formats_for(source))
+    if not matches:
+        raise UnknownFormat(path, [])
+    return matches[0]
+
+
+def read_export(path, source: str | None = None, base_currency: str = "USD") -> ImportBatch:
+    """Read one downloaded report into canonical frames.
+
+    Parameters
+    ----------
+    path : the exported file (CSV, TSV/TXT or XLSX; UTF-8, UTF-8 BOM or GBK/GB18030).
+    source : a format name (``amazon_all_orders``) or family (``amazon``) to skip detection.
+    base_currency : currency assumed when neither the file nor the marketplace names one.
+
+    Raises
+    ------
+    UnknownFormat : no format matches all its signature headers; the message names the
+        three closest formats and the headers each is missing.
+    """
+    path = Path(path)
+    sheets = read_rows(path)
+    matches = match_formats(sheets, _formats_for(source))
+    if not matches or matches[0].score < 1.0:
+        raise UnknownFormat(path, [m for m in matches if m.score > 0][:3] or matches[:3])
+    m = matches[0]
+    fmt = m.format
+    table = build_table(path, sheets, m)
+    parsed = fmt.parse(table, Context(base_currency=base_currency.upper()))
+    rejected = list(parsed.rejected)
+    accounted = set(parsed.used) | {r.line for r in rejected}
+    rejected += reject_lines(table, [ln for ln in table.frame.index if ln not in accounted],
+                             "not imported: row not recognised by the format")
+    used = set(parsed.used) - {r.line for r in rejected}
+    frames, merge = {}, {}
+    for sheet, frame in parsed.frames.items():
+        if frame.empty:
+            continue
+        frame = collapse(frame, DEDUPE_KEYS.get(sheet, list(frame.columns)))
+        helpers = [c for c in frame.columns if c.startswith("_")]
+        if helpers:
+            merge[sheet] = frame[helpers].reset_index(drop=True)
+        frames[sheet] = frame.drop(columns=helpers).reset_index(drop=True)
+    return ImportBatch(
+        path=path, format=fmt.name, label=fmt.label, mode=fmt.mode, frames=frames,
+        rows_read=len(table.frame), rows_imported=len(used), rejected=sorted(rejected, key=lambda r: r.line),
+        totals_before=parsed.total_before, totals_after=parsed.total_after, money_label=fmt.money_label,
+        encoding=table.encoding, merge=merge)
