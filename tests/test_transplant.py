@@ -201,6 +201,7 @@ def test_print_area_and_active_tab_follow_sheets_in_front(tmp_path):
     assert wb["Notes"].print_area == "'Notes'!$A$1:$B$5"
     assert wb["数据 it's"].print_area == "'数据 it''s'!$A$1:$B$5"
     assert wb.active.title == "Dashboard"
+    assert 'firstSheet="0" activeTab="0"' in workbook_xml(front)
     markers = re.findall(rf'name="{GENERATED_NAME}" localSheetId="(\d)"', workbook_xml(front))
     assert markers == ["0", "1"]
     # only the active generated sheet is selected, so tabs are never grouped

@@ -637,8 +637,8 @@ def transplant(target: Path, generated: Path, out: Path, *, order: str = "end",
         workbook.remove(defined)
 
     if view is not None:
-        first = int(view.get("firstSheet", "0"))
-        first = new_index_of_old.get(first, 0)
+        # firstSheet is the leftmost tab shown in the tab strip; generated sheets in front must be visible
+        first = 0 if order == "front" else new_index_of_old.get(int(view.get("firstSheet", "0")), 0)
         view.set("activeTab", str(active))
         if "firstSheet" in view.attrib or first > active:
             view.set("firstSheet", str(min(first, active)))
