@@ -1,0 +1,73 @@
+"""Chinese multi-platform ERP order / profit exports (马帮 Mabang, 店小秘 Dianxiaomi) -> Orders.
+
+One order spans several rows, its order-level cells merged (xlsx) or left blank below the first
+row: they are filled down per order and order-level money is put on the order's first line.
+The platform order number is preferred as ``order_id`` so an order imported both from the ERP
+and from the platform itself is recognised as the same one.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .base import (Context, Format, Parsed, RawTable, blank, canonical_frame, counts, country_code, days,
+                   fill_down_groups, first_of_group, first_reason, money, sniff_decimal_comma, split_rejects,
+                   totals)
+
+PLATFORMS = {
+    "amazon": "Amazon", "亚马逊": "Amazon", "ebay": "eBay", "易贝": "eBay", "shopify": "Shopify",
+    "独立站": "Shopify", "tiktok": "TikTok Shop", "tiktok shop": "TikTok Shop", "tiktokshop": "TikTok Shop",
+    "aliexpress": "AliExpress", "速卖通": "AliExpress", "shopee": "Shopee", "虾皮": "Shopee",
+    "lazada": "Lazada", "walmart": "Walmart", "沃尔玛": "Walmart", "temu": "Temu", "wish": "Wish",
+    "etsy": "Etsy", "mercadolibre": "Mercado Libre", "美客多": "Mercado Libre", "ozon": "Ozon",
+}
+_SITE = {"GB": "UK"}
+
+
+def channel_name(platform: str, site: str) -> str:
+    p = PLATFORMS.get(str(platform or "").strip().lower(), str(platform or "").strip())
+    s = country_code(site).upper() if site else ""
+    if p == "Amazon" and s:
+        return f"Amazon {_SITE.get(s, s)}"
+    return p
+
+
+ORDER_LEVEL = ["platform_order", "platform", "site", "shop", "paid", "currency", "country", "buyer",
+               "shipping_income", "shipping_cost", "refund", "platform_fee"]
+
+
+def parse_erp_orders(f: Format):
+    def parse(t: RawTable, ctx: Context) -> Parsed:
+        problems: dict[int, str] = {}
+        raw = pd.DataFrame({c: t.get(f, c) for c in f.fields})
+        raw = fill_down_groups(raw, "order_id", [c for c in ORDER_LEVEL if c in raw])
+        money_cols = ["amount", "unit_price", "shipping_income", "shipping_cost", "platform_fee", "refund", "discount"]
+        dc = sniff_decimal_comma(*(raw[c] for c in money_cols if c in raw))
+        m = {c: money(raw[c], f.fields[c][0], problems, dc) for c in money_cols if c in raw}
+        qty = counts(raw["quantity"], f.fields["quantity"][0], problems)
+        price = m["amount"].where(m["amount"].notna(), m["unit_price"] * qty)
+        oid = raw["platform_order"].where(~blank(raw["platform_order"]), raw["order_id"])
+        first = first_of_group(raw["order_id"])
+        cur = raw["currency"].str.upper().replace({"RMB": "CNY"}).where(~blank(raw["currency"]), ctx.base_currency)
+        day = days(raw["paid"], f.fields["paid"][0], problems)
+        channel = pd.Series([channel_name(p, s) for p, s in zip(raw["platform"], raw["site"])], index=raw.index)
+        channel = channel.where(channel != "", raw["shop"])
+        reasons = first_reason(
+            t.frame.index, (blank(oid), "no order number (订单号为空)"), (blank(raw["sku"]), "no SKU (SKU为空)"),
+            (channel == "", "no platform or shop (平台/店铺为空)"), problems,
+            (day.isna(), "no order/payment time (无付款时间)"), (price.isna(), "no amount (无金额)"),
+        )
+        keep, rejected = split_rejects(t, reasons)
+        orders = canonical_frame("Orders", {
+            "order_id": oid, "order_date": day, "channel": channel, "sku": raw["sku"], "quantity": qty,
+            "item_price": price, "discount": m.get("discount", pd.Series(dtype=float)).abs(),
+            "shipping_charged": m["shipping_income"].where(first),
+            "platform_fee": m["platform_fee"].abs().where(first),
+            "shipping_cost": m["shipping_cost"].abs().where(first), "refund_amount": m["refund"].abs().where(first),
+            "customer_id": raw["buyer"], "country": raw["country"].map(country_code), "currency": cur,
+        }, t.frame.index).loc[keep]
+        return Parsed({"Orders": orders}, set(keep), rejected, totals(price, cur),
+                      totals(orders["item_price"], orders["currency"]))
+    return parse
+
+
+__all__ = ["channel_name", "parse_erp_orders"]

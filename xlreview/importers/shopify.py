@@ -1,0 +1,114 @@
+"""Shopify admin exports: Orders -> Export (-> Orders) and the Analytics sessions / conversion
+funnel report (-> Traffic)."""
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from .base import (Context, Format, Parsed, RawTable, blank, canonical_frame, counts, country_code, days,
+                   fill_down_groups, first_of_group, first_reason, money, register, sniff_decimal_comma,
+                   split_rejects, totals)
+
+CHANNEL = "Shopify"
+
+
+def email_hash(email: str) -> str:
+    """A stable buyer id that does not put the e-mail address in the workbook."""
+    e = str(email or "").strip().lower()
+    return "" if not e else "e:" + hashlib.sha256(e.encode()).hexdigest()[:16]
+
+
+def parse_orders(t: RawTable, ctx: Context) -> Parsed:
+    """Order-level fields (Created at, Currency, Shipping, Discount Amount, Refunded Amount...) are
+    only on an order's first row: filled down per order, money put on the first line once."""
+    f = ORDERS
+    problems: dict[int, str] = {}
+    order_cols = ["created", "currency", "email", "financial", "cancelled", "shipping", "discount_amount",
+                  "refunded", "country", "discount_code"]
+    raw = pd.DataFrame({c: t.get(f, c) for c in ["name", "qty", "price", "sku", "item", "line_discount", *order_cols]})
+    raw = fill_down_groups(raw, "name", order_cols)
+    dc = sniff_decimal_comma(raw["price"])
+    unit = money(raw["price"], "Lineitem price", problems, dc)
+    qty = counts(raw["qty"], "Lineitem quantity", problems)
+    line_value = (unit * qty).fillna(0)
+    first = first_of_group(raw["name"])
+    order_disc = money(raw["discount_amount"], "Discount Amount", problems, dc).fillna(0).abs()
+    if t.col(f, "line_discount") is not None:
+        discount = money(raw["line_discount"], "Lineitem discount", problems, dc).fillna(0).abs()
+    else:   # order discount shared over its lines in proportion to their value
+        share = line_value / line_value.groupby(raw["name"]).transform("sum").replace(0, pd.NA)
+        discount = (order_disc * share.fillna(0)).astype(float)
+    ship = money(raw["shipping"], "Shipping", problems, dc).where(first)
+    refund = money(raw["refunded"], "Refunded Amount", problems, dc).where(first)
+    day = days(raw["created"], "Created at", problems)
+    cur = raw["currency"].where(~blank(raw["currency"]), ctx.base_currency)
+    sku = raw["sku"].where(~blank(raw["sku"]), raw["item"])
+    reasons = first_reason(
+        t.frame.index,
+        (blank(raw["name"]), "no order Name"),
+        (~blank(raw["cancelled"]), "cancelled order"),
+        (raw["financial"].str.lower() == "voided", "voided order (payment cancelled)"),
+        (blank(sku), "no Lineitem sku or name"),
+        problems, (day.isna(), "no Created at"), (qty.isna(), "no Lineitem quantity"),
+    )
+    keep, rejected = split_rejects(t, reasons)
+    orders = canonical_frame("Orders", {
+        "order_id": raw["name"], "order_date": day, "channel": CHANNEL, "sku": sku, "quantity": qty,
+        "item_price": unit * qty, "discount": discount, "shipping_charged": ship, "refund_amount": refund,
+        "customer_id": raw["email"].map(email_hash), "country": raw["country"].map(country_code),
+        "currency": cur, "promo": raw["discount_code"],
+    }, t.frame.index).loc[keep]
+    return Parsed({"Orders": orders}, set(keep), rejected,
+                  totals(unit * qty, cur), totals(orders["item_price"], orders["currency"]))
+
+
+ORDERS = register(Format(
+    name="shopify_orders", family="shopify", sheet="Orders", label="Shopify orders export (Shopify 订单导出)",
+    fields={
+        "name": ("Name",), "email": ("Email",), "financial": ("Financial Status",), "currency": ("Currency",),
+        "shipping": ("Shipping",), "discount_code": ("Discount Code",), "discount_amount": ("Discount Amount",),
+        "created": ("Created at",), "qty": ("Lineitem quantity",), "item": ("Lineitem name",),
+        "price": ("Lineitem price",), "sku": ("Lineitem sku",), "line_discount": ("Lineitem discount",),
+        "cancelled": ("Cancelled at",), "refunded": ("Refunded Amount",), "country": ("Shipping Country",),
+    },
+    required=("name", "financial", "created", "qty", "item", "price", "sku"),
+    parse=parse_orders, money_label="Lineitem price x quantity",
+))
+
+
+_SOURCES = {"search": "organic", "organic search": "organic", "direct": "other", "social": "social",
+            "organic social": "social", "paid social": "paid", "paid search": "paid", "email": "email",
+            "referral": "other", "unknown": "other", "": ""}
+
+
+def parse_sessions(t: RawTable, ctx: Context) -> Parsed:
+    f = SESSIONS
+    problems: dict[int, str] = {}
+    day = days(t.get(f, "day"), "Day", problems)
+    sessions = counts(t.get(f, "sessions"), "Sessions", problems)
+    src = t.get(f, "source").str.strip().str.lower()
+    reasons = first_reason(t.frame.index, problems, (day.isna(), "no Day"), (sessions.isna(), "no Sessions"))
+    keep, rejected = split_rejects(t, reasons)
+    traffic = canonical_frame("Traffic", {
+        "date": day, "channel": CHANNEL, "sku": "", "sessions": sessions,
+        "page_views": counts(t.get(f, "pageviews"), "Pageviews", {}),
+        "add_to_cart": counts(t.get(f, "cart"), "Sessions with cart additions", {}),
+        "source": src.map(lambda s: _SOURCES.get(s, s)),
+    }, t.frame.index).loc[keep]
+    return Parsed({"Traffic": traffic}, set(keep), rejected)
+
+
+SESSIONS = register(Format(
+    name="shopify_sessions", family="shopify", sheet="Traffic",
+    label="Shopify Analytics sessions / conversion funnel export (Shopify 访问与转化漏斗)",
+    fields={
+        "day": ("Day", "Date", "Month"), "sessions": ("Sessions",),
+        "cart": ("Sessions with cart additions", "Added to cart"),
+        "checkout": ("Sessions that reached checkout", "Reached checkout"),
+        "completed": ("Sessions that completed checkout", "Sessions converted"),
+        "pageviews": ("Pageviews",), "source": ("Referring channel", "Traffic source", "Session source"),
+    },
+    required=("day", "sessions", "cart", "checkout"),
+    parse=parse_sessions, money_label="",
+))
