@@ -19,6 +19,7 @@ from xlreview.excel.ovba import (
     decrypt_project_value,
     encrypt_project_value,
     module_source,
+    read_cfb,
     read_dir_modules,
     write_cfb,
 )
@@ -144,6 +145,21 @@ def test_cfb_directory_is_a_red_black_tree(count, tmp_path):
     for path, data in streams.items():
         assert ole.openstream(path).read() == data
     assert entries[0].clsid in ("", "00000000-0000-0000-0000-000000000000")
+
+
+def test_read_cfb_agrees_with_olefile(vba_bin):
+    import zipfile
+
+    files = [vba_bin, write_cfb({"big": bytes(range(256)) * 300, "small": b"s", "D/e/f": b"x" * 5000})]
+    shipped = XLWINGS_DIR / "quickstart_standalone.xlsm"
+    if shipped.exists():  # written by Excel
+        files.append(zipfile.ZipFile(shipped).read("xl/vbaProject.bin"))
+    for data in files:
+        ole = olefile.OleFileIO(data)
+        expected = {"/".join(p): ole.openstream(p).read() for p in ole.listdir()}
+        assert read_cfb(data) == expected
+    with pytest.raises(ValueError):
+        read_cfb(b"PK\x03\x04" + bytes(600))
 
 
 def test_cfb_header_is_version_3_with_512_byte_sectors():

@@ -25,6 +25,7 @@ __all__ = [
     "decrypt_project_value",
     "encrypt_project_value",
     "module_source",
+    "read_cfb",
     "read_dir_modules",
     "write_cfb",
 ]
@@ -312,6 +313,83 @@ def write_cfb(streams: dict[str, bytes]) -> bytes:
               + b"".join(struct.pack("<I", x) for x in difat))
     assert len(header) == _SECTOR
     return header + bytes(sectors)
+
+
+def read_cfb(data: bytes) -> dict[str, bytes]:
+    """Streams of a compound file as ``{"VBA/dir": bytes, ...}``: a small reader for checks after saves.
+
+    Handles versions 3 and 4, the mini stream and DIFAT sectors; raises ValueError on a malformed file.
+    """
+    data = bytes(data)
+    if data[:8] != _SIGNATURE or len(data) < _SECTOR:
+        raise ValueError("not a compound file")
+    sector = 1 << struct.unpack_from("<H", data, 30)[0]
+    mini_sector = 1 << struct.unpack_from("<H", data, 32)[0]
+    (n_fat, dir_first, _, cutoff, minifat_first, _, difat_first, n_difat) = struct.unpack_from("<8I", data, 44)
+
+    def read_sector(i: int) -> bytes:
+        start = (i + 1) * sector
+        if start >= len(data):
+            raise ValueError(f"sector {i} beyond the end of the file")
+        return data[start:start + sector]
+
+    difat = list(struct.unpack_from("<109I", data, 76))
+    nxt = difat_first
+    for _ in range(n_difat):
+        words = struct.unpack(f"<{sector // 4}I", read_sector(nxt))
+        difat += words[:-1]
+        nxt = words[-1]
+    fat: list[int] = []
+    for i in difat[:n_fat]:
+        fat += struct.unpack(f"<{sector // 4}I", read_sector(i))
+
+    def chain(first: int, table: list[int]) -> list[int]:
+        out, seen = [], set()
+        while first not in (_ENDOFCHAIN, _FREESECT):
+            if first in seen or first >= len(table):
+                raise ValueError("broken sector chain")
+            seen.add(first)
+            out.append(first)
+            first = table[first]
+        return out
+
+    def read_chain(first: int) -> bytes:
+        return b"".join(read_sector(i) for i in chain(first, fat))
+
+    directory = read_chain(dir_first)
+    raw_entries = [directory[i:i + 128] for i in range(0, len(directory), 128)]
+    minifat_raw = read_chain(minifat_first) if minifat_first != _ENDOFCHAIN else b""
+    minifat = list(struct.unpack(f"<{len(minifat_raw) // 4}I", minifat_raw))
+    root = raw_entries[0]
+    mini_stream = read_chain(struct.unpack_from("<I", root, 116)[0]) if minifat else b""
+
+    def stream(entry: bytes) -> bytes:
+        start, size = struct.unpack_from("<IQ", entry, 116)
+        if sector == _SECTOR:  # version 3: the high 32 bits may be garbage ([MS-CFB] 2.6.3)
+            size &= 0xFFFFFFFF
+        if size < cutoff:
+            blob = b"".join(mini_stream[i * mini_sector:(i + 1) * mini_sector] for i in chain(start, minifat))
+        else:
+            blob = read_chain(start)
+        return blob[:size]
+
+    out: dict[str, bytes] = {}
+
+    def visit(sid: int, prefix: str, depth: int) -> None:
+        if sid == _NOSTREAM or depth > 64 or sid >= len(raw_entries):
+            return
+        entry = raw_entries[sid]
+        name_len, kind, _, left, right, child = struct.unpack_from("<HBBIII", entry, 64)
+        name = entry[:max(name_len - 2, 0)].decode("utf-16-le")
+        visit(left, prefix, depth + 1)
+        visit(right, prefix, depth + 1)
+        if kind == _STREAM:
+            out[prefix + name] = stream(entry)
+        elif kind == _STORAGE:
+            visit(child, prefix + name + "/", depth + 1)
+
+    visit(struct.unpack_from("<I", root, 76)[0], "", 0)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------------

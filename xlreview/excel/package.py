@@ -12,6 +12,7 @@ import importlib.resources
 import importlib.util
 import os
 import re
+import struct
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -19,7 +20,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from xlreview.errors import NotAWorkbook
-from xlreview.excel.ovba import build_vba_project
+from xlreview.excel.ovba import build_vba_project, read_cfb
 
 __all__ = [
     "FIXED_DATE",
@@ -343,12 +344,9 @@ def ribbon_xml() -> bytes:
 # ---------------------------------------------------------------------------------------------------------------
 def _project_documents(vba_bin: bytes) -> list[str] | None:
     """Document module names from the PROJECT stream of ``vba_bin``; None when it cannot be read."""
-    import olefile  # only needed for this check; a dependency of oletools
-
     try:
-        ole = olefile.OleFileIO(vba_bin)
-        text = ole.openstream("PROJECT").read().decode("cp1252", "replace")
-    except Exception:  # noqa: BLE001 - any unreadable project is reported the same way
+        text = read_cfb(vba_bin)["PROJECT"].decode("cp1252", "replace")
+    except (ValueError, KeyError, IndexError, struct.error):
         return None
     return re.findall(r"^Document=([^/\r\n]+)/", text, re.M)
 
