@@ -108,7 +108,7 @@ def read_sheet(spec: schema.SheetSpec, raw: RawSheet | None, report: Report) -> 
                 rawcol = rawcol.copy()
                 rawcol[r] = v
         for r in errmask[errmask].index:
-            report.error(sheet, r, name, rawcol[r], "excel_error", value=rawcol[r])
+            report.error(sheet, r, name, rawcol[r], "excel_error", err=rawcol[r])
         blank = is_blank(rawcol) & ~errmask
         if c.required:
             for r in blank[blank].index:

@@ -3,11 +3,23 @@ from __future__ import annotations
 
 import pandas as pd
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Alignment
 from openpyxl.workbook import Workbook
 
 from ..core.review import Review
 from .labels import label, sheet_name
-from .layout import Col, put, write_block_title, write_table, write_tiles, write_title
+from .layout import (
+    BOX,
+    HEADER_FILL,
+    HEADER_FONT,
+    KIND,
+    Col,
+    put,
+    write_block_title,
+    write_table,
+    write_tiles,
+    write_title,
+)
 
 TILES = [("net_sales", "money0"), ("net_profit", "money0"), ("gross_margin", "pct"), ("net_margin", "pct"),
          ("aov", "money"), ("refund_rate", "pct"), ("orders", "int"), ("conversion_rate", "pct"),
@@ -48,17 +60,18 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
         ok = a is not None and b is not None and pd.notna(a) and pd.notna(b) and b > 0 and a >= 0
         yoy.append(a / b - 1 if ok else None)
     comp["yoy"] = yoy
-    from .layout import KIND
-    first, last = write_table(ws, comp[["metric"]], [Col("metric", "kpi_block", "text", 22)], row, 1, lang)
-    put(ws, row, 2, str(s.review_year)), put(ws, row, 3, label("prev_year", lang)), put(ws, row, 4, label("yoy", lang))
-    for c in (2, 3, 4):
-        ws.cell(row=row, column=c).font = ws.cell(row=row, column=1).font.copy()
-        ws.cell(row=row, column=c).fill = ws.cell(row=row, column=1).fill.copy()
+    heads = [label("kpi_block", lang), str(s.review_year), label("prev_year", lang), label("yoy", lang)]
+    for j, h in enumerate(heads, start=1):
+        put(ws, row, j, h, font=HEADER_FONT, fill=HEADER_FILL, border=BOX, align=Alignment(horizontal="center"))
+    first = row + 1
     for i, k in enumerate(COMPARE):
         kind = KIND.get(k, "money")
-        put(ws, first + i, 2, comp["this"][i], kind=kind)
-        put(ws, first + i, 3, comp["prev"][i], kind=kind)
-        put(ws, first + i, 4, comp["yoy"][i], kind="pct")
+        put(ws, first + i, 1, comp["metric"][i], border=BOX)
+        put(ws, first + i, 2, comp["this"][i], kind=kind, border=BOX)
+        put(ws, first + i, 3, comp["prev"][i], kind=kind, border=BOX)
+        put(ws, first + i, 4, comp["yoy"][i], kind="pct", border=BOX)
+    ws.column_dimensions["A"].width = 22
+    last = first + len(COMPARE) - 1
     compare_end = last
 
     # monthly table, to the right of the comparison
