@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
+from .customers import customers_step
 from .inputs import Inputs, Settings
+from .marketing import marketing_step
 
 
 @dataclass
@@ -66,7 +68,10 @@ def compute_review(inputs: Inputs) -> Review:
 
 
 # Later sections register a step here: f(inputs, lines, review) -> None, filling review fields.
-SECTION_STEPS: list = []
+SECTION_STEPS: list = [
+    marketing_step,
+    customers_step,
+]
 
 
 # ------------------------------------------------------------------------------------------ JSON

@@ -16,6 +16,8 @@ THRESHOLDS: dict[str, float] = {
     "promo_baseline_days": 28,
     "promo_after_days": 14,
     "pull_forward_max": 0.5,
+    "target_acos": 0.30,            # keyword break-even ACoS when the channel has no margin figure
+    "raise_bid_acos_share": 0.5,    # raise the bid when ACoS <= this share of break-even ACoS
     # SMART (METRICS 6)
     "max_growth": 1.0,
     # tracking (METRICS 8)

@@ -1,0 +1,155 @@
+"""METRICS.md section 3 beyond the summary: markets, new vs returning by month, cohorts, 12-month value.
+
+Pure pandas, DataFrame in / DataFrame out, on ``metrics.order_lines`` (all dates). Rows without a
+customer_id are not counted as customers (they still count in orders and net_sales of a market).
+A customer's first order is their first order in ALL the data (as for ``new_customers``).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .inputs import Inputs
+from .metrics import safe_div
+
+UNKNOWN_COUNTRY = "(unknown)"
+COHORT_OFFSETS = list(range(12))   # months after the first order: 0 .. 11
+
+
+def market_table(lines: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per ship-to country of the order lines dated in ``year``.
+
+    Returns
+    -------
+    One row per country (blank -> "(unknown)"), by net_sales descending: country, customers (distinct
+    customer_id), orders (distinct channel + order_id), net_sales, share (of the year's net_sales;
+    the shares sum to 1; empty when the year's net_sales are 0).
+    """
+    y = lines[lines["year"] == year]
+    country = y["country"].astype(str).str.strip().replace("", UNKNOWN_COUNTRY)
+    y = y.assign(country=country, _cust=y["customer_id"].where(y["customer_id"].ne(""), None))
+    if y.empty:
+        t = pd.DataFrame({"country": pd.Series(dtype="object")}
+                         | {k: pd.Series(dtype="float64") for k in ("customers", "orders", "net_sales")})
+    else:
+        g = y.groupby("country", sort=True)
+        t = pd.DataFrame({"customers": g["_cust"].nunique(), "orders": g["order_key"].nunique(),
+                          "net_sales": g["net_sales"].sum()}).astype("float64").reset_index()
+    t["share"] = safe_div(t["net_sales"], float(t["net_sales"].sum()))
+    return t.sort_values(["net_sales", "country"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
+def _first_orders(lines: pd.DataFrame) -> pd.Series:
+    with_id = lines[lines["customer_id"].ne("")]
+    return with_id.groupby("customer_id")["order_date"].min()
+
+
+def customers_by_month(lines: pd.DataFrame, year: int) -> pd.DataFrame:
+    """New vs returning customers per calendar month of ``year``.
+
+    Returns
+    -------
+    12 rows: month (1-12), customers (distinct buyers of the month), new_customers (first order ever in
+    that month), returning_customers (= customers - new_customers), returning_share (returning /
+    customers), repeat_rate (share of the month's customers with 2+ distinct orders in that month),
+    new_net_sales and returning_net_sales (net_sales of lines with a customer_id, by the buyer's status).
+    """
+    with_id = lines[lines["customer_id"].ne("") & (lines["year"] == year)]
+    first = _first_orders(lines)
+    f = with_id["customer_id"].map(first)
+    is_new = (f.dt.year == year) & (f.dt.month == with_id["month"])
+    w = with_id.assign(_new=is_new)
+    months = pd.Index(range(1, 13), name="month")
+    g = w.groupby("month")
+    customers = g["customer_id"].nunique().reindex(months, fill_value=0)
+    new = w[w["_new"]].groupby("month")["customer_id"].nunique().reindex(months, fill_value=0)
+    per = w.groupby(["month", "customer_id"])["order_key"].nunique()
+    repeaters = (per >= 2).groupby(level="month").sum().reindex(months, fill_value=0)
+    ns_new = w[w["_new"]].groupby("month")["net_sales"].sum().reindex(months, fill_value=0.0)
+    ns_all = g["net_sales"].sum().reindex(months, fill_value=0.0)
+    t = pd.DataFrame({"customers": customers.astype("float64"), "new_customers": new.astype("float64")})
+    t["returning_customers"] = t["customers"] - t["new_customers"]
+    t["returning_share"] = safe_div(t["returning_customers"], t["customers"])
+    t["repeat_rate"] = safe_div(repeaters.astype("float64"), t["customers"])
+    t["new_net_sales"] = ns_new.astype("float64")
+    t["returning_net_sales"] = (ns_all - ns_new).astype("float64")
+    return t.reset_index()
+
+
+def cohort_table(lines: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Monthly first-order cohorts of ``year`` and the share of each ordering again k months later.
+
+    Returns
+    -------
+    One row per month of ``year`` with new customers: cohort ("2026-03"), size (customers whose first
+    order ever falls in that month), m0 .. m11 = share of the cohort with an order in calendar month
+    cohort + k (m0 = 1.0 by construction); NaN where cohort + k lies after the last month of the data.
+    """
+    cols = ["cohort", "size"] + [f"m{k}" for k in COHORT_OFFSETS]
+    first = _first_orders(lines)
+    first = first[first.dt.year == year]
+    if first.empty:
+        return pd.DataFrame(columns=cols)
+    with_id = lines[lines["customer_id"].isin(first.index)]
+    mi = with_id["order_date"].dt.year * 12 + with_id["order_date"].dt.month - 1
+    cohort_mi = with_id["customer_id"].map(first.dt.year * 12 + first.dt.month - 1)
+    k = (mi - cohort_mi).astype("int64")
+    act = pd.DataFrame({"cohort": cohort_mi, "k": k, "c": with_id["customer_id"]})
+    act = act[act["k"].between(0, COHORT_OFFSETS[-1])].drop_duplicates()
+    active = act.groupby(["cohort", "k"])["c"].nunique().unstack("k").reindex(columns=COHORT_OFFSETS, fill_value=0)
+    size = (first.dt.year * 12 + first.dt.month - 1).value_counts().sort_index()
+    active = active.reindex(size.index).fillna(0)
+    share = active.div(size, axis=0).astype("float64")
+    last_mi = int(lines["order_date"].max().year * 12 + lines["order_date"].max().month - 1)
+    beyond = np.add.outer(size.index.to_numpy(), np.array(COHORT_OFFSETS)) > last_mi
+    share = share.mask(beyond)
+    share.columns = [f"m{k}" for k in COHORT_OFFSETS]
+    out = share.reset_index(drop=True)
+    out.insert(0, "size", size.to_numpy().astype("float64"))
+    out.insert(0, "cohort", [f"{m // 12}-{m % 12 + 1:02d}" for m in size.index])
+    return out[cols]
+
+
+def customer_value(lines: pd.DataFrame, year: int) -> dict[str, float]:
+    """A simple predicted 12-month gross profit per customer of ``year`` (an extrapolation, not BG/NBD).
+
+    predicted_12m_value = retention x frequency x aov_net x gross_margin, over the lines of ``year`` with a
+    customer_id:
+
+    - retention: share of ``year - 1`` customers who ordered again in ``year`` (basis "previous_year");
+      without customers in ``year - 1``, the year's repeat_rate (basis "repeat_rate");
+    - frequency: distinct orders per returning customer in ``year`` (per customer when none returned);
+    - aov_net = net_sales / orders; gross_margin = gross_profit / net_sales.
+
+    Returns
+    -------
+    dict: customers, retention, retention_basis, frequency, aov_net, gross_margin, predicted_12m_value.
+    """
+    with_id = lines[lines["customer_id"].ne("")]
+    y = with_id[with_id["year"] == year]
+    customers = y["customer_id"].nunique()
+    prev = set(with_id.loc[with_id["year"] == year - 1, "customer_id"])
+    cur = set(y["customer_id"])
+    per = y.groupby("customer_id")["order_key"].nunique()
+    if prev:
+        retention, basis = len(prev & cur) / len(prev), "previous_year"
+    else:
+        retention, basis = safe_div(float((per >= 2).sum()), customers), "repeat_rate"
+    first = _first_orders(lines)
+    returning = per[first.reindex(per.index).dt.year < year]
+    frequency = float(returning.mean()) if len(returning) else safe_div(float(per.sum()), customers)
+    orders = float(y["order_key"].nunique())
+    ns, gp = float(y["net_sales"].sum()), float(y["gross_profit"].sum())
+    aov, gm = safe_div(ns, orders), safe_div(gp, ns)
+    return {"customers": float(customers), "retention": retention, "retention_basis": basis,
+            "frequency": frequency, "aov_net": aov, "gross_margin": gm,
+            "predicted_12m_value": retention * frequency * aov * gm}
+
+
+def customers_step(inputs: Inputs, lines: pd.DataFrame, review) -> None:
+    """Review step: markets, customers_monthly, cohorts, extra["customer_value"] (METRICS 3)."""
+    year = inputs.settings.review_year
+    review.markets = market_table(lines, year)
+    review.customers_monthly = customers_by_month(lines, year)
+    review.cohorts = cohort_table(lines, year)
+    review.extra["customer_value"] = customer_value(lines, year)
