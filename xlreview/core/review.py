@@ -15,6 +15,7 @@ from . import metrics
 from .customers import customers_step
 from .inputs import Inputs, Settings
 from .marketing import marketing_step
+from .risks import review_step as channels_products_risks_step
 
 
 @dataclass
@@ -71,6 +72,7 @@ def compute_review(inputs: Inputs) -> Review:
 SECTION_STEPS: list = [
     marketing_step,
     customers_step,
+    channels_products_risks_step,     # channels, products, then risks (needs both)
 ]
 
 

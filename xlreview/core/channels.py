@@ -1,0 +1,155 @@
+"""METRICS sections 1-2 and 5 per channel: money, traffic, growth, profit per hour, class and rank.
+
+``channel_table(inputs, lines)`` is DataFrame in / DataFrame out and pure pandas.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .inputs import Inputs
+from .metrics import SECTION1_KEYS, SECTION2_KEYS, in_year, money_summary, safe_div
+
+CHANNEL_CLASSES = ["problem", "rising_star", "cash_cow", "steady"]
+
+# reason templates (zh, en); placeholders are pre-formatted strings
+CHANNEL_REASONS = {
+    "problem": ("净利润 {net_profit} ≤ 0", "net profit {net_profit} ≤ 0"),
+    "rising_star": ("增长 {growth}（{basis}）≥ {star_growth}", "growth {growth} ({basis}) ≥ {star_growth}"),
+    "cash_cow": ("增长 {growth}（{basis}）< {star_growth}；净利润占各渠道合计 {profit_share} ≥ {cow_profit_share}",
+                 "growth {growth} ({basis}) < {star_growth}; share of all channels' net profit {profit_share} "
+                 "≥ {cow_profit_share}"),
+    "steady": ("增长 {growth}（{basis}）< {star_growth}；净利润占比 {profit_share} < {cow_profit_share}",
+               "growth {growth} ({basis}) < {star_growth}; net profit share {profit_share} < {cow_profit_share}"),
+}
+GROWTH_BASIS = {"yoy": ("同比上年", "vs previous year"), "h2_h1": ("下半年比上半年", "H2 vs H1")}
+
+
+def fmt_pct(x) -> str:
+    return "—" if x is None or pd.isna(x) else ("∞" if np.isinf(x) else f"{x:.1%}")
+
+
+def fmt_money(x) -> str:
+    return "—" if x is None or pd.isna(x) else f"{x:,.2f}"
+
+
+def fmt_num(x, digits: int = 1) -> str:
+    if x is None or pd.isna(x):
+        return "—"
+    if np.isinf(x):
+        return "∞"
+    return f"{x:,.{digits}f}"
+
+
+def _sum_by(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
+    return frame.groupby(key, sort=True)[value].sum().astype("float64")
+
+
+def channel_costs(inputs: Inputs, net_sales: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Ad spend, marketing costs and fixed costs of review_year per channel (METRICS 1, channel grain).
+
+    ``net_sales``: review_year net_sales indexed by channel (the channels of the table). Blank-channel
+    Marketing costs are split by these shares; Content costs and fixed_overhead are not allocated.
+    """
+    year = inputs.settings.review_year
+    ads = inputs.ads[in_year(inputs.ads["date"], year)]
+    ad_spend = _sum_by(ads, "channel", "spend")
+    mk = inputs.marketing[in_year(inputs.marketing["start_date"], year)]
+    direct = _sum_by(mk[mk["channel"].ne("")], "channel", "cost").reindex(net_sales.index, fill_value=0.0)
+    blank = float(mk.loc[mk["channel"].eq(""), "cost"].sum())
+    total = float(net_sales.sum())
+    share = net_sales / total if total else net_sales * 0.0     # as period_summary: no sales, no split
+    marketing = direct + blank * share
+    fixed = _sum_by(inputs.channels, "channel", "fixed_cost")
+    return ad_spend, marketing, fixed
+
+
+def channel_growth(lines: pd.DataFrame, year: int) -> pd.DataFrame:
+    """growth and its basis per channel: YoY when the channel has order lines in year - 1, else H2 / H1 - 1."""
+    cur = lines[lines["year"].eq(year)]
+    prev = lines[lines["year"].eq(year - 1)]
+    ns = _sum_by(cur, "channel", "net_sales")
+    h1 = _sum_by(cur[cur["month"].le(6)], "channel", "net_sales").reindex(ns.index, fill_value=0.0)
+    h2 = _sum_by(cur[cur["month"].gt(6)], "channel", "net_sales").reindex(ns.index, fill_value=0.0)
+    ns_prev = _sum_by(prev, "channel", "net_sales")
+    has_prev = ns.index.isin(ns_prev.index)
+    yoy = safe_div(ns, ns_prev.reindex(ns.index)) - 1
+    half = safe_div(h2, h1) - 1
+    return pd.DataFrame({"growth": yoy.where(has_prev, half),
+                         "growth_basis": np.where(has_prev, "yoy", "h2_h1"),
+                         "h1_net_sales": h1, "h2_net_sales": h2,
+                         "prev_net_sales": ns_prev.reindex(ns.index)}, index=ns.index)
+
+
+def _traffic(inputs: Inputs, orders: pd.Series, units: pd.Series) -> pd.DataFrame:
+    year = inputs.settings.review_year
+    tr = inputs.traffic
+    tr = tr[in_year(tr["date"], year) & tr["sku"].eq("")]        # channel-level rows only (METRICS 2)
+    sessions = _sum_by(tr, "channel", "sessions").reindex(orders.index, fill_value=0.0)
+    atc = _sum_by(tr, "channel", "add_to_cart").reindex(orders.index, fill_value=0.0)
+    return pd.DataFrame({"sessions": sessions, "conversion_rate": safe_div(orders, sessions),
+                         "unit_session_rate": safe_div(units, sessions),
+                         "cart_abandonment_rate": 1 - safe_div(orders, atc)}, index=orders.index)
+
+
+def classify_channels(table: pd.DataFrame, t, lang: str = "zh") -> pd.DataFrame:
+    """class, profit_share and reason per channel (METRICS 5); ``t`` is ``settings.t``."""
+    total = float(table["net_profit"].sum())
+    # the share of a negative (or zero) sum is meaningless: empty, so no channel is a cash cow by it
+    profit_share = table["net_profit"] / total if total > 0 else table["net_profit"] * np.nan
+    cls = np.select(
+        [table["net_profit"].le(0), table["growth"].ge(t("star_growth")), profit_share.ge(t("cow_profit_share"))],
+        ["problem", "rising_star", "cash_cow"], default="steady")
+    i = 0 if lang == "zh" else 1
+    reasons = []
+    for c, (_, row), share in zip(cls, table.iterrows(), profit_share):
+        reasons.append(CHANNEL_REASONS[c][i].format(
+            net_profit=fmt_money(row["net_profit"]), growth=fmt_pct(row["growth"]),
+            basis=GROWTH_BASIS[row["growth_basis"]][i], star_growth=fmt_pct(t("star_growth")),
+            profit_share=fmt_pct(share), cow_profit_share=fmt_pct(t("cow_profit_share"))))
+    return pd.DataFrame({"profit_share": profit_share, "class": cls, "reason": reasons}, index=table.index)
+
+
+def channel_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
+    """One row per channel with review_year orders, best profit per hour first.
+
+    Parameters
+    ----------
+    inputs : validated Inputs.
+    lines : ``metrics.order_lines(inputs)`` (all years; growth needs the previous one).
+
+    Returns
+    -------
+    DataFrame with columns channel, every section 1-2 key at channel grain, refunded_qty, share (of
+    net_sales), hours_per_week (NaN without a Channels row), profit_per_hour, growth, growth_basis
+    (``yoy`` / ``h2_h1``), profit_share, class, reason, rank (1 = best profit per hour; channels without
+    hours come last, by net profit).
+    """
+    s = inputs.settings
+    year = s.review_year
+    cur = lines[lines["year"].eq(year)]
+    net_sales = _sum_by(cur, "channel", "net_sales")
+    ad_spend, marketing, fixed = channel_costs(inputs, net_sales)
+    t = money_summary(cur, ["channel"], ad_spend, marketing, fixed)
+    t.index.name = "channel"
+    t = t.join(_traffic(inputs, t["orders"], t["units"]))
+    total_ns = float(t["net_sales"].sum())
+    t["share"] = t["net_sales"] / total_ns if total_ns else np.nan
+    hours = _sum_by(inputs.channels, "channel", "hours_per_week")
+    t["hours_per_week"] = hours.reindex(t.index)
+    t["profit_per_hour"] = safe_div(t["net_profit"], t["hours_per_week"] * 52)
+    t = t.join(channel_growth(lines, year)[["growth", "growth_basis"]])
+    t = t.join(classify_channels(t, s.t, s.language))
+    order = t.assign(_has=t["profit_per_hour"].notna(), _name=t.index).sort_values(
+        ["_has", "profit_per_hour", "net_profit", "_name"], ascending=[False, False, False, True])
+    t = t.loc[order.index]
+    t["rank"] = np.arange(1, len(t) + 1)
+    t = t.reset_index()
+    cols = (["channel"] + SECTION1_KEYS + SECTION2_KEYS
+            + ["refunded_qty", "share", "hours_per_week", "profit_per_hour", "growth", "growth_basis",
+               "profit_share", "class", "reason", "rank"])
+    out = t[cols].copy()
+    out["channel"] = out["channel"].astype(object)
+    out["class"] = out["class"].astype(object)
+    out["growth_basis"] = out["growth_basis"].astype(object)
+    return out

@@ -1,0 +1,265 @@
+"""METRICS sections 1-2 and 5 per SKU: true profit, traffic, stock cover, class, action, four-quadrant.
+
+``product_table(inputs, lines)`` is DataFrame in / DataFrame out and pure pandas. The classification
+rules are data (``PRODUCT_RULES``, in METRICS order: the first class whose rule fires wins); every SKU
+starts as the catch-all ``long_tail``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .channels import fmt_money, fmt_num, fmt_pct
+from .inputs import Inputs
+from .metrics import SECTION1_KEYS, SECTION2_KEYS, finish_money, in_year, money_summary, safe_div
+
+COVER_WINDOW_DAYS = 90          # METRICS 5: units of the 90 days ending 31 December
+PRODUCT_CLASSES = ["problem", "hero", "evergreen", "long_tail"]
+QUADRANTS = ["star", "fix_listing", "needs_traffic", "rethink"]
+_SUM_COLS = ["gross_sales", "discounts", "refunds", "net_sales", "cogs", "gross_profit", "platform_fees",
+             "fulfillment_fees", "shipping_costs", "units", "refunded_qty", "orders", "ad_spend",
+             "marketing_costs", "fixed_costs"]
+
+Predicate = Callable[[pd.DataFrame, Callable[[str], float]], pd.Series]
+
+
+@dataclass(frozen=True)
+class ProductRule:
+    """One branch of METRICS 5: ``cls`` when ``applies(frame, t)``; reason and action as (zh, en) templates."""
+
+    cls: str
+    cause: str
+    applies: Predicate
+    reason: tuple[str, str]
+    action: tuple[str, str]
+
+
+PRODUCT_RULES: list[ProductRule] = [
+    ProductRule("problem", "refunds", lambda f, t: f["unit_refund_rate"].ge(t("problem_refund_rate")),
+                ("退货率(件) {unit_refund_rate} ≥ {problem_refund_rate}",
+                 "unit refund rate {unit_refund_rate} ≥ {problem_refund_rate}"),
+                ("查退货原因，改进质量/详情页", "fix quality / listing (check return reasons)")),
+    ProductRule("problem", "loss", lambda f, t: f["net_profit"].lt(0),
+                ("净利润 {net_profit} < 0", "net profit {net_profit} < 0"),
+                ("调价或削减广告", "reprice or cut ad spend")),
+    ProductRule("problem", "cover", lambda f, t: f["days_of_cover"].gt(t("problem_cover_days")),
+                ("库存可售 {days_of_cover} 天 > {problem_cover_days} 天（库存 {stock_qty}，近90天销量 {units_90d}）",
+                 "days of cover {days_of_cover} > {problem_cover_days} (stock {stock_qty}, units in last 90 days "
+                 "{units_90d})"),
+                ("清仓（降价、捆绑、站外渠道），暂停补货", "clearance (discount, bundle, outlet); stop reordering")),
+    ProductRule("hero", "top_sales", lambda f, t: f["_hero"],
+                ("净销售额第 {sales_rank} 名，占 {share}，累计 {cum_share}（前 {hero_sales_share} 的头部款）",
+                 "net sales #{sales_rank}, {share} of the total, cumulative {cum_share} (top {hero_sales_share})"),
+                ("保证库存，复制成功（变体、新渠道、新市场）", "protect stock, replicate (variants, channels, markets)")),
+    ProductRule("evergreen", "steady",
+                lambda f, t: f["months_sold"].ge(t("evergreen_months")) & f["cv"].le(t("evergreen_cv")),
+                ("{months_sold} 个月有销售 ≥ {evergreen_months}，月销量波动系数 {cv} ≤ {evergreen_cv}",
+                 "sold in {months_sold} months ≥ {evergreen_months}, CV of monthly units {cv} ≤ {evergreen_cv}"),
+                ("保持在售，做组合/捆绑", "keep, bundle")),
+    ProductRule("long_tail", "rest", lambda f, t: pd.Series(True, index=f.index),
+                ("非问题/爆款/常青款：{months_sold} 个月有销售，波动系数 {cv}，销售额占 {share}",
+                 "not problem/hero/evergreen: sold in {months_sold} months, CV {cv}, {share} of net sales"),
+                ("捆绑销售或下架", "bundle or delist")),
+]
+
+# the four-quadrant refines the action: (class or "*", quadrant) -> extra advice (zh, en)
+QUADRANT_ADVICE: dict[tuple[str, str], tuple[str, str]] = {
+    ("*", "fix_listing"): ("流量高转化低：优化价格、评价、图片", "high traffic, low conversion: fix price, reviews, images"),
+    ("*", "needs_traffic"): ("转化高流量低：加广告/站外引流", "converts well, little traffic: add ads / outside traffic"),
+    ("long_tail", "needs_traffic"): ("转化高流量低：先加流量测试，再决定是否下架",
+                                     "converts well, little traffic: test more traffic before delisting"),
+    ("long_tail", "rethink"): ("流量和转化都低：优先下架", "low traffic and conversion: delist first"),
+}
+RESTOCK_ADVICE = ("库存仅够 {days_of_cover} 天：尽快补货", "only {days_of_cover} days of cover: restock now")
+
+
+def _sku_ad_spend(inputs: Inputs, cur: pd.DataFrame) -> pd.Series:
+    """Ads spend of review_year per SKU: own-sku rows + the split of sku-less rows (METRICS 1).
+
+    A sku-less row's spend is split over the SKUs sold in its channel by their share of the channel's
+    review_year net_sales; when that channel's net_sales sum to 0 the split is even (so no spend is lost).
+    Spend of channels without review_year sales has no SKU to go to.
+    """
+    ads = inputs.ads[in_year(inputs.ads["date"], inputs.settings.review_year)]
+    own = ads[ads["sku"].ne("")].groupby("sku")["spend"].sum()
+    pool = ads[ads["sku"].eq("")].groupby("channel")["spend"].sum()
+    ns = cur.groupby(["channel", "sku"])["net_sales"].sum().reset_index()
+    ns = ns[ns["channel"].isin(pool.index)]
+    ch_total = ns.groupby("channel")["net_sales"].transform("sum")
+    ch_count = ns.groupby("channel")["net_sales"].transform("size")
+    weight = (ns["net_sales"] / ch_total.where(ch_total != 0)).fillna(1.0 / ch_count)
+    ns["spend"] = weight * ns["channel"].map(pool)
+    split = ns.groupby("sku")["spend"].sum()
+    return own.add(split, fill_value=0.0).astype("float64")
+
+
+def _monthly_units(cur: pd.DataFrame, skus: pd.Index) -> pd.DataFrame:
+    m = cur.groupby(["sku", "month"])["quantity"].sum().unstack("month")
+    return m.reindex(index=skus, columns=range(1, 13)).fillna(0.0).astype("float64")
+
+
+def _hero_flags(net_sales: pd.Series, share_line: float) -> pd.DataFrame:
+    """Top SKUs by net_sales that together make ``share_line`` of the total (the crossing SKU included)."""
+    order = pd.DataFrame({"ns": net_sales.to_numpy(), "key": net_sales.index}, index=net_sales.index)
+    order = order.sort_values(["ns", "key"], ascending=[False, True])
+    total = float(net_sales.sum())
+    cum = order["ns"].cumsum() / total if total > 0 else order["ns"] * np.nan
+    before = cum.shift(1, fill_value=0.0)
+    hero = before.lt(share_line) & order["ns"].gt(0) & (total > 0)
+    out = pd.DataFrame({"_hero": hero, "cum_share": cum, "sales_rank": np.arange(1, len(order) + 1)},
+                       index=order.index)
+    return out.reindex(net_sales.index)
+
+
+def quadrant_labels(sessions: pd.Series, conversion: pd.Series) -> pd.Series:
+    """star / fix_listing / needs_traffic / rethink for SKUs with sessions > 0 ("" otherwise), by medians
+    over those SKUs (METRICS 5)."""
+    has = sessions.gt(0)
+    out = pd.Series("", index=sessions.index, dtype=object)
+    if not has.any():
+        return out
+    high_t = sessions.ge(sessions[has].median())
+    high_c = conversion.ge(conversion[has].median())
+    q = np.select([high_t & high_c, high_t & ~high_c, ~high_t & high_c], QUADRANTS[:3], default="rethink")
+    return out.where(~has, pd.Series(q, index=sessions.index, dtype=object))
+
+
+def quadrant_medians(products: pd.DataFrame) -> tuple[float, float]:
+    """(median sessions, median conversion_rate) over SKUs with sessions > 0 (NaN when none)."""
+    has = products[products["sessions"].gt(0)]
+    return float(has["sessions"].median()), float(has["conversion_rate"].median())
+
+
+def _format_fields(row: pd.Series, t) -> dict[str, str]:
+    return {
+        "unit_refund_rate": fmt_pct(row["unit_refund_rate"]), "net_profit": fmt_money(row["net_profit"]),
+        "days_of_cover": fmt_num(row["days_of_cover"], 0), "stock_qty": fmt_num(row["stock_qty"], 0),
+        "units_90d": fmt_num(row["units_90d"], 0), "sales_rank": str(int(row["sales_rank"])),
+        "share": fmt_pct(row["share"]), "cum_share": fmt_pct(row["cum_share"]),
+        "months_sold": str(int(row["months_sold"])), "cv": fmt_num(row["cv"], 2),
+        "problem_refund_rate": fmt_pct(t("problem_refund_rate")),
+        "problem_cover_days": fmt_num(t("problem_cover_days"), 0),
+        "hero_sales_share": fmt_pct(t("hero_sales_share")), "evergreen_months": fmt_num(t("evergreen_months"), 0),
+        "evergreen_cv": fmt_num(t("evergreen_cv"), 2),
+    }
+
+
+def classify_products(frame: pd.DataFrame, t, lang: str = "zh",
+                      rules: list[ProductRule] | None = None) -> pd.DataFrame:
+    """class, cause, reason and action per SKU: the first class in ``rules`` order whose rule fires.
+
+    The reason and action name every rule of the winning class that fired (a problem SKU may have
+    both high refunds and a loss), first to last.
+    """
+    rules = PRODUCT_RULES if rules is None else rules
+    fired = pd.DataFrame({i: r.applies(frame, t).fillna(False).astype(bool) for i, r in enumerate(rules)})
+    cls = pd.Series(rules[-1].cls, index=frame.index, dtype=object)
+    decided = pd.Series(False, index=frame.index)
+    for i, r in enumerate(rules):
+        new = fired[i] & ~decided
+        cls[new] = r.cls
+        decided |= new
+    li = 0 if lang == "zh" else 1
+    sep = "；" if lang == "zh" else "; "
+    causes, reasons, actions = [], [], []
+    for idx in frame.index:            # one loop over SKUs (not order lines) to format the texts
+        c = cls[idx]
+        hits = [r for i, r in enumerate(rules) if r.cls == c and fired.at[idx, i]]
+        fields = _format_fields(frame.loc[idx], t)
+        causes.append(",".join(r.cause for r in hits))
+        reasons.append(sep.join(r.reason[li].format(**fields) for r in hits))
+        actions.append(sep.join(r.action[li] for r in hits))
+    return pd.DataFrame({"class": cls, "cause": causes, "reason": reasons, "action": actions}, index=frame.index)
+
+
+def _refine_actions(frame: pd.DataFrame, t, lang: str) -> pd.Series:
+    li = 0 if lang == "zh" else 1
+    sep = "；" if lang == "zh" else "; "
+    out = []
+    for _, row in frame.iterrows():
+        parts = [row["action"]]
+        advice = QUADRANT_ADVICE.get((row["class"], row["quadrant"])) or QUADRANT_ADVICE.get(("*", row["quadrant"]))
+        if advice:
+            parts.append(advice[li])
+        if row["class"] == "hero" and row["days_of_cover"] < t("hero_min_cover_days"):
+            parts.append(RESTOCK_ADVICE[li].format(days_of_cover=fmt_num(row["days_of_cover"], 0)))
+        out.append(sep.join(parts))
+    return pd.Series(out, index=frame.index, dtype=object)
+
+
+def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
+    """One row per SKU, largest net sales first.
+
+    Rows: SKUs sold in review_year, SKUs of Products with stock but no review_year sales, and SKUs
+    with own-sku Ads spend in review_year (so no advertised money disappears).
+
+    Parameters
+    ----------
+    inputs : validated Inputs.
+    lines : ``metrics.order_lines(inputs)``.
+
+    Returns
+    -------
+    DataFrame with sku, name, category, every section 1-2 key at SKU grain (no marketing or fixed
+    costs: net_profit = contribution_profit), refunded_qty, share (of net_sales), stock_qty, units_90d,
+    days_of_cover (float inf when stock and no sales in the last 90 days), months_sold, cv, sales_rank,
+    cum_share, class, cause, reason, action, quadrant ("" without sessions), incomplete (SKU missing
+    from Products).
+    """
+    s = inputs.settings
+    year = s.review_year
+    cur = lines[lines["year"].eq(year)]
+    prod = inputs.products.drop_duplicates("sku").set_index("sku")
+    ad_spend = _sku_ad_spend(inputs, cur)
+    stocked = prod.index[prod["stock_qty"].gt(0)]
+    skus = pd.Index(sorted(set(cur["sku"]) | set(stocked) | set(ad_spend.index[ad_spend.gt(0)])), name="sku")
+
+    t = money_summary(cur, ["sku"], ad_spend, 0.0, 0.0)
+    t = t.reindex(skus)
+    t[_SUM_COLS] = t[_SUM_COLS].fillna(0.0)
+    t["ad_spend"] = ad_spend.reindex(skus).fillna(0.0)
+    t = finish_money(t[_SUM_COLS])
+
+    tr = inputs.traffic
+    tr = tr[in_year(tr["date"], year) & tr["sku"].ne("")]
+    t["sessions"] = tr.groupby("sku")["sessions"].sum().reindex(skus).fillna(0.0).astype("float64")
+    atc = tr.groupby("sku")["add_to_cart"].sum().reindex(skus).fillna(0.0).astype("float64")
+    t["conversion_rate"] = safe_div(t["orders"], t["sessions"])
+    t["unit_session_rate"] = safe_div(t["units"], t["sessions"])
+    t["cart_abandonment_rate"] = 1 - safe_div(t["orders"], atc)
+
+    total_ns = float(t["net_sales"].sum())
+    t["share"] = t["net_sales"] / total_ns if total_ns else np.nan
+    t["stock_qty"] = prod["stock_qty"].reindex(skus).fillna(0.0).astype("float64")
+    end = pd.Timestamp(year, 12, 31)
+    recent = cur[cur["order_date"].gt(end - pd.Timedelta(days=COVER_WINDOW_DAYS))]
+    t["units_90d"] = recent.groupby("sku")["quantity"].sum().reindex(skus).fillna(0.0).astype("float64")
+    daily = t["units_90d"] / COVER_WINDOW_DAYS
+    cover = safe_div(t["stock_qty"], daily)
+    t["days_of_cover"] = cover.mask(t["stock_qty"].gt(0) & daily.eq(0), np.inf)
+    monthly = _monthly_units(cur, skus)
+    t["months_sold"] = monthly.gt(0).sum(axis=1).astype("int64")
+    t["cv"] = safe_div(monthly.std(axis=1, ddof=0), monthly.mean(axis=1))
+    t = t.join(_hero_flags(t["net_sales"], s.t("hero_sales_share")))
+    t = t.join(classify_products(t, s.t, s.language))
+    t["quadrant"] = quadrant_labels(t["sessions"], t["conversion_rate"])
+    t["action"] = _refine_actions(t, s.t, s.language)
+    t["incomplete"] = ~skus.isin(prod.index)
+    t["name"] = prod["name"].reindex(skus).fillna("").astype(object)
+    t["category"] = prod["category"].reindex(skus).fillna("").astype(object)
+
+    t = t.assign(_key=skus).sort_values(["net_sales", "_key"], ascending=[False, True])
+    t.index.name = "sku"
+    t = t.reset_index()
+    cols = (["sku", "name", "category"] + SECTION1_KEYS + SECTION2_KEYS
+            + ["refunded_qty", "share", "stock_qty", "units_90d", "days_of_cover", "months_sold", "cv",
+               "sales_rank", "cum_share", "class", "cause", "reason", "action", "quadrant", "incomplete"])
+    out = t[cols].copy()
+    for c in ("sku", "name", "category", "class", "cause", "reason", "action", "quadrant"):
+        out[c] = out[c].astype(object)
+    out["incomplete"] = out["incomplete"].astype(bool)
+    out["sales_rank"] = out["sales_rank"].astype("int64")
+    return out
