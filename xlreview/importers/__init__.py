@@ -12,8 +12,20 @@ in ``REGISTRY`` when imported.
 from __future__ import annotations
 
 from . import amazon, dianxiaomi, ebay, mabang, shopify, tiktok  # noqa: F401  (register formats)
-from .base import (REGISTRY, Format, FormatMatch, ImportBatch, ImportError_, Rejected, UnknownFormat,
-                   UnreadableFile, detect, parse_datetime, parse_money, read_export)
+from .base import (
+    REGISTRY,
+    Format,
+    FormatMatch,
+    ImportBatch,
+    ImportError_,
+    Rejected,
+    UnknownFormat,
+    UnreadableFile,
+    detect,
+    parse_datetime,
+    parse_money,
+    read_export,
+)
 
 
 def import_files(workbook, files, source=None):

@@ -9,9 +9,25 @@ import re
 
 import pandas as pd
 
-from .base import (Context, Format, Parsed, RawTable, blank, canonical_frame, counts, country_code, days,
-                   first_reason, money, money_currency, parse_datetime, register, sniff_decimal_comma,
-                   split_rejects, totals)
+from .base import (
+    Context,
+    Format,
+    Parsed,
+    RawTable,
+    blank,
+    canonical_frame,
+    country_code,
+    counts,
+    days,
+    first_reason,
+    money,
+    money_currency,
+    parse_datetime,
+    register,
+    sniff_decimal_comma,
+    split_rejects,
+    totals,
+)
 
 #: sales-channel / marketplace -> (marketplace code, time zone of its calendar day, currency)
 MARKETPLACES = {
@@ -249,7 +265,8 @@ def parse_date_range(t: RawTable, ctx: Context) -> Parsed:
     file_cur = next((c for c in re.findall(r"\b([A-Z]{3})\b", pre) if c not in {"FBA", "UTC", "PST", "PDT"}), None)
     cur = mk.map(lambda x: x[2]).fillna(file_cur or ctx.base_currency)
     qty = counts(t.get(f, "quantity"), "quantity", problems).abs()
-    day = days(t.get(f, "datetime"), "date/time", problems)
+    # Printed in the report's zone (PST/PDT, UTC...): converted to the marketplace's own day.
+    day = days(t.get(f, "datetime"), "date/time", problems, mk.map(lambda x: x[1]))
     reasons = first_reason(
         t.frame.index,
         (~(is_order | is_refund), "not an order line (" + t.get(f, "type") + "): account-level entry, not imported"),

@@ -13,10 +13,10 @@ import io
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -39,7 +39,7 @@ class UnreadableFile(ImportError_):
 class UnknownFormat(ImportError_):
     """No registered format matches; the message names the closest ones and their missing headers."""
 
-    def __init__(self, path, candidates: list["FormatMatch"]):
+    def __init__(self, path, candidates: list[FormatMatch]):
         self.path = Path(path)
         self.candidates = candidates
         lines = [f"{self.path.name}: not a known export (未识别的导出文件)."]
@@ -74,7 +74,7 @@ class Parsed:
 
     frames: dict[str, pd.DataFrame]
     used: set[int]
-    rejected: list["Rejected"]
+    rejected: list[Rejected]
     total_before: dict[str, float] = field(default_factory=dict)
     total_after: dict[str, float] = field(default_factory=dict)
 
@@ -87,7 +87,7 @@ class Format:
     sheet: str                      # main canonical sheet it feeds
     fields: dict[str, tuple[str, ...]]   # field -> header spellings (first = documented one)
     required: tuple[str, ...]       # fields that identify the format (the signature)
-    parse: Callable[["RawTable", "Context"], Parsed]
+    parse: Callable[[RawTable, Context], Parsed]
     mode: str = "add"               # add: skip rows already present; merge: set columns on existing rows
     money_label: str = ""           # which figure the Import Log reconciles
     skip_after_header: Callable[[list[str]], bool] | None = None   # e.g. TikTok's description row
@@ -116,6 +116,10 @@ class FormatMatch:
     @property
     def name(self) -> str:
         return self.format.name
+
+    @property
+    def matched(self) -> int:
+        return len(self.format.required) - len(self.missing)
 
 
 # ----------------------------------------------------------------------------- raw tables
@@ -242,7 +246,7 @@ def _clean(v: str) -> str:
     v = v.replace("\ufeff", "").strip().strip("\t").strip()
     if v.startswith('="') and v.endswith('"'):
         v = v[2:-1]
-    return v
+    return "" if v in ("--", "—") else v      # eBay prints "--" for an empty cell
 
 
 def _header_score(fmt: Format, cells: set[str]) -> tuple[float, list[str]]:
@@ -264,7 +268,9 @@ def match_formats(sheets, formats: list[Format] | None = None) -> list[FormatMat
                 if cur is None or score > cur.score:
                     best[fmt.name] = FormatMatch(fmt, score, missing, i, sheet)
     # A fuller signature wins a tie: "campaign + search term" beats "campaign".
-    return sorted(best.values(), key=lambda m: (m.score, len(m.format.required)), reverse=True)
+    # A full match first (the fuller signature winning a tie: "campaign + search term" beats
+    # "campaign"), then the formats that found the most of their headers.
+    return sorted(best.values(), key=lambda m: (m.score == 1.0, m.matched, m.score), reverse=True)
 
 
 def build_table(path: Path, sheets, m: FormatMatch) -> RawTable:
@@ -581,6 +587,8 @@ def parse_count(text) -> float:
     if re.fullmatch(r"\d{1,3}([.,' ]\d{3})+", s):
         s = re.sub(r"[.,' ]", "", s)
     value = parse_money(s, decimal_comma=False)
+    if math.isnan(value):
+        return value
     if not float(value).is_integer():
         raise ValueError(f"not a whole number: {text!r}")
     return value
@@ -747,7 +755,8 @@ def read_export(path, source: str | None = None, base_currency: str = "USD") -> 
     for sheet, frame in parsed.frames.items():
         if frame.empty:
             continue
-        frame = collapse(frame, DEDUPE_KEYS.get(sheet, list(frame.columns)))
+        frame = frame.assign(_lines=[str(i) for i in frame.index])
+        frame = collapse(frame, DEDUPE_KEYS.get(sheet, [c for c in frame.columns if not c.startswith("_")]))
         helpers = [c for c in frame.columns if c.startswith("_")]
         if helpers:
             merge[sheet] = frame[helpers].reset_index(drop=True)

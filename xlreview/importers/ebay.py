@@ -4,9 +4,25 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import (Context, Format, Parsed, RawTable, blank, canonical_frame, counts, country_code, days,
-                   first_of_group, first_reason, money, money_currency, register, sniff_decimal_comma,
-                   split_rejects, totals)
+from .base import (
+    Context,
+    Format,
+    Parsed,
+    RawTable,
+    blank,
+    canonical_frame,
+    country_code,
+    counts,
+    days,
+    first_of_group,
+    first_reason,
+    money,
+    money_currency,
+    register,
+    sniff_decimal_comma,
+    split_rejects,
+    totals,
+)
 
 CHANNEL = "eBay"
 

@@ -9,9 +9,24 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import (Context, Format, Parsed, RawTable, blank, canonical_frame, counts, country_code, days,
-                   fill_down_groups, first_of_group, first_reason, money, sniff_decimal_comma, split_rejects,
-                   totals)
+from .base import (
+    Context,
+    Format,
+    Parsed,
+    RawTable,
+    blank,
+    canonical_frame,
+    country_code,
+    counts,
+    days,
+    fill_down_groups,
+    first_of_group,
+    first_reason,
+    money,
+    sniff_decimal_comma,
+    split_rejects,
+    totals,
+)
 
 PLATFORMS = {
     "amazon": "Amazon", "亚马逊": "Amazon", "ebay": "eBay", "易贝": "eBay", "shopify": "Shopify",

@@ -6,9 +6,25 @@ import hashlib
 
 import pandas as pd
 
-from .base import (Context, Format, Parsed, RawTable, blank, canonical_frame, counts, country_code, days,
-                   fill_down_groups, first_of_group, first_reason, money, register, sniff_decimal_comma,
-                   split_rejects, totals)
+from .base import (
+    Context,
+    Format,
+    Parsed,
+    RawTable,
+    blank,
+    canonical_frame,
+    country_code,
+    counts,
+    days,
+    fill_down_groups,
+    first_of_group,
+    first_reason,
+    money,
+    register,
+    sniff_decimal_comma,
+    split_rejects,
+    totals,
+)
 
 CHANNEL = "Shopify"
 

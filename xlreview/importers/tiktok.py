@@ -9,8 +9,24 @@ import re
 
 import pandas as pd
 
-from .base import (Context, Format, Parsed, RawTable, blank, canonical_frame, counts, country_code, days,
-                   first_of_group, first_reason, money, register, sniff_decimal_comma, split_rejects, totals)
+from .base import (
+    Context,
+    Format,
+    Parsed,
+    RawTable,
+    blank,
+    canonical_frame,
+    country_code,
+    counts,
+    days,
+    first_of_group,
+    first_reason,
+    money,
+    register,
+    sniff_decimal_comma,
+    split_rejects,
+    totals,
+)
 
 CHANNEL = "TikTok Shop"
 _CURRENCY_BY_COUNTRY = {"US": "USD", "GB": "GBP", "DE": "EUR", "FR": "EUR", "IT": "EUR", "ES": "EUR",
