@@ -163,7 +163,7 @@ class _Sheet:
             if not any(v is not None and str(v).strip() for v in row):
                 continue
             self.last_row = r
-            self._remember(r, lambda k: row[self.cols[k] - 1] if self.cols[k] - 1 < len(row) else None)
+            self._remember(r, lambda k, row=row: row[self.cols[k] - 1] if self.cols[k] - 1 < len(row) else None)
 
     def _remember(self, r: int, get) -> None:
         self.index.setdefault(tuple(key_text(get(k)) for k in self.keys), r)
