@@ -4,10 +4,19 @@ from __future__ import annotations
 from openpyxl import Workbook
 
 from ..core.review import Review
+from .channels import write_channels
 from .dashboard import write_dashboard
+from .products import write_products, write_quadrant
+from .risks import write_risks
 
 # (sheet id, writer): later sections append their writers in the order the sheets should appear.
-WRITERS = [("dashboard", write_dashboard)]
+WRITERS = [
+    ("dashboard", write_dashboard),
+    ("channels", write_channels),
+    ("products", write_products),
+    ("quadrant", write_quadrant),
+    ("risks", write_risks),
+]
 
 
 def render(review: Review) -> Workbook:

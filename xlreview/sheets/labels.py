@@ -68,6 +68,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "prev_year": ("上年", "Previous year"),
     "yoy": ("同比", "YoY"),
     "customers_split": ("新客/老客", "New / returning"),
+    # log sheet (Excel macros)
+    "log_title": ("xlreview 运行日志", "xlreview log"),
+    "log_sub": ("{when} · 最近一次运行的提示与错误，下次运行时整体替换",
+                "{when} · messages and errors of the last run; replaced by the next run"),
+    "log_message": ("信息", "Message"),
 }
 
 
@@ -80,3 +85,95 @@ def label(key: str, lang: str = "zh", **params) -> str:
 def sheet_name(key: str, lang: str = "zh") -> str:
     zh, en = SHEET_NAMES[key]
     return zh if lang == "zh" else en
+
+
+# channels, products, quadrant, risks sheets (METRICS 1, 2, 5, 9)
+LABELS.update({
+    "channel": ("渠道", "Channel"),
+    "sku": ("SKU", "SKU"),
+    "name": ("品名", "Name"),
+    "category": ("品类", "Category"),
+    "share": ("占比", "Share"),
+    "rank": ("排名", "Rank"),
+    "class": ("分类", "Class"),
+    "reason": ("原因（触发的规则）", "Reason (rule that fired)"),
+    "action": ("建议动作", "Recommended action"),
+    "growth": ("增长", "Growth"),
+    "hours_per_week": ("每周投入(小时)", "Hours / week"),
+    "profit_per_hour": ("每小时净利润", "Net profit / hour"),
+    "stock_qty": ("库存(件)", "Stock (units)"),
+    "days_of_cover": ("库存可售天数", "Days of cover"),
+    "months_sold": ("有销售月数", "Months sold"),
+    "cv": ("月销量波动系数", "CV of monthly units"),
+    "quadrant": ("四象限", "Quadrant"),
+    "incomplete": ("数据不完整", "Incomplete"),
+    "incomplete_flag": ("⚠ 不在产品表", "⚠ not on Products"),
+    "cclass_problem": ("问题渠道", "Problem"),
+    "cclass_rising_star": ("明日之星", "Rising star"),
+    "cclass_cash_cow": ("现金牛", "Cash cow"),
+    "cclass_steady": ("稳定", "Steady"),
+    "pclass_problem": ("问题款", "Problem"),
+    "pclass_hero": ("爆款", "Hero"),
+    "pclass_evergreen": ("常青款", "Evergreen"),
+    "pclass_long_tail": ("长尾款", "Long tail"),
+    "quad_star": ("明星款（高流量高转化）", "Star (high traffic, high conversion)"),
+    "quad_fix_listing": ("待优化（高流量低转化）", "Fix listing (high traffic, low conversion)"),
+    "quad_needs_traffic": ("缺流量（低流量高转化）", "Needs traffic (low traffic, high conversion)"),
+    "quad_rethink": ("再考虑（低流量低转化）", "Rethink (low traffic, low conversion)"),
+    "channels_title": ("{year} 渠道分析", "{year} channel review"),
+    "channels_rules": ("分类规则：净利润 ≤ 0 为问题渠道；否则增长 ≥ {star} 为明日之星；否则净利润占各渠道合计 ≥ {cow} 为现金牛；"
+                       "其余为稳定。增长 = 同比上年（上年有数据时），否则下半年 / 上半年 − 1。按每小时净利润排名。",
+                       "Rules: net profit ≤ 0 is a problem; else growth ≥ {star} is a rising star; else a share of all "
+                       "channels' net profit ≥ {cow} is a cash cow; else steady. Growth = vs previous year when it has "
+                       "data, else H2 / H1 − 1. Ranked by net profit per hour."),
+    "channels_not_allocated": ("未分摊到渠道：内容及其他营销成本 {content}，公司固定开支 {overhead}。全公司净利润 {net_profit}。",
+                               "Not allocated to channels: content and other marketing costs {content}, company "
+                               "overhead {overhead}. Business net profit {net_profit}."),
+    "chart_channel_profit": ("各渠道净利润", "Net profit by channel"),
+    "chart_channel_pph": ("各渠道每小时净利润", "Net profit per hour by channel"),
+    "products_title": ("{year} 产品复盘", "{year} product review"),
+    "products_rules": ("分类（依次判断，先满足者为准）：问题款 = 退货率(件) ≥ {refund} 或 净利润 < 0 或 库存可售 > {cover} 天；"
+                       "爆款 = 净销售额从高到低累计占前 {hero}；常青款 = ≥ {months} 个月有销售且波动系数 ≤ {cv}；其余为长尾款。"
+                       "SKU 净利润 = 贡献利润（已分摊广告，不含营销和固定成本）。",
+                       "Classes (first match wins): problem = unit refund rate ≥ {refund} or net profit < 0 or days of "
+                       "cover > {cover}; hero = top SKUs making {hero} of net sales; evergreen = sold in ≥ {months} "
+                       "months with CV ≤ {cv}; else long tail. SKU net profit = contribution profit (ads allocated, "
+                       "no marketing or fixed costs)."),
+    "class_summary": ("分类汇总", "By class"),
+    "sku_count": ("SKU 数", "SKUs"),
+    "sku_table": ("SKU 明细", "SKUs"),
+    "quadrant_title": ("{year} 流量 × 转化 四象限", "{year} traffic × conversion quadrant"),
+    "quadrant_note": ("只含有 SKU 级流量（Traffic 表填了 sku）的 SKU。高流量 = 访客数 ≥ 中位数 {sessions}；"
+                      "高转化 = 转化率 ≥ 中位数 {conversion}。",
+                      "Only SKUs with SKU-level traffic (Traffic rows with a sku). High traffic = sessions ≥ the "
+                      "median {sessions}; high conversion = conversion rate ≥ the median {conversion}."),
+    "quadrant_none": ("没有 SKU 级流量数据：在 Traffic 表中按 SKU 填写访客数后即可生成四象限。",
+                      "No SKU-level traffic: fill Traffic rows with a sku to get the quadrant."),
+    "quadrant_counts": ("各象限数量", "SKUs per quadrant"),
+    "median_sessions": ("访客数中位数", "Median sessions"),
+    "median_conversion": ("转化率中位数", "Median conversion"),
+    "chart_quadrant": ("访客数 vs 转化率", "Sessions vs conversion rate"),
+    "chart_points": ("图表数据", "Chart data"),
+    "x": ("X", "X"),
+    "y": ("Y", "Y"),
+    "risks_title": ("{year} 风险清单", "{year} risk checklist"),
+    "risks_sub": ("{n} 项风险被触发（共 {total} 项检查）。阈值可在 Settings 表修改。",
+                  "{n} of {total} risks triggered. Thresholds can be changed on the Settings sheet."),
+    "risk": ("风险", "Risk"),
+    "figure": ("数值", "Figure"),
+    "threshold": ("阈值", "Threshold"),
+    "triggered": ("状态", "Status"),
+    "message": ("说明", "Finding"),
+    "contingency": ("应对建议", "Contingency"),
+    "status_triggered": ("⚠ 触发", "⚠ Triggered"),
+    "status_ok": ("✓ 正常", "✓ OK"),
+    "status_advice": ("ℹ 建议", "ℹ Advice"),
+    "risk_channel_concentration": ("渠道集中度", "Channel concentration"),
+    "risk_product_concentration": ("单品集中度", "Product concentration"),
+    "risk_ad_dependency": ("广告依赖度", "Ad dependency"),
+    "risk_refund_hot_spots": ("退货热点", "Refund hot spots"),
+    "risk_stock_overstock": ("库存积压", "Overstock"),
+    "risk_stock_shortage": ("爆款断货", "Hero stock-out"),
+    "risk_currency_exposure": ("汇率风险", "Currency exposure"),
+    "risk_flexible_budget": ("机动预算", "Flexible budget"),
+})

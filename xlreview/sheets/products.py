@@ -1,0 +1,178 @@
+"""The Products sheet (per-SKU true profit, class, action, reason; coloured by class) and the Quadrant
+sheet (sessions vs conversion with the median lines, the seed's four-quadrant analysis)."""
+from __future__ import annotations
+
+import pandas as pd
+from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+
+from ..core.channels import fmt_num, fmt_pct
+from ..core.products import PRODUCT_CLASSES, QUADRANTS, quadrant_medians
+from ..core.review import Review
+from .labels import label, sheet_name
+from .layout import SUB_FONT, Col, put, write_block_title, write_table, write_title
+
+CLASS_FILLS = {"problem": "F8CBAD", "hero": "C6E0B4", "evergreen": "DDEBF7", "long_tail": "EDEDED"}
+QUADRANT_COLOURS = {"star": "548235", "fix_listing": "C55A11", "needs_traffic": "2F5597", "rethink": "7F7F7F"}
+
+COLUMNS = [Col("sku", kind="text", width=14), Col("name", kind="text", width=22),
+           Col("class_label", "class", "text", 10), Col("action", kind="text", width=44),
+           Col("reason", kind="text", width=50), Col("quadrant_label", "quadrant", "text", 16),
+           Col("net_sales"), Col("share"), Col("net_profit"), Col("net_margin"), Col("units"), Col("orders"),
+           Col("gross_sales"), Col("discounts"), Col("refunds"), Col("cogs"), Col("gross_margin"),
+           Col("platform_fees"), Col("fulfillment_fees"), Col("shipping_costs"), Col("ad_spend"), Col("tacos"),
+           Col("refund_rate"), Col("unit_refund_rate"), Col("sessions"), Col("conversion_rate"), Col("stock_qty"),
+           Col("days_of_cover"), Col("months_sold"), Col("cv"), Col("category", kind="text", width=14),
+           Col("incomplete_label", "incomplete", "text", 14)]
+
+
+def _labelled(products: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return products.assign(
+        class_label=[label(f"pclass_{c}", lang) for c in products["class"]],
+        quadrant_label=[label(f"quad_{q}", lang) if q else "" for q in products["quadrant"]],
+        incomplete_label=[label("incomplete_flag", lang) if f else "" for f in products["incomplete"]])
+
+
+def write_products(wb: Workbook, review: Review) -> None:
+    """Add the Products sheet (nothing when the review has no product table)."""
+    products = review.products
+    if products is None:
+        return
+    lang, s = review.lang, review.settings
+    ws = wb.create_sheet(sheet_name("products", lang))
+    ws.sheet_view.showGridLines = False
+    row = write_title(ws, label("products_title", lang, year=s.review_year),
+                      label("dashboard_sub", lang, cur=s.base_currency))
+    put(ws, row - 1, 1, label("products_rules", lang, refund=fmt_pct(s.t("problem_refund_rate")),
+                              cover=fmt_num(s.t("problem_cover_days"), 0), hero=fmt_pct(s.t("hero_sales_share")),
+                              months=fmt_num(s.t("evergreen_months"), 0), cv=fmt_num(s.t("evergreen_cv"), 2)),
+        font=SUB_FONT)
+
+    # by class: SKUs, net sales, share, net profit
+    row = write_block_title(ws, row, 1, label("class_summary", lang))
+    g = products.groupby("class")
+    summary = pd.DataFrame({"class": PRODUCT_CLASSES})
+    summary["class_label"] = [label(f"pclass_{c}", lang) for c in PRODUCT_CLASSES]
+    summary["sku_count"] = [int(g.size().get(c, 0)) for c in PRODUCT_CLASSES]
+    summary["net_sales"] = [float(g["net_sales"].sum().get(c, 0.0)) for c in PRODUCT_CLASSES]
+    summary["share"] = [float(g["share"].sum().get(c, 0.0)) for c in PRODUCT_CLASSES]
+    summary["net_profit"] = [float(g["net_profit"].sum().get(c, 0.0)) for c in PRODUCT_CLASSES]
+    sfirst, slast = write_table(ws, summary, [Col("class_label", "class", "text"), Col("sku_count", kind="int"),
+                                              Col("net_sales"), Col("share"), Col("net_profit")], row, 1, lang)
+    for i, c in enumerate(PRODUCT_CLASSES):
+        ws.cell(row=sfirst + i, column=1).fill = PatternFill("solid", fgColor=CLASS_FILLS[c])
+
+    row = write_block_title(ws, slast + 2, 1, label("sku_table", lang))
+    first, last = write_table(ws, _labelled(products, lang), COLUMNS, row, 1, lang)
+    _class_rules(ws, first, last, lang)
+    col_of = {c.key: j for j, c in enumerate(COLUMNS, start=1)}
+    for r in range(first, last + 1):
+        ws.cell(row=r, column=col_of["days_of_cover"]).alignment = Alignment(horizontal="right")
+    ws.freeze_panes = ws.cell(row=first, column=col_of["class_label"] + 1)
+
+
+def _class_rules(ws, first: int, last: int, lang: str) -> None:
+    """Fill each SKU row by its class with a conditional-format formula on the class column text."""
+    if last < first:
+        return
+    class_col = get_column_letter(next(j for j, c in enumerate(COLUMNS, start=1) if c.key == "class_label"))
+    area = f"A{first}:{get_column_letter(len(COLUMNS))}{last}"
+    for cls in PRODUCT_CLASSES:
+        text = label(f"pclass_{cls}", lang).replace('"', '""')
+        ws.conditional_formatting.add(area, FormulaRule(
+            formula=[f'${class_col}{first}="{text}"'], fill=PatternFill("solid", bgColor=CLASS_FILLS[cls]),
+            stopIfTrue=True))
+
+
+# ------------------------------------------------------------------------------------------ quadrant
+def write_quadrant(wb: Workbook, review: Review) -> None:
+    """Add the Quadrant sheet: medians, counts per quadrant, the SKU table and a scatter chart."""
+    products = review.products
+    if products is None:
+        return
+    lang, s = review.lang, review.settings
+    ws = wb.create_sheet(sheet_name("quadrant", lang))
+    ws.sheet_view.showGridLines = False
+    row = write_title(ws, label("quadrant_title", lang, year=s.review_year))
+    has = products[products["quadrant"].ne("")]
+    if not len(has):
+        put(ws, row, 1, label("quadrant_none", lang))
+        return
+    med_s, med_c = quadrant_medians(products)
+    put(ws, row - 2, 1, label("quadrant_note", lang, sessions=fmt_num(med_s, 0), conversion=fmt_pct(med_c)),
+        font=SUB_FONT)
+    put(ws, row, 1, label("median_sessions", lang), font=Font(bold=True))
+    put(ws, row, 2, med_s, kind="int")
+    put(ws, row + 1, 1, label("median_conversion", lang), font=Font(bold=True))
+    put(ws, row + 1, 2, med_c, kind="pct")
+
+    row = write_block_title(ws, row + 3, 1, label("quadrant_counts", lang))
+    counts = pd.DataFrame({"quadrant_label": [label(f"quad_{q}", lang) for q in QUADRANTS],
+                           "sku_count": [int((has["quadrant"] == q).sum()) for q in QUADRANTS],
+                           "net_sales": [float(has.loc[has["quadrant"] == q, "net_sales"].sum()) for q in QUADRANTS]})
+    cfirst, clast = write_table(ws, counts, [Col("quadrant_label", "quadrant", "text", 34),
+                                             Col("sku_count", kind="int"), Col("net_sales")], row, 1, lang)
+    for i, q in enumerate(QUADRANTS):
+        ws.cell(row=cfirst + i, column=1).font = Font(bold=True, color=QUADRANT_COLOURS[q])
+
+    # the SKU table, grouped by quadrant so each quadrant is one chart series
+    order = {q: i for i, q in enumerate(QUADRANTS)}
+    table = _labelled(has, lang).assign(_q=has["quadrant"].map(order)).sort_values(
+        ["_q", "sessions", "sku"], ascending=[True, False, True])
+    cols = [Col("sku", kind="text", width=14), Col("name", kind="text", width=22), Col("sessions"),
+            Col("conversion_rate"), Col("quadrant_label", "quadrant", "text", 34),
+            Col("class_label", "class", "text", 10), Col("net_sales"), Col("action", kind="text", width=44)]
+    row = write_block_title(ws, clast + 2, 1, label("sku_table", lang))
+    first, last = write_table(ws, table, cols, row, 1, lang)
+
+    # two-point series for the median lines (chart data next to the table)
+    hx = len(cols) + 2
+    put(ws, row - 1, hx, label("chart_points", lang), font=SUB_FONT)
+    put(ws, row, hx, label("x", lang), font=Font(bold=True))
+    put(ws, row, hx + 1, label("y", lang), font=Font(bold=True))
+    max_s = float(has["sessions"].max()) * 1.05
+    max_c = float(has["conversion_rate"].max()) * 1.05 or 0.01
+    points = [(med_s, 0.0), (med_s, max_c), (0.0, med_c), (max_s, med_c)]
+    for i, (x, y) in enumerate(points):
+        put(ws, row + 1 + i, hx, x, kind="int")
+        put(ws, row + 1 + i, hx + 1, y, kind="pct")
+
+    chart = ScatterChart()
+    chart.title = label("chart_quadrant", lang)
+    chart.style = 13
+    chart.x_axis.title = label("sessions", lang)
+    chart.y_axis.title = label("conversion_rate", lang)
+    chart.y_axis.numFmt = "0%"
+    chart.x_axis.numFmt = "#,##0"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.x_axis.scaling.min = 0
+    chart.y_axis.scaling.min = 0
+    quadrants = table["quadrant"].tolist()
+    for q in QUADRANTS:
+        idx = [i for i, v in enumerate(quadrants) if v == q]
+        if not idx:
+            continue
+        r0, r1 = first + idx[0], first + idx[-1]
+        series = Series(Reference(ws, min_col=4, min_row=r0, max_row=r1),
+                        Reference(ws, min_col=3, min_row=r0, max_row=r1), title=label(f"quad_{q}", lang))
+        series.marker.symbol = "circle"
+        series.marker.size = 8
+        series.marker.graphicalProperties.solidFill = QUADRANT_COLOURS[q]
+        series.marker.graphicalProperties.line.solidFill = QUADRANT_COLOURS[q]
+        series.graphicalProperties.line.noFill = True
+        chart.series.append(series)
+    for i, title in ((0, "median_sessions"), (2, "median_conversion")):
+        r = row + 1 + i
+        line = Series(Reference(ws, min_col=hx + 1, min_row=r, max_row=r + 1),
+                      Reference(ws, min_col=hx, min_row=r, max_row=r + 1), title=label(title, lang))
+        line.marker.symbol = "none"
+        line.graphicalProperties.line.solidFill = "A6A6A6"
+        line.graphicalProperties.line.dashStyle = "dash"
+        line.smooth = False
+        chart.series.append(line)
+    chart.height, chart.width = 10, 18
+    ws.add_chart(chart, f"{get_column_letter(hx + 3)}{row}")
