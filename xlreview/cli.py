@@ -187,6 +187,37 @@ def build(path: Path, json_out, verbose: bool):
     _print_result(result, path)
 
 
+@cli.command(name="import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source", help="format or platform when detection by headers is not enough, e.g. amazon_all_orders, "
+                               "amazon, ebay, shopify, tiktok, mabang, dianxiaomi")
+@click.option("--list-formats", is_flag=True, help="list the supported export formats and exit")
+def import_(path: Path, files, source, list_formats: bool):
+    """Import downloaded platform reports (Amazon, eBay, Shopify, TikTok Shop, 马帮, 店小秘) into the input sheets.
+
+    Formats are found by their headers; importing the same file twice adds nothing. Every row is
+    imported, skipped as already present, or listed with its reason on the Import Log sheet.
+
+    \b
+    Example:
+        xlreview import my.xlsm "All Orders.txt" BusinessReport_2026-03.csv
+    """
+    from .importers import REGISTRY, import_files
+    if list_formats:
+        for name in REGISTRY:
+            click.echo(name)
+        return
+    try:
+        report = import_files(path, list(files), source)
+    except XlreviewError as exc:
+        _fail(exc, _lang())
+    for err in report.errors:
+        click.echo(err, err=True)
+    click.echo(report.summary_line())
+    sys.exit(1 if report.errors else 0)
+
+
 @cli.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path), required=False)
 def template(out):

@@ -7,6 +7,7 @@ header's note), the ``xlwings.conf`` sheet, the VBA project and the ribbon.
 """
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -164,17 +165,12 @@ def make_workbook(frames: dict[str, pd.DataFrame] | None = None) -> Workbook:
 
 
 def xlwings_conf_rows(interpreter: str | None = None) -> list[tuple[str, str]]:
-    """Keys of the ``xlwings.conf`` sheet that RunPython and the UDFs read."""
-    try:
-        import xlwings
-        version = xlwings.__version__
-    except ImportError:   # pragma: no cover - xlwings is a dependency
-        version = ""
-    rows = [("UDF Modules", "xlreview.excel.udfs"), ("Use UDF Server", "False"),
-            ("Show Console", "False"), ("xlreview xlwings version", version)]
+    """Rows of the ``xlwings.conf`` sheet that RunPython and the UDFs read (plus the embedded versions)."""
+    from .excel.package import xlwings_conf_entries
+    rows = [("UDF Modules", "xlreview.excel.udfs"), ("Use UDF Server", "False"), ("Show Console", "False")]
     if interpreter:
         rows[0:0] = [("Interpreter_Win", interpreter), ("Interpreter_Mac", interpreter)]
-    return rows
+    return rows + list(xlwings_conf_entries())
 
 
 def write_workbook(out: Path, frames: dict[str, pd.DataFrame] | None = None, macros: bool = True,
@@ -191,6 +187,9 @@ def write_workbook(out: Path, frames: dict[str, pd.DataFrame] | None = None, mac
         plain = Path(tmp) / "plain.xlsx"
         wb.save(plain)
         finish_package(plain, out, macros=macros and out.suffix.lower() == ".xlsm")
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(out, 0o666 & ~umask)
     return out
 
 
