@@ -193,8 +193,9 @@ def _refine_actions(frame: pd.DataFrame, t, lang: str) -> pd.Series:
 def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     """One row per SKU, largest net sales first.
 
-    Rows: SKUs sold in review_year, SKUs of Products with stock but no review_year sales, and SKUs
-    with own-sku Ads spend in review_year (so no advertised money disappears).
+    Rows: SKUs sold in review_year, SKUs of Products with stock but no review_year sales, SKUs with
+    own-sku Ads spend in review_year (so no advertised money disappears) and SKUs with SKU-level
+    sessions in review_year (a visited SKU that never sells belongs in the four-quadrant).
 
     Parameters
     ----------
@@ -215,7 +216,11 @@ def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     prod = inputs.products.drop_duplicates("sku").set_index("sku")
     ad_spend = _sku_ad_spend(inputs, cur)
     stocked = prod.index[prod["stock_qty"].gt(0)]
-    skus = pd.Index(sorted(set(cur["sku"]) | set(stocked) | set(ad_spend.index[ad_spend.gt(0)])), name="sku")
+    tr = inputs.traffic
+    tr = tr[in_year(tr["date"], year) & tr["sku"].ne("")]
+    visited = tr.loc[tr["sessions"].gt(0), "sku"]
+    skus = pd.Index(sorted(set(cur["sku"]) | set(stocked) | set(ad_spend.index[ad_spend.gt(0)]) | set(visited)),
+                    name="sku")
 
     t = money_summary(cur, ["sku"], ad_spend, 0.0, 0.0)
     t = t.reindex(skus)
@@ -223,8 +228,6 @@ def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     t["ad_spend"] = ad_spend.reindex(skus).fillna(0.0)
     t = finish_money(t[_SUM_COLS])
 
-    tr = inputs.traffic
-    tr = tr[in_year(tr["date"], year) & tr["sku"].ne("")]
     t["sessions"] = tr.groupby("sku")["sessions"].sum().reindex(skus).fillna(0.0).astype("float64")
     atc = tr.groupby("sku")["add_to_cart"].sum().reindex(skus).fillna(0.0).astype("float64")
     t["conversion_rate"] = safe_div(t["orders"], t["sessions"])
