@@ -18,6 +18,7 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "plan": ("计划", "Plan"),
     "tracking": ("周跟踪", "Tracking"),
     "log": ("运行日志", "Log"),
+    "plan_data": ("xlr_plan", "xlr_plan"),   # hidden: the frozen plan the next build reads back
 }
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -176,4 +177,223 @@ LABELS.update({
     "risk_stock_shortage": ("爆款断货", "Hero stock-out"),
     "risk_currency_exposure": ("汇率风险", "Currency exposure"),
     "risk_flexible_budget": ("机动预算", "Flexible budget"),
+})
+
+
+# marketing and customers sheets (METRICS 3, 4); setdefault: words shared with other sheets stay theirs
+for _k, _v in {
+    "channel": ("渠道", "Channel"),
+    "share": ("占比", "Share"),
+    "rank": ("排名", "Rank"),
+    "marketing_title": ("{year} 营销活动评估", "{year} marketing review"),
+    "ad_sales": ("广告销售额", "Ad sales"),
+    "roas": ("ROAS", "ROAS"),
+    "acos": ("ACoS", "ACoS"),
+    "wasted_spend": ("浪费的广告费", "Wasted ad spend"),
+    "waste_keywords": ("浪费关键词数", "Wasted keywords"),
+    "promo_verdicts": ("有增量的促销", "Promotions with lift"),
+    "promo_profit_total": ("促销利润合计", "Promotion profit"),
+    "campaigns_block": ("广告活动", "Campaigns"),
+    "campaigns_note": ("ROAS = 广告销售额 / 花费（越高越好）；ACoS = 花费 / 广告销售额（越低越好）；CTR = 点击 / 曝光；"
+                       "CPC = 花费 / 点击；CVR = 订单 / 点击；CPA = 花费 / 订单。分母为 0 时留空。",
+                       "ROAS = ad sales / spend (higher is better); ACoS = spend / ad sales (lower is better); "
+                       "CTR = clicks / impressions; CPC = spend / clicks; CVR = orders / clicks; CPA = spend / orders. "
+                       "Empty when the denominator is 0."),
+    "campaign": ("广告活动", "Campaign"),
+    "keyword": ("关键词", "Keyword"),
+    "spend": ("花费", "Spend"),
+    "sales": ("广告销售额", "Ad sales"),
+    "clicks": ("点击", "Clicks"),
+    "impressions": ("曝光", "Impressions"),
+    "ctr": ("点击率 CTR", "CTR"),
+    "cpc": ("单次点击 CPC", "CPC"),
+    "cvr": ("点击转化 CVR", "CVR"),
+    "cpa": ("单单成本 CPA", "CPA"),
+    "waste": ("浪费", "Waste"),
+    "waste_yes": ("✗ 浪费", "✗ Waste"),
+    "break_even_acos": ("盈亏平衡 ACoS", "Break-even ACoS"),
+    "suggestion": ("建议", "Suggestion"),
+    "sugg_negate": ("否定该词", "Add as negative"),
+    "sugg_lower_bid": ("降低出价", "Lower bid"),
+    "sugg_raise_bid": ("提高出价", "Raise bid"),
+    "sugg_keep": ("保持观察", "Keep"),
+    "keywords_block": ("关键词（按性价比排名）", "Keywords (ranked by cost-effectiveness)"),
+    "keywords_note": ("排名：非浪费词按 ROAS 从高到低（相同按广告销售额）；浪费词 = 花费 ≥ {min} 且 0 订单，排最后并标红。"
+                      "盈亏平衡 ACoS = 该渠道扣广告前的利润率（毛利 − 平台、履约、物流费用）/ 净销售额；ACoS 高于它则降价，"
+                      "低于它的 {share} 则加价。",
+                      "Rank: keywords that are not waste by ROAS descending (ties by ad sales); waste = spend ≥ {min} "
+                      "with 0 orders, ranked last in red. Break-even ACoS = the channel's margin before ads "
+                      "((gross profit − platform, fulfillment, shipping) / net sales): lower the bid above it, raise it "
+                      "below {share} of it."),
+    "keywords_cut": ("只列出排名前 {n} 的关键词和全部浪费词（共 {total} 个关键词；完整列表见 --json 输出）。",
+                     "Showing the top {n} keywords and every wasted one ({total} keywords in all; the --json output "
+                     "has them all)."),
+    "promotions_block": ("促销活动效果", "Promotions"),
+    "promotions_note": ("基准 = 开始前 {before} 天的日均净销售额（排除其他同渠道促销日，无订单的日子记 0）；提升 = 活动期间 "
+                        "Σ(日净销售额 − 基准)；回落 = 结束后 {after} 天 Σ max(0, 基准 − 日净销售额)；增量 = 提升 − 回落；"
+                        "透支比例 = 回落 / 提升（≥ {pf} 为透支未来销量）。促销利润 = 增量 × 渠道毛利率 − 活动费用 − 促销订单折扣"
+                        "（保守估计）。",
+                        "Baseline = mean daily net sales of the {before} days before the start (days of other promotions "
+                        "on the same channel left out, days without orders = 0); uplift = Σ over the promotion days of "
+                        "(daily net sales − baseline); dip = Σ over the {after} days after the end of max(0, baseline − "
+                        "daily net sales); incremental = uplift − dip; pull-forward = dip / uplift (≥ {pf}: sales were "
+                        "pulled forward). Promotion profit = incremental × channel gross margin − cost − discounts on "
+                        "promotion orders (a conservative estimate)."),
+    "all_channels": ("全部渠道", "All channels"),
+    "start_date": ("开始", "Start"),
+    "end_date": ("结束", "End"),
+    "baseline": ("日均基准", "Daily baseline"),
+    "uplift": ("提升", "Uplift"),
+    "dip": ("回落", "Dip"),
+    "incremental_sales": ("增量销售额", "Incremental sales"),
+    "pull_forward_ratio": ("透支比例", "Pull-forward ratio"),
+    "verdict": ("结论", "Verdict"),
+    "verdict_incremental": ("✓ 带来增量", "✓ Incremental"),
+    "verdict_pulled_forward": ("⚠ 透支未来销量", "⚠ Pulled forward"),
+    "verdict_no_lift": ("✗ 无提升", "✗ No lift"),
+    "verdict_none": ("数据不足", "Not enough data"),
+    "promo_orders": ("促销订单数", "Promo orders"),
+    "promo_net_sales": ("促销订单净销售额", "Promo order net sales"),
+    "cost": ("费用", "Cost"),
+    "promo_profit": ("促销利润", "Promotion profit"),
+    "chart_promo": ("{name}：日净销售额与基准", "{name}: daily net sales vs baseline"),
+    "daily_net_sales": ("日净销售额", "Daily net sales"),
+    "chart_data": ("图表数据（自动生成）", "Chart data (generated)"),
+    "date": ("日期", "Date"),
+    "verdict_promo_days": ("活动期间", "Promotion days"),
+    "promo_charts_cut": ("图表只画前 {n} 个促销。", "Charts for the first {n} promotions only."),
+    "content_block": ("内容营销（按形式比较）", "Content formats compared"),
+    "content_note": ("转化率 = 订单 / 访问；ROI = (收入 − 成本) / 成本，按归因收入计算（不是利润）。",
+                     "Conversion = orders / visits; ROI = (revenue − cost) / cost, on attributed revenue (not profit)."),
+    "format": ("形式", "Format"),
+    "pieces": ("内容数", "Pieces"),
+    "visits": ("访问", "Visits"),
+    "revenue": ("收入", "Revenue"),
+    "revenue_per_visit": ("每访问收入", "Revenue / visit"),
+    "cost_per_order": ("每单成本", "Cost / order"),
+    "roi": ("ROI", "ROI"),
+    "fmt_blog": ("博客", "Blog"),
+    "fmt_video": ("视频", "Video"),
+    "fmt_short_video": ("短视频", "Short video"),
+    "fmt_social": ("社交媒体", "Social"),
+    "fmt_email": ("邮件", "Email"),
+    "fmt_other": ("其他", "Other"),
+    "chart_content": ("各内容形式的收入与成本", "Revenue and cost by content format"),
+    "no_ads": ("没有广告数据（Ads 表为空或不在本年度）。", "No ad data for the year (Ads sheet empty)."),
+    "no_keywords": ("Ads 表没有填写关键词。", "No keywords in the Ads sheet."),
+    "no_promotions": ("没有本年度的促销活动（Marketing 表中类型为 promotion 的行）。",
+                      "No promotions this year (Marketing rows of type promotion)."),
+    "no_content": ("没有本年度的内容数据（Content 表）。", "No content data for the year (Content sheet)."),
+    # customers sheet
+    "customers_title": ("{year} 客户与市场", "{year} customers and markets"),
+    "predicted_12m_value": ("预测12个月客户价值", "Predicted 12-month value"),
+    "retention": ("老客留存率", "Retention"),
+    "customers_value_note": ("LTV = 本年有客户编号订单的毛利 / 客户数。预测12个月客户价值 = 留存率 {retention} × 老客年订单数 "
+                             "{frequency} × 单均净销售额 {aov} × 毛利率 {gm}（简单外推，不是 BG/NBD 模型）；留存率 = {basis}。",
+                             "LTV = gross profit of orders with a customer id / customers. Predicted 12-month value = "
+                             "retention {retention} × orders per returning customer {frequency} × net sales per order "
+                             "{aov} × gross margin {gm} (a simple extrapolation, not BG/NBD); retention = {basis}."),
+    "basis_previous_year": ("上年客户今年再次下单的比例", "share of last year's customers who ordered again this year"),
+    "basis_repeat_rate": ("本年复购率（无上年数据）", "this year's repeat rate (no previous-year data)"),
+    "customers_monthly_block": ("新客与老客（按月）", "New vs returning customers by month"),
+    "customers_monthly_note": ("新客 = 第一次下单（全部数据中）在该月的客户；老客 = 其余；当月复购率 = 当月下单 2 次及以上的客户占比。"
+                               "没有客户编号的订单不计入客户。",
+                               "New = first order ever in that month; returning = the others; repeat rate = share of the "
+                               "month's customers with 2+ orders that month. Orders without a customer id are not counted."),
+    "returning_share": ("老客占比", "Returning share"),
+    "new_net_sales": ("新客净销售额", "New-customer net sales"),
+    "returning_net_sales": ("老客净销售额", "Returning net sales"),
+    "chart_customers_monthly": ("每月新客与老客", "New and returning customers per month"),
+    "markets_block": ("市场（按收货国家/地区）", "Markets (ship-to country)"),
+    "country": ("国家/地区", "Country"),
+    "unknown_country": ("（未填写）", "(unknown)"),
+    "chart_markets": ("各市场净销售额", "Net sales by market"),
+    "cohorts_block": ("首单月份同期群：之后各月再次下单的比例", "First-order cohorts: share ordering again"),
+    "cohorts_note": ("每行 = 该月第一次下单的客户；第 k 月 = 其中在 k 个月后那个月又下单的比例（第 0 月 = 100%）；空白 = 数据还没到那个月。",
+                     "Each row = customers whose first order fell in that month; M+k = share of them ordering in the "
+                     "k-th month after (M+0 = 100%); empty = the data does not reach that month yet."),
+    "cohort": ("首单月份", "Cohort"),
+    "size": ("人数", "Customers"),
+    "no_customers": ("订单没有客户编号（customer_id），无法做客户分析。", "Orders carry no customer_id: no customer analysis."),
+    **{f"m{_i}": (f"第{_i}月", f"M+{_i}") for _i in range(12)},
+}.items():
+    LABELS.setdefault(_k, _v)
+
+
+# SMART Check, Plan, Tracking sheets (METRICS 6-8)
+LABELS.update({
+    "goal_id": ("目标编号", "Goal"),
+    "description": ("目标描述", "Description"),
+    "metric": ("指标", "Metric"),
+    "scope": ("范围", "Scope"),
+    "S": ("S", "S"), "M": ("M", "M"), "A": ("A", "A"), "R": ("R", "R"), "T": ("T", "T"),
+    "smart": ("SMART", "SMART"),
+    "goal_baseline": ("基线", "Baseline"),
+    "target": ("目标", "Target"),
+    "required_growth": ("需要增长", "Required growth"),
+    "reference_growth": ("参考增长", "Reference growth"),
+    "achievability": ("可达成性", "Achievability"),
+    "goal_suggestion": ("如何改成 SMART 目标", "How to make it SMART"),
+    "S_reason": ("S 具体：说明", "S specific: why"),
+    "M_reason": ("M 可衡量：说明", "M measurable: why"),
+    "A_reason": ("A 可达成：说明", "A achievable: why"),
+    "R_reason": ("R 相关：说明", "R relevant: why"),
+    "T_reason": ("T 有时限：说明", "T time-bound: why"),
+    "band_ok": ("可达成", "ok"),
+    "band_stretch": ("有挑战", "stretch"),
+    "band_unrealistic": ("不现实", "unrealistic"),
+    "smart_title": ("{year} 目标 SMART 检查", "{year} goals: SMART check"),
+    "smart_sub": ("✓ 通过 ✗ 未通过 · 基线未填写时取 {year} 年同指标同范围的实际值 · 由 xlreview 生成，请在「Goals」表修改目标",
+                  "✓ pass ✗ fail · a blank baseline is the {year} value of the metric for the scope · generated by "
+                  "xlreview: edit goals on the Goals sheet"),
+    "smart_rules": ("可达成性：r = max(参考增长, 0)；需要增长 ≤ r + {ok} 为可达成，≤ min({max}, 2r + {stretch}) 为有挑战，否则不现实"
+                    "（退款率、ACoS、TACoS 等越低越好的指标按下降幅度比较）。参考增长 = 同比上年（上年有数据时），否则下半年 / 上半年 − 1。",
+                    "Achievability: r = max(reference growth, 0); required growth ≤ r + {ok} is ok, ≤ min({max}, 2r + "
+                    "{stretch}) a stretch, else unrealistic (lower-is-better metrics such as refund rate, ACoS, TACoS "
+                    "compare the decrease). Reference growth = vs previous year when it has data, else H2 / H1 − 1."),
+    "no_goals": ("「Goals」表还没有目标。写下明年的目标（指标、范围、目标值、截止日期、战略支柱）后重新生成。",
+                 "The Goals sheet has no goals yet. Write next year's goals (metric, scope, target, deadline, pillar) "
+                 "and build again."),
+    "plan_title": ("{year} 目标分解计划", "{year} plan"),
+    "plan_sub": ("计划生成后保持冻结（跟踪对比的是当初的承诺）；改动目标或运行 xlreview build --replan 才会重新分解",
+                 "The plan stays frozen once generated (tracking compares against what was promised); it is redone "
+                 "for a changed goal or with xlreview build --replan"),
+    "no_plan": ("没有可以分解的目标：需要已知指标、目标值和截止日期（见「SMART检查」表）。",
+                "No goal can be planned: it needs a known metric, a target and a deadline (see SMART Check)."),
+    "plan_goals_block": ("已分解的目标", "Goals planned"),
+    "not_smart": ("未通过 SMART", "not SMART"),
+    "frozen": ("计划状态", "Plan"),
+    "frozen_yes": ("沿用冻结计划", "frozen (kept)"),
+    "frozen_new": ("本次新生成", "new"),
+    "plan_month_block": ("月度与季度目标（对比去年）", "Months and quarters (vs last year)"),
+    "period": ("期间", "Period"),
+    "last_year": ("{year} 实际", "{year} actual"),
+    "chart_plan": ("{year} 月度计划 vs 去年", "{year} monthly plan vs last year"),
+    "plan_actions_block": ("每周行动", "Weekly actions"),
+    "action_kind": ("类型", "Kind"),
+    "goal_action": ("行动", "Action"),
+    "action_run_rate": ("每周节奏", "Weekly run rate"),
+    "action_new_listings": ("上新", "New listings"),
+    "action_fix_listing": ("优化 listing", "Fix listings"),
+    "plan_week_block": ("每周目标（ISO 周）", "Weekly targets (ISO weeks)"),
+    "week": ("周", "Week"),
+    "tracking_title": ("{year} 每周目标跟踪", "{year} weekly tracking"),
+    "tracking_sub": ("偏差 = 累计实际 / 累计计划 − 1；≥ {on} 正常，≥ {risk} 有风险，更低为落后；预测 = 累计实际 + 剩余计划 × 完成率",
+                     "Deviation = cumulative actual / cumulative plan − 1; ≥ {on} on track, ≥ {risk} at risk, lower "
+                     "off track; forecast = cumulative actual + remaining plan × achievement rate"),
+    "no_tracking": ("还没有 {year} 年的订单：录入或导入 {year} 年订单后重新生成，这里会显示每周计划与实际。",
+                    "No {year} orders yet: add or import {year} orders and build again to see plan vs actual each week."),
+    "tracking_latest_block": ("最新一周", "Latest week"),
+    "tracking_weekly_block": ("每周计划与实际", "Plan vs actual by week"),
+    "plan": ("计划", "Plan"),
+    "actual": ("实际", "Actual"),
+    "cum_plan": ("累计计划", "Cumulative plan"),
+    "cum_actual": ("累计实际", "Cumulative actual"),
+    "deviation": ("偏差", "Deviation"),
+    "status": ("状态", "Status"),
+    "forecast": ("全年预测", "Year forecast"),
+    "status_on_track": ("正常", "on track"),
+    "status_at_risk": ("有风险", "at risk"),
+    "status_off_track": ("落后", "off track"),
+    "chart_tracking": ("累计计划 vs 累计实际", "cumulative plan vs actual"),
 })

@@ -625,21 +625,9 @@ class XlwingsBackend(Backend):
                                      "generates but were not made by xlreview; rename them, then build again")
         if activate is not None and activate not in new_names:
             raise ValueError(f"activate={activate!r} is not one of the generated sheets {new_names}")
-        app = self.book.app
-        with app.properties(screen_updating=False, display_alerts=False):
-            added = []
-            for k, plan in enumerate(plans):
-                # temporary names: the old sheets can only go once a user sheet or a new one remains
-                sheet = self.book.sheets.add(f"~xlr{k}", after=self.book.sheets[-1])
-                added.append((sheet, plan))
-            for s in old:
-                s.delete()
-            for sheet, plan in added:
-                sheet.name = plan.name
-                mark_generated(sheet)
-                write_plan(sheet, plan)
-            if activate is not None:
-                self.book.sheets[activate].activate()
+        put_sheets(self.book, plans, old)
+        if activate is not None:
+            self.book.sheets[activate].activate()
         return new_names
 
     def append_rows(self, sheet: str, frame) -> int:
@@ -662,6 +650,107 @@ class XlwingsBackend(Backend):
 
     def save(self) -> None:
         self.book.save()
+
+
+def put_sheets(book, plans: list[SheetPlan], remove: list, mark: bool = True) -> None:
+    """Add one sheet per plan at the end of ``book`` (marked as generated), after removing ``remove``."""
+    with book.app.properties(screen_updating=False, display_alerts=False):
+        added = []
+        for k, plan in enumerate(plans):
+            # temporary names first: an old sheet can only go while another sheet remains
+            added.append((book.sheets.add(f"~xlr{k}", after=book.sheets[-1]), plan))
+        for s in remove:
+            s.delete()
+        for sheet, plan in added:
+            sheet.name = plan.name
+            if mark:
+                mark_generated(sheet)
+            write_plan(sheet, plan)
+
+
+def replace_generated_sheets(book, generated) -> list[str]:
+    """Replace only the generated sheets named like the sheets of ``generated`` (e.g. just the Log)."""
+    plans = workbook_plans(generated)
+    wanted = {p.name.casefold() for p in plans}
+    remove = []
+    for s in book.sheets:
+        if s.name.casefold() in wanted:
+            if not is_generated(s):
+                raise SheetNameCollision(f"sheet {s.name!r} was not made by xlreview; rename it, then try again")
+            remove.append(s)
+    put_sheets(book, plans, remove)
+    return [p.name for p in plans]
+
+
+def changed_blocks(before: list[list], after: list[list]) -> list[Block]:
+    """The cells that differ between two value grids (rows from row 1), as rectangles of new values.
+
+    Used to copy an import done on a file back into the open book without rewriting unchanged
+    cells (which may hold the user's formulas).
+    """
+    height = max(len(before), len(after))
+    width = max([0, *(len(r) for r in before), *(len(r) for r in after)])
+
+    def at(rows, i, j):
+        return rows[i][j] if i < len(rows) and j < len(rows[i]) else None
+
+    changed = {}
+    for i in range(height):
+        for j in range(width):
+            a, b = at(before, i, j), at(after, i, j)
+            if not _same_value(a, b):
+                changed[(i + 1, j + 1)] = True
+    blocks = []
+    for r0, c0, r1, c1 in rectangles(changed).get(True, []):
+        blocks.append(Block(r0, c0, [[_plain(at(after, i - 1, j - 1)) for j in range(c0, c1 + 1)]
+                                     for i in range(r0, r1 + 1)]))
+    return blocks
+
+
+def _blank(v) -> bool:
+    return v is None or v == ""
+
+
+def _as_datetime(v):
+    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        return dt.datetime(v.year, v.month, v.day)
+    return v
+
+
+def _same_value(a, b) -> bool:
+    """Equal as cell values: blank == "", 5 == 5.0, a date == its midnight datetime, True != 1."""
+    if _blank(a) or _blank(b):
+        return _blank(a) and _blank(b)
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, dt.date) or isinstance(b, dt.date):
+        return _as_datetime(a) == _as_datetime(b)
+    return a == b
+
+
+def copy_changes(book, before: dict[str, RawSheet], after: dict[str, RawSheet], source) -> list[str]:
+    """Write into the open ``book`` what changed between ``before`` and ``after`` (reads of a file).
+
+    Changed cells of existing sheets: one write per rectangle. Sheets only in ``after``: added with
+    their values and formats, taken from the workbook file ``source`` (openpyxl). Returns touched names.
+    """
+    touched, new = [], []
+    names = [s.name for s in book.sheets]
+    for name, raw in after.items():
+        if name in before and name in names:
+            blocks = changed_blocks(before[name].rows, raw.rows)
+            for block in blocks:
+                book.sheets[name].range((block.row, block.col)).value = block.values
+            if blocks:
+                touched.append(name)
+        elif name not in names:
+            new.append(name)
+    if new:
+        from openpyxl import load_workbook
+        wb = load_workbook(source)
+        put_sheets(book, [sheet_plan(wb[n]) for n in new], [], mark=False)
+        touched += new
+    return touched
 
 
 def is_generated(sheet) -> bool:
