@@ -168,10 +168,12 @@ def check(path: Path, json_out):
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="write every figure as JSON (METRICS.md section 10)")
 @click.option("-v", "--verbose", is_flag=True, help="print timings of every step")
-def build(path: Path, json_out, verbose: bool):
+@click.option("--replan", is_flag=True, help="recompute the plan of every goal (the plan is otherwise kept frozen)")
+def build(path: Path, json_out, verbose: bool, replan: bool):
     """Compute the review and (re)write the generated sheets; input sheets, VBA and ribbon stay as they are.
 
     On any input error nothing is written and every problem is listed (exit code 1).
+    The plan of the goals stays as first generated unless a goal changes or --replan is given.
 
     \b
     Example:
@@ -180,11 +182,50 @@ def build(path: Path, json_out, verbose: bool):
     from .pipeline import build as run_build
     progress = Progress(_lang(), verbose)
     try:
-        result = run_build(path, json_out, progress)
+        result = run_build(path, json_out, progress, replan=replan)
         progress.done()
     except XlreviewError as exc:
         _fail(exc, _lang())
     _print_result(result, path)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="write every figure as JSON (METRICS.md section 10)")
+def track(path: Path, json_out):
+    """Build with the plan frozen and print each goal's tracking status for the latest week of plan-year orders.
+
+    Exit code 0 whatever the status; goals without plan-year data are listed as such.
+
+    \b
+    Example:
+        xlreview track my.xlsm --json week.json
+    """
+    from .core.tracking import latest_status
+    from .pipeline import build as run_build
+    from .sheets.labels import label
+    try:
+        result = run_build(path, json_out, Progress(_lang()))
+    except XlreviewError as exc:
+        _fail(exc, _lang())
+    review = result.review
+    lang = review.lang
+    latest = latest_status(review.tracking).set_index("goal_id") if review.tracking is not None else None
+    planned = [g for g in review.goals or [] if g.get("planned") and g.get("additive")]
+    if not planned:
+        click.echo(label("no_plan", lang))
+        return
+    for g in planned:
+        if latest is None or g["goal_id"] not in latest.index:
+            click.echo(f"{g['goal_id']}  {g['description']}: " + label("no_tracking", lang, year=review.settings.plan_year))
+            continue
+        r = latest.loc[g["goal_id"]]
+        dev = "" if r["deviation"] != r["deviation"] else f"{r['deviation']:+.1%}"
+        click.echo(f"{g['goal_id']}  {r['week']}  {label('status_' + str(r['status']), lang)}  {dev}  "
+                   f"{label('cum_actual', lang)} {r['cum_actual']:,.2f} / {label('cum_plan', lang)} {r['cum_plan']:,.2f}  "
+                   f"{label('forecast', lang)} {r['forecast']:,.2f} / {label('target', lang)} {g['target']:,.2f}"
+                   f"  {g['description']}")
 
 
 @cli.command(name="import")

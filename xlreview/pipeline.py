@@ -45,8 +45,23 @@ def check_backend(backend: Backend, progress: Progress = _quiet):
     return read_inputs(raw)
 
 
-def build_backend(backend: Backend, progress: Progress = _quiet, json_out: Path | None = None) -> BuildResult:
-    """Run the whole review on an open backend and replace its generated sheets (then save)."""
+def read_frozen_plan(backend: Backend):
+    """The plan a previous build stored in the hidden ``xlr_plan`` sheet (None when there is none)."""
+    from .core.plan import frozen_from_rows
+    from .sheets.labels import sheet_name
+    name = sheet_name("plan_data")
+    if name not in backend.sheet_names():
+        return None
+    raw = backend.read_sheets([name]).get(name)
+    return frozen_from_rows(raw.rows) if raw is not None else None
+
+
+def build_backend(backend: Backend, progress: Progress = _quiet, json_out: Path | None = None,
+                  replan: bool = False) -> BuildResult:
+    """Run the whole review on an open backend and replace its generated sheets (then save).
+
+    The plan of a previous build stays frozen for unchanged goals unless ``replan`` is true.
+    """
     from .sheets import render
     t = {}
     t0 = time.perf_counter()
@@ -56,7 +71,7 @@ def build_backend(backend: Backend, progress: Progress = _quiet, json_out: Path 
         raise InputProblems(report)
     progress("compute")
     t1 = time.perf_counter()
-    review = compute_review(inputs)
+    review = compute_review(inputs, frozen_plan=None if replan else read_frozen_plan(backend))
     review.warnings = [p.text(review.lang) for p in report.warnings if p.code != "unknown_sku"]
     payload = review_json(review) if json_out is not None else None
     t["compute"] = time.perf_counter() - t1
@@ -84,13 +99,16 @@ def check(path, progress: Progress = _quiet) -> Report:
     return report
 
 
-def build(path, json_out=None, progress: Progress = _quiet) -> BuildResult:
-    """Build the review into the workbook file at ``path`` (and the JSON result when asked)."""
+def build(path, json_out=None, progress: Progress = _quiet, replan: bool = False) -> BuildResult:
+    """Build the review into the workbook file at ``path`` (and the JSON result when asked).
+
+    ``replan``: recompute the plan of every goal instead of keeping the frozen one.
+    """
     from .workbook.headless import check_not_locked
     check_not_locked(Path(path))
     backend = open_backend(path)
     try:
-        return build_backend(backend, progress, Path(json_out) if json_out else None)
+        return build_backend(backend, progress, Path(json_out) if json_out else None, replan=replan)
     finally:
         close = getattr(backend, "close", None)
         if close:

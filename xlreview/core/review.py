@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import metrics
 from .customers import customers_step
+from .goals import fill_goals
 from .inputs import Inputs, Settings
 from .marketing import marketing_step
 from .risks import review_step as channels_products_risks_step
@@ -50,8 +51,11 @@ class Review:
         return self.settings.language
 
 
-def compute_review(inputs: Inputs) -> Review:
-    """Compute every section of the review from validated inputs (pure; writes nothing)."""
+def compute_review(inputs: Inputs, frozen_plan: pd.DataFrame | None = None) -> Review:
+    """Compute every section of the review from validated inputs (pure; writes nothing).
+
+    ``frozen_plan``: the plan stored by a previous build (``plan.frozen_from_rows``); unchanged goals keep it.
+    """
     lines = metrics.order_lines(inputs)
     year = inputs.settings.review_year
     summary = metrics.business_summary(inputs, lines)
@@ -63,6 +67,7 @@ def compute_review(inputs: Inputs) -> Review:
         previous = {k: prev[k] for k in metrics.SUMMARY_KEYS}
     review = Review(settings=inputs.settings, summary=summary, monthly=monthly, previous=previous,
                     unknown_skus=list(inputs.unknown_skus))
+    review.extra["frozen_plan"] = frozen_plan
     for step in SECTION_STEPS:
         step(inputs, lines, review)
     return review
@@ -73,6 +78,7 @@ SECTION_STEPS: list = [
     marketing_step,
     customers_step,
     channels_products_risks_step,     # channels, products, then risks (needs both)
+    fill_goals,                       # goals, plan, tracking (after products: plan actions use quadrants)
 ]
 
 
@@ -119,7 +125,7 @@ def review_json(review: Review) -> dict:
         "unknown_skus": list(review.unknown_skus),
     }
     for key in ("channels", "products", "campaigns", "keywords", "promotions", "content", "markets", "risks",
-                "plan", "tracking"):
+                "plan", "plan_actions", "tracking"):
         frame = getattr(review, key)
         if frame is not None:
             out[key] = records(frame)

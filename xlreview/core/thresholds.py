@@ -20,6 +20,11 @@ THRESHOLDS: dict[str, float] = {
     "raise_bid_acos_share": 0.5,    # raise the bid when ACoS <= this share of break-even ACoS
     # SMART (METRICS 6)
     "max_growth": 1.0,
+    "ok_growth_margin": 0.10,         # ok when required growth <= max(reference, 0) + this
+    "stretch_growth_margin": 0.20,    # stretch when required growth <= min(max_growth, 2r + this)
+    "deadline_max_months": 18,        # T: a deadline up to this many months after review end
+    # plan (METRICS 7)
+    "fix_listing_weeks": 13,          # listings to optimise are spread over this many weeks
     # tracking (METRICS 8)
     "on_track_deviation": -0.05,
     "at_risk_deviation": -0.15,
@@ -33,4 +38,5 @@ THRESHOLDS: dict[str, float] = {
 }
 
 INTEGER_THRESHOLDS = {"problem_cover_days", "evergreen_months", "promo_baseline_days",
-                      "promo_after_days", "hero_min_cover_days"}
+                      "promo_after_days", "hero_min_cover_days",
+                      "deadline_max_months", "fix_listing_weeks"}

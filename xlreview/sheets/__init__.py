@@ -6,6 +6,7 @@ from openpyxl import Workbook
 from ..core.review import Review
 from .channels import write_channels
 from .dashboard import write_dashboard
+from .goals import write_plan, write_plan_data, write_smart, write_tracking
 from .products import write_products, write_quadrant
 from .risks import write_risks
 
@@ -16,6 +17,10 @@ WRITERS = [
     ("products", write_products),
     ("quadrant", write_quadrant),
     ("risks", write_risks),
+    ("smart", write_smart),
+    ("plan", write_plan),
+    ("tracking", write_tracking),
+    ("plan_data", write_plan_data),     # hidden xlr_plan: the frozen plan (read back by the next build)
 ]
 
 

@@ -1,0 +1,340 @@
+"""SMART check of the Goals sheet (METRICS 6): five letters, baseline, growths, achievability, suggestion.
+
+``smart_check(inputs, lines)`` returns one dict per Goals row (the JSON ``goals`` records). Choices where
+METRICS is silent (also in docs/goals.md):
+
+- a metric is matched case-insensitively with spaces as ``_`` (``Net Sales`` -> ``net_sales``);
+- "the year before has data for the scope" = the metric's value in review_year - 1 is a finite, non-zero
+  number for that scope; otherwise H2 / H1 - 1 of review_year; when neither exists reference_growth is
+  null and counts as 0 in the bands (r = max(reference, 0) = 0);
+- growths are reported exactly as METRICS says (target / baseline - 1), but the bands compare
+  (target - baseline) / |baseline| so a negative baseline (a loss) is not turned upside down; a baseline
+  of 0 (no data) makes A fail with "enter a baseline";
+- the band limits 0.10 and 0.20 are thresholds ``ok_growth_margin`` / ``stretch_growth_margin``;
+  T accepts a deadline in plan_year or within ``deadline_max_months`` (18) months after review end;
+- a goal is *plannable* (gets a plan, flagged when not SMART) when S's metric and scope are fine, the target
+  is a number and it has a deadline after the end of review_year.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from . import metrics
+from .inputs import Inputs
+
+TEXT: dict[str, tuple[str, str]] = {
+    "s_ok": ("描述清楚，指标 {metric}，范围 {scope}", "clear: metric {metric}, scope {scope}"),
+    "s_no_desc": ("缺少目标描述", "the description is empty"),
+    "s_no_metric": ("没有填写指标", "no metric given"),
+    "s_bad_metric": ("指标「{metric}」不是已知指标", "'{metric}' is not a known metric"),
+    "s_bad_scope": ("范围「{scope}」无法识别", "scope '{scope}' cannot be read"),
+    "m_ok": ("目标值 {target}", "target {target}"),
+    "m_fail": ("目标值不是数字", "the target is not a number"),
+    "a_ok": ("需要 {req}，参考增长 {ref}（{band}）", "needs {req}, reference growth {ref} ({band})"),
+    "a_unreal": ("需要 {req}，但参考增长只有 {ref}：不现实", "needs {req} but the reference growth is {ref}: unrealistic"),
+    "a_no_target": ("缺少目标值，无法判断", "no target, cannot judge"),
+    "a_no_metric": ("指标未知，无法计算基线", "unknown metric, no baseline can be computed"),
+    "a_no_baseline": ("{year} 年该范围没有 {metric} 数据，基线为空或为 0", "no {metric} in {year} for this scope: the baseline is empty or 0"),
+    "r_ok": ("服务于战略支柱「{pillar}」", "serves the pillar '{pillar}'"),
+    "r_ok_free": ("支柱：{pillar}", "pillar: {pillar}"),
+    "r_not_listed": ("「{pillar}」不在战略支柱 {pillars} 中", "'{pillar}' is not one of the pillars {pillars}"),
+    "r_blank": ("没有填写战略支柱", "no pillar given"),
+    "t_ok": ("截止 {deadline}", "deadline {deadline}"),
+    "t_blank": ("没有截止日期", "no deadline"),
+    "t_out": ("截止日期 {deadline} 不在 {year} 年内（或复盘年末后 {months} 个月内）",
+              "deadline {deadline} is not in {year} (or within {months} months after the review year)"),
+    "band_ok": ("可达成", "ok"), "band_stretch": ("有挑战", "stretch"), "band_unrealistic": ("不现实", "unrealistic"),
+    "sug_s_desc": ("写一句目标描述", "write a one-line description"),
+    "sug_s_metric": ("从这些指标中选一个：{choices}", "choose a metric from: {choices}"),
+    "sug_s_scope": ("范围应写成 all 或 channel=Amazon US; country=US（键：channel, country, sku, category）",
+                    "scope must look like all or channel=Amazon US; country=US (keys: channel, country, sku, category)"),
+    "sug_m": ("填写一个数字目标值（例如 {example}）", "enter a numeric target (e.g. {example})"),
+    "sug_a_target": ("建议目标 {cmp} {stretch}（有挑战）/ {ok}（可达成）",
+                     "consider a target of {cmp} {stretch} (stretch) / {ok} (ok)"),
+    "sug_a_target_ok": ("建议目标 {cmp} {ok}（可达成）", "consider a target of {cmp} {ok} (ok)"),
+    "sug_a_unreal": ("目标需要 {req}，但{who}的参考增长为 {ref}：", "the target needs {req} but {who} grew {ref}: "),
+    "sug_a_baseline": ("在 baseline 列填写基线，或选择有 {year} 年数据的范围",
+                       "enter a baseline, or choose a scope with {year} data"),
+    "sug_r_list": ("选择一个战略支柱：{pillars}", "name a pillar from: {pillars}"),
+    "sug_r_blank": ("填写这个目标服务的战略支柱（可在 Settings 的 strategy_pillars 中列出）",
+                    "name the strategy pillar the goal serves (list them in Settings strategy_pillars)"),
+    "sug_t": ("在 {year} 年内设定截止日期（例如 {year}-12-31）", "add a deadline in {year} (e.g. {year}-12-31)"),
+    "whole": ("整体业务", "the whole business"),
+    "no_ref": ("无（按 0% 计）", "none (taken as 0%)"),
+}
+
+SUGGESTED_METRICS = ["net_sales", "net_profit", "gross_profit", "orders", "units", "sessions", "new_customers",
+                     "ad_spend", "aov", "conversion_rate", "gross_margin", "net_margin", "refund_rate", "tacos",
+                     "roas", "repeat_rate"]
+MONEY_RATIOS = {"aov", "ltv"}        # ratio metrics shown as money, not as %
+PLAIN_RATIOS = {"roas"}              # shown as a plain number
+
+
+def text(key: str, lang: str, **params) -> str:
+    zh, en = TEXT[key]
+    return (zh if lang == "zh" else en).format(**params)
+
+
+def normalize_metric(name) -> str:
+    return str(name or "").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def is_additive(metric: str) -> bool:
+    return metric in metrics.ADDITIVE_METRICS
+
+
+def scope_text(scope: dict | None) -> str:
+    """A canonical scope text: ``all`` or ``channel=Amazon US; country=US`` (keys sorted)."""
+    if not scope:
+        return "all"
+    return "; ".join(f"{k}={'|'.join(v)}" for k, v in sorted(scope.items()))
+
+
+def format_value(metric: str, value, lang: str = "en") -> str:
+    """A metric value as a seller reads it: money 1,234.50, counts 1,234, rates 12.3%."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    if metric in metrics.COUNT_METRICS:
+        return f"{value:,.0f}"
+    if metric in metrics.RATIO_METRICS and metric not in MONEY_RATIOS:
+        return f"{value:.2f}" if metric in PLAIN_RATIOS else f"{value:.1%}"
+    return f"{value:,.2f}"
+
+
+def _pct(g) -> str:
+    return "—" if g is None or not math.isfinite(g) else f"{g:+.0%}"
+
+
+def _ref(g, lang: str) -> str:
+    """A reference growth for a message; unknown -> "none (taken as 0%)"."""
+    return _pct(g) if g is not None and math.isfinite(g) else text("no_ref", lang)
+
+
+def metric_value(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict, start, end) -> float:
+    """The METRICS value of ``metric`` for the days start..end and a scope (NaN when undefined)."""
+    v = metrics.period_summary(inputs, start, end, scope, lines).get(metric, np.nan)
+    return float(v) if v is not None else np.nan
+
+
+def _finite(x) -> bool:
+    return x is not None and isinstance(x, (int, float, np.floating)) and math.isfinite(float(x))
+
+
+def growth(new: float, old: float) -> float:
+    """new / old - 1 (NaN when old is 0 or either is missing) -- the growth METRICS reports."""
+    if not (_finite(new) and _finite(old)) or old == 0:
+        return np.nan
+    return new / old - 1
+
+
+def _cmp_growth(new: float, old: float) -> float:
+    """(new - old) / |old|: the growth the bands compare (equal to ``growth`` when old > 0)."""
+    if not (_finite(new) and _finite(old)) or old == 0:
+        return np.nan
+    return (new - old) / abs(old)
+
+
+def reference_growth(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict) -> tuple[float, float, str]:
+    """(reported growth, compared growth, basis "yoy" | "h2_h1" | "") of the metric and scope."""
+    year = inputs.settings.review_year
+    cur = metric_value(inputs, lines, metric, scope, *metrics.year_bounds(year))
+    prev = metric_value(inputs, lines, metric, scope, *metrics.year_bounds(year - 1))
+    if _finite(prev) and prev != 0:
+        return growth(cur, prev), _cmp_growth(cur, prev), "yoy"
+    h1 = metric_value(inputs, lines, metric, scope, pd.Timestamp(year, 1, 1), pd.Timestamp(year, 6, 30))
+    h2 = metric_value(inputs, lines, metric, scope, pd.Timestamp(year, 7, 1), pd.Timestamp(year, 12, 31))
+    if _finite(h1) and h1 != 0 and _finite(h2):
+        return growth(h2, h1), _cmp_growth(h2, h1), "h2_h1"
+    return np.nan, np.nan, ""
+
+
+def achievability(required: float, reference: float, lower_is_better: bool, settings) -> tuple[str | None, dict]:
+    """The band of METRICS 6 and its limits (in growth terms as compared, i.e. flipped when lower is better).
+
+    Returns (band or None when ``required`` is unknown, {"ok": limit, "stretch": limit}).
+    """
+    sign = -1.0 if lower_is_better else 1.0
+    ref = sign * reference if _finite(reference) else 0.0
+    r = max(ref, 0.0)
+    ok_limit = r + settings.t("ok_growth_margin")
+    stretch_limit = min(settings.t("max_growth"), 2 * r + settings.t("stretch_growth_margin"))
+    limits = {"ok": ok_limit, "stretch": max(stretch_limit, ok_limit)}
+    if not _finite(required):
+        return None, limits
+    g = sign * required
+    if g <= ok_limit + 1e-12:
+        return "ok", limits
+    if g <= stretch_limit + 1e-12:
+        return "stretch", limits
+    return "unrealistic", limits
+
+
+def _deadline_ok(deadline, settings) -> bool:
+    if pd.isna(deadline):
+        return False
+    d = pd.Timestamp(deadline)
+    if d.year == settings.plan_year:
+        return True
+    review_end = pd.Timestamp(settings.review_year, 12, 31)
+    latest = review_end + pd.DateOffset(months=int(settings.t("deadline_max_months")))
+    return review_end < d <= latest
+
+
+def smart_check(inputs: Inputs, lines: pd.DataFrame | None = None) -> list[dict]:
+    """One dict per Goals row (in sheet order), the JSON ``goals`` records of METRICS 10.
+
+    Keys: goal_id, description, metric, scope, pillar, owner, target, deadline, S, M, A, R, T
+    ({"pass", "reason"}), smart, baseline, baseline_source ("given" | "computed"), required_growth,
+    reference_growth, reference_basis ("yoy" | "h2_h1" | ""), achievability, suggestion, additive,
+    lower_is_better, plannable.
+    """
+    s = inputs.settings
+    lang = s.language
+    lines = metrics.order_lines(inputs) if lines is None else lines
+    pillars = [p for p in s.strategy_pillars if p]
+    out = []
+    for g in inputs.goals.to_dict(orient="records"):
+        out.append(_check_one(inputs, lines, g, pillars, lang))
+    return out
+
+
+def _check_one(inputs: Inputs, lines: pd.DataFrame, g: dict, pillars: list[str], lang: str) -> dict:
+    s = inputs.settings
+    year, plan_year = s.review_year, s.plan_year
+    desc = str(g.get("description") or "").strip()
+    metric_raw = str(g.get("metric") or "").strip()
+    metric = normalize_metric(metric_raw)
+    scope_raw = str(g.get("scope") or "").strip()
+    scope = metrics.parse_scope(scope_raw)
+    target = g.get("target")
+    target = float(target) if _finite(target) else np.nan
+    deadline = g.get("deadline")
+    deadline = pd.Timestamp(deadline) if deadline is not None and pd.notna(deadline) else pd.NaT
+    pillar = str(g.get("pillar") or "").strip()
+    known = metric in metrics.KNOWN_METRICS
+    lower = metric in metrics.LOWER_IS_BETTER
+    suggestions: list[str] = []
+
+    # S
+    s_fail = []
+    if not desc:
+        s_fail.append(text("s_no_desc", lang))
+        suggestions.append(text("sug_s_desc", lang))
+    if not metric:
+        s_fail.append(text("s_no_metric", lang))
+    elif not known:
+        s_fail.append(text("s_bad_metric", lang, metric=metric_raw))
+    if not known:
+        suggestions.append(text("sug_s_metric", lang, choices=", ".join(SUGGESTED_METRICS)))
+    if scope is None:
+        s_fail.append(text("s_bad_scope", lang, scope=scope_raw))
+        suggestions.append(text("sug_s_scope", lang))
+    shown_scope = scope_text(scope) if scope is not None else scope_raw
+    S = {"pass": not s_fail, "reason": "; ".join(s_fail) if s_fail else
+         text("s_ok", lang, metric=metric, scope=shown_scope)}
+
+    # M
+    M = {"pass": _finite(target), "reason": text("m_ok", lang, target=format_value(metric, target)) if _finite(target)
+         else text("m_fail", lang)}
+    if not M["pass"]:
+        suggestions.append(text("sug_m", lang, example=_example_target(metric)))
+
+    # A
+    given = g.get("baseline")
+    baseline, source = (float(given), "given") if _finite(given) else (np.nan, "computed")
+    ref_rep = ref_cmp = np.nan
+    basis = ""
+    if known and scope is not None:
+        if source == "computed":
+            baseline = metric_value(inputs, lines, metric, scope, *metrics.year_bounds(year))
+        ref_rep, ref_cmp, basis = reference_growth(inputs, lines, metric, scope)
+    required = growth(target, baseline)
+    band, limits = achievability(_cmp_growth(target, baseline), ref_cmp, lower, s)
+    if not known or scope is None:
+        A = {"pass": False, "reason": text("a_no_metric", lang)}
+    elif not _finite(target):
+        A = {"pass": False, "reason": text("a_no_target", lang)}
+    elif not _finite(baseline) or baseline == 0:
+        A = {"pass": False, "reason": text("a_no_baseline", lang, year=year, metric=metric)}
+        suggestions.append(text("sug_a_baseline", lang, year=year))
+    elif band == "unrealistic":
+        A = {"pass": False, "reason": text("a_unreal", lang, req=_pct(required), ref=_ref(ref_rep, lang))}
+        who = shown_scope if scope else text("whole", lang)
+        sign = -1.0 if lower else 1.0
+        stretch_v = baseline + sign * limits["stretch"] * abs(baseline)
+        ok_v = baseline + sign * limits["ok"] * abs(baseline)
+        key = "sug_a_target" if limits["stretch"] > limits["ok"] else "sug_a_target_ok"
+        suggestions.append(text("sug_a_unreal", lang, req=_pct(required), who=who, ref=_ref(ref_rep, lang))
+                           + text(key, lang, cmp="≥" if lower else "≤",
+                                  stretch=format_value(metric, stretch_v), ok=format_value(metric, ok_v)))
+    else:
+        A = {"pass": True, "reason": text("a_ok", lang, req=_pct(required), ref=_ref(ref_rep, lang),
+                                          band=text("band_" + band, lang))}
+
+    # R
+    if pillars:
+        match = [p for p in pillars if p.casefold() == pillar.casefold()] if pillar else []
+        R = {"pass": bool(match), "reason": text("r_ok", lang, pillar=match[0]) if match else
+             (text("r_not_listed", lang, pillar=pillar, pillars=", ".join(pillars)) if pillar else text("r_blank", lang))}
+        if not match:
+            suggestions.append(text("sug_r_list", lang, pillars=", ".join(pillars)))
+    else:
+        R = {"pass": bool(pillar), "reason": text("r_ok_free", lang, pillar=pillar) if pillar else text("r_blank", lang)}
+        if not pillar:
+            suggestions.append(text("sug_r_blank", lang))
+
+    # T
+    months = int(s.t("deadline_max_months"))
+    if pd.isna(deadline):
+        T = {"pass": False, "reason": text("t_blank", lang)}
+    elif _deadline_ok(deadline, s):
+        T = {"pass": True, "reason": text("t_ok", lang, deadline=deadline.date().isoformat())}
+    else:
+        T = {"pass": False, "reason": text("t_out", lang, deadline=deadline.date().isoformat(), year=plan_year,
+                                           months=months)}
+    if not T["pass"]:
+        suggestions.append(text("sug_t", lang, year=plan_year))
+
+    letters = {"S": S, "M": M, "A": A, "R": R, "T": T}
+    plannable = (known and scope is not None and _finite(target) and pd.notna(deadline)
+                 and deadline > pd.Timestamp(year, 12, 31))
+    return {
+        "goal_id": str(g.get("goal_id") or ""), "description": desc, "metric": metric,
+        "scope": scope_text(scope) if scope is not None else scope_raw, "pillar": pillar,
+        "owner": str(g.get("owner") or ""), "target": target,
+        "deadline": deadline.date().isoformat() if pd.notna(deadline) else None,
+        **letters,
+        "smart": all(v["pass"] for v in letters.values()),
+        "baseline": baseline, "baseline_source": source,
+        "required_growth": required, "reference_growth": ref_rep, "reference_basis": basis,
+        "achievability": band if (A["pass"] or band == "unrealistic") else None,
+        "suggestion": ("；" if lang == "zh" else "; ").join(suggestions),
+        "additive": is_additive(metric), "lower_is_better": lower, "plannable": bool(plannable),
+    }
+
+
+def _example_target(metric: str) -> str:
+    if metric in metrics.COUNT_METRICS:
+        return "12000"
+    if metric in metrics.RATIO_METRICS and metric not in MONEY_RATIOS:
+        return "0.25" if metric not in PLAIN_RATIOS else "4"
+    return "1200000"
+
+
+def fill_goals(inputs: Inputs, lines: pd.DataFrame, review) -> None:
+    """Review step of METRICS 6-8: review.goals, review.plan, review.plan_actions, review.tracking.
+
+    The frozen plan of the previous build (``review.extra["frozen_plan"]``, see ``compute_review``)
+    is reused for unchanged goals.
+    """
+    from .plan import plan_frames
+    from .tracking import tracking_frame
+    goals = smart_check(inputs, lines)
+    plan, actions = plan_frames(inputs, lines, goals, review.products, review.extra.get("frozen_plan"))
+    review.goals = goals
+    review.plan = plan
+    review.plan_actions = actions
+    review.tracking = tracking_frame(inputs, lines, goals, plan)

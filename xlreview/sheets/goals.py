@@ -1,0 +1,279 @@
+"""The SMART Check, Plan and Tracking sheets (METRICS 6-8) and the hidden ``xlr_plan`` sheet.
+
+``xlr_plan`` holds the plan as a machine-readable table (``core.plan.FROZEN_COLUMNS``); the next build
+reads it back (pipeline) so the plan stays frozen unless the user asks to re-plan (``--replan``).
+"""
+from __future__ import annotations
+
+import pandas as pd
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+
+from ..core import metrics
+from ..core.goals import MONEY_RATIOS, PLAIN_RATIOS
+from ..core.plan import FROZEN_COLUMNS, frozen_table
+from ..core.review import Review
+from ..core.tracking import latest_status
+from .labels import label, sheet_name
+from .layout import BOX, HEADER_FILL, HEADER_FONT, SUB_FONT, Col, put, write_block_title, write_table, write_title
+
+GREEN, AMBER, RED = "C6EFCE", "FFEB9C", "FFC7CE"
+LETTERS = ("S", "M", "A", "R", "T")
+MAX_CHARTS = 10
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def metric_kind(metric: str) -> str:
+    """Number format kind of a goal's values (money, int, pct or ratio)."""
+    if metric in metrics.COUNT_METRICS:
+        return "int"
+    if metric in PLAIN_RATIOS:
+        return "ratio"
+    if metric in metrics.RATIO_METRICS and metric not in MONEY_RATIOS:
+        return "pct"
+    return "money"
+
+
+def _header(ws, row: int, col: int, texts: list[str]) -> None:
+    for j, t in enumerate(texts):
+        put(ws, row, col + j, t, font=HEADER_FONT, fill=HEADER_FILL, border=BOX,
+            align=Alignment(horizontal="center", vertical="center", wrap_text=True))
+
+
+def _text_rule(ws, area: str, cell: str, text: str, color: str) -> None:
+    text = text.replace('"', '""')
+    ws.conditional_formatting.add(area, FormulaRule(formula=[f'{cell}="{text}"'],
+                                                    fill=PatternFill("solid", bgColor=color), stopIfTrue=True))
+
+
+# -------------------------------------------------------------------------------------------- SMART
+SMART_COLS = ["goal_id", "description", "metric", "scope", *LETTERS, "smart", "baseline", "target", "required_growth",
+              "reference_growth", "achievability", "suggestion", "S_reason", "M_reason", "A_reason", "R_reason",
+              "T_reason"]
+HEAD_LABELS = {"baseline": "goal_baseline", "suggestion": "goal_suggestion"}
+WIDTHS = {"description": 28, "scope": 20, "suggestion": 60, "S_reason": 30, "M_reason": 18, "A_reason": 34,
+          "R_reason": 22, "T_reason": 22, "metric": 16}
+
+
+def write_smart(wb: Workbook, review: Review) -> None:
+    """The SMART Check sheet: five letters ✓/✗ with reasons, growths, achievability, suggestion."""
+    goals = review.goals or []
+    lang, s = review.lang, review.settings
+    ws = wb.create_sheet(sheet_name("smart", lang))
+    ws.sheet_view.showGridLines = False
+    row = write_title(ws, label("smart_title", lang, year=s.plan_year), label("smart_sub", lang, year=s.review_year))
+    if not goals:
+        put(ws, row, 1, label("no_goals", lang))
+        return
+    _header(ws, row, 1, [label(HEAD_LABELS.get(c, c), lang) for c in SMART_COLS])
+    first = row + 1
+    for i, g in enumerate(goals):
+        r = first + i
+        kind = metric_kind(g["metric"])
+        values = {"goal_id": g["goal_id"], "description": g["description"], "metric": g["metric"], "scope": g["scope"],
+                  "smart": "✓" if g["smart"] else "✗", "baseline": g["baseline"], "target": g["target"],
+                  "required_growth": g["required_growth"], "reference_growth": g["reference_growth"],
+                  "achievability": label("band_" + g["achievability"], lang) if g["achievability"] else "",
+                  "suggestion": g["suggestion"]}
+        for letter in LETTERS:
+            values[letter] = "✓" if g[letter]["pass"] else "✗"
+            values[letter + "_reason"] = g[letter]["reason"]
+        for j, c in enumerate(SMART_COLS, start=1):
+            k = kind if c in ("baseline", "target") else ("pct" if c.endswith("growth") else None)
+            align = Alignment(horizontal="center") if c in LETTERS or c == "smart" else WRAP
+            put(ws, r, j, values[c], kind=k, border=BOX, align=align)
+    last = first + len(goals) - 1
+    col = {c: get_column_letter(j) for j, c in enumerate(SMART_COLS, start=1)}
+    marks = f"{col['S']}{first}:{col['smart']}{last}"
+    _text_rule(ws, marks, f"{col['S']}{first}", "✓", GREEN)
+    _text_rule(ws, marks, f"{col['S']}{first}", "✗", RED)
+    band = f"{col['achievability']}{first}:{col['achievability']}{last}"
+    for b, color in (("ok", GREEN), ("stretch", AMBER), ("unrealistic", RED)):
+        _text_rule(ws, band, f"{col['achievability']}{first}", label("band_" + b, lang), color)
+    for c, letter in col.items():
+        ws.column_dimensions[letter].width = WIDTHS.get(c, 5 if c in LETTERS or c == "smart" else 13)
+    ws.freeze_panes = ws.cell(row=first, column=3)
+    put(ws, last + 2, 1, label("smart_rules", lang, ok=s.t("ok_growth_margin"), stretch=s.t("stretch_growth_margin"),
+                               max=s.t("max_growth")), font=SUB_FONT)
+
+
+# --------------------------------------------------------------------------------------------- Plan
+def write_plan(wb: Workbook, review: Review) -> None:
+    """The Plan sheet: goals, months (+ last year) and quarters per goal, weeks, actions, monthly charts."""
+    lang, s = review.lang, review.settings
+    ws = wb.create_sheet(sheet_name("plan", lang))
+    ws.sheet_view.showGridLines = False
+    row = write_title(ws, label("plan_title", lang, year=s.plan_year), label("plan_sub", lang))
+    goals = [g for g in (review.goals or []) if g.get("planned")]
+    plan = review.plan
+    if not goals or plan is None or not len(plan):
+        put(ws, row, 1, label("no_plan", lang))
+        return
+
+    # goals planned
+    row = write_block_title(ws, row, 1, label("plan_goals_block", lang))
+    gframe = pd.DataFrame([{"goal_id": g["goal_id"], "description": g["description"], "metric": g["metric"],
+                            "scope": g["scope"], "smart": "✓" if g["smart"] else "✗ " + label("not_smart", lang),
+                            "frozen": label("frozen_yes" if g["plan_frozen"] else "frozen_new", lang)}
+                           for g in goals])
+    cols = [Col("goal_id", width=10), Col("description", width=28), Col("metric", width=16), Col("scope", width=20),
+            Col("smart", kind="text", width=14), Col("frozen", kind="text", width=18)]
+    first, last = write_table(ws, gframe, cols, row, 1, lang)
+    for i, g in enumerate(goals):
+        put(ws, first + i, 7, g["target"], kind=metric_kind(g["metric"]), border=BOX)
+    _header(ws, row, 7, [label("target", lang)])
+    row = last + 2
+
+    # months and quarters: period | per goal: target, last year
+    row = write_block_title(ws, row, 1, label("plan_month_block", lang))
+    head = [label("period", lang)]
+    for g in goals:
+        head += [f"{g['goal_id']} {label('target', lang)}", f"{g['goal_id']} {label('last_year', lang, year=s.review_year)}"]
+    _header(ws, row, 1, head)
+    mfirst = row + 1
+    months = [f"{s.plan_year}-{m:02d}" for m in range(1, 13)]
+    quarters = [f"{s.plan_year}-Q{q}" for q in range(1, 5)]
+    for i, period in enumerate(months + quarters):
+        bold = Font(bold=True) if i >= 12 else None
+        put(ws, mfirst + i, 1, period, border=BOX, font=bold)
+    for j, g in enumerate(goals):
+        p = plan[plan["goal_id"] == g["goal_id"]].set_index("period")
+        kind = metric_kind(g["metric"])
+        for i, period in enumerate(months + quarters):
+            bold = Font(bold=True) if i >= 12 else None
+            if period in p.index:
+                put(ws, mfirst + i, 2 + 2 * j, p.at[period, "target"], kind=kind, border=BOX, font=bold)
+                put(ws, mfirst + i, 3 + 2 * j, p.at[period, "last_year"], kind=kind, border=BOX, font=bold)
+        ws.column_dimensions[get_column_letter(2 + 2 * j)].width = 15
+        ws.column_dimensions[get_column_letter(3 + 2 * j)].width = 15
+    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 12)
+    mlast = mfirst + 15
+
+    # one chart per goal: monthly plan (bars) vs last year (line)
+    crow = mlast + 2
+    for j, g in enumerate(goals[:MAX_CHARTS]):
+        chart = BarChart()
+        chart.title = f"{g['goal_id']} {label(g['metric'], lang)}: {label('chart_plan', lang, year=s.plan_year)}"
+        cats = Reference(ws, min_col=1, min_row=mfirst, max_row=mfirst + 11)
+        chart.add_data(Reference(ws, min_col=2 + 2 * j, min_row=mfirst - 1, max_row=mfirst + 11), titles_from_data=True)
+        chart.set_categories(cats)
+        line = LineChart()
+        line.add_data(Reference(ws, min_col=3 + 2 * j, min_row=mfirst - 1, max_row=mfirst + 11), titles_from_data=True)
+        line.set_categories(cats)
+        chart += line
+        chart.height, chart.width = 7, 16
+        ws.add_chart(chart, f"{get_column_letter(1 + (j % 2) * 9)}{crow + (j // 2) * 15}")
+    row = crow + ((min(len(goals), MAX_CHARTS) + 1) // 2) * 15 + 1
+
+    # actions
+    actions = review.plan_actions
+    if actions is not None and len(actions):
+        row = write_block_title(ws, row, 1, label("plan_actions_block", lang))
+        a = actions.assign(kind_label=[label("action_" + k, lang) for k in actions["kind"]])
+        first, last = write_table(ws, a, [Col("goal_id", width=10), Col("kind_label", "action_kind", "text", 16),
+                                          Col("action", "goal_action", "text", 70)], row, 1, lang)
+        row = last + 2
+
+    # weeks: week | per goal target
+    row = write_block_title(ws, row, 1, label("plan_week_block", lang))
+    _header(ws, row, 1, [label("week", lang)] + [f"{g['goal_id']} {label('target', lang)}" for g in goals])
+    weeks = plan.loc[plan["grain"] == "week", "period"].drop_duplicates().tolist()
+    weeks = sorted(weeks)
+    for i, wk in enumerate(weeks):
+        put(ws, row + 1 + i, 1, wk, border=BOX)
+    for j, g in enumerate(goals):
+        p = plan[(plan["goal_id"] == g["goal_id"]) & (plan["grain"] == "week")].set_index("period")["target"]
+        kind = metric_kind(g["metric"])
+        for i, wk in enumerate(weeks):
+            put(ws, row + 1 + i, 2 + j, p.get(wk), kind=kind, border=BOX)
+    ws.freeze_panes = "B4"
+
+
+# ----------------------------------------------------------------------------------------- Tracking
+TRACK_COLS = ["goal_id", "week", "plan", "actual", "cum_plan", "cum_actual", "deviation", "status_label", "forecast"]
+
+
+def write_tracking(wb: Workbook, review: Review) -> None:
+    """The Tracking sheet: latest status per goal, weekly plan vs actual, cumulative chart per goal."""
+    lang, s = review.lang, review.settings
+    ws = wb.create_sheet(sheet_name("tracking", lang))
+    ws.sheet_view.showGridLines = False
+    row = write_title(ws, label("tracking_title", lang, year=s.plan_year),
+                      label("tracking_sub", lang, on=s.t("on_track_deviation"), risk=s.t("at_risk_deviation")))
+    tr = review.tracking
+    if tr is None or not len(tr):
+        put(ws, row, 1, label("no_tracking", lang, year=s.plan_year))
+        return
+    goals = {g["goal_id"]: g for g in review.goals or []}
+    tr = tr.assign(status_label=[label("status_" + v, lang) if isinstance(v, str) else "" for v in tr["status"]])
+
+    # latest week per goal
+    row = write_block_title(ws, row, 1, label("tracking_latest_block", lang))
+    latest = latest_status(tr).assign(
+        status_label=lambda f: [label("status_" + v, lang) if isinstance(v, str) else "" for v in f["status"]],
+        description=lambda f: [goals[g]["description"] for g in f["goal_id"]],
+        target=lambda f: [goals[g]["target"] for g in f["goal_id"]])
+    lcols = [Col("goal_id", width=10), Col("description", width=28), Col("week", kind="text", width=10),
+             Col("cum_plan"), Col("cum_actual"), Col("deviation"), Col("status_label", "status", "text", 12),
+             Col("forecast"), Col("target")]
+    first, last = write_table(ws, latest, lcols, row, 1, lang)
+    _kinds(ws, latest, lcols, first, goals)
+    _status_rules(ws, f"A{first}:{get_column_letter(len(lcols))}{last}", f"$G{first}", lang)
+    row = last + 2
+
+    # weekly table (all goals, one block per goal) and a chart per goal
+    row = write_block_title(ws, row, 1, label("tracking_weekly_block", lang))
+    cols = [Col(c, "status" if c == "status_label" else None, "text" if c in ("week", "status_label") else None)
+            for c in TRACK_COLS]
+    first, last = write_table(ws, tr, cols, row, 1, lang)
+    _kinds(ws, tr, cols, first, goals)
+    _status_rules(ws, f"A{first}:{get_column_letter(len(cols))}{last}", f"$H{first}", lang)
+    ws.freeze_panes = ws.cell(row=first, column=3)
+    chart_col = len(cols) + 2
+    for j, (gid, block) in enumerate(list(tr.groupby("goal_id", sort=False))[:MAX_CHARTS]):
+        r0 = first + int(block.index[0])
+        r1 = first + int(block.index[-1])
+        chart = LineChart()
+        chart.title = f"{gid} {label(goals[gid]['metric'], lang)}: {label('chart_tracking', lang)}"
+        chart.add_data(Reference(ws, min_col=5, min_row=r0, max_row=r1), titles_from_data=False)
+        chart.add_data(Reference(ws, min_col=6, min_row=r0, max_row=r1), titles_from_data=False)
+        from openpyxl.chart.series import SeriesLabel
+        chart.series[0].tx = SeriesLabel(v=label("cum_plan", lang))
+        chart.series[1].tx = SeriesLabel(v=label("cum_actual", lang))
+        chart.set_categories(Reference(ws, min_col=2, min_row=r0, max_row=r1))
+        chart.height, chart.width = 7, 18
+        ws.add_chart(chart, f"{get_column_letter(chart_col)}{first + j * 15}")
+
+
+def _kinds(ws, frame: pd.DataFrame, cols: list[Col], first: int, goals: dict) -> None:
+    """Re-format the money-like columns by each row's goal metric (counts as integers, rates as %)."""
+    money_like = {"plan", "actual", "cum_plan", "cum_actual", "forecast", "target"}
+    from .layout import FORMATS
+    for i, gid in enumerate(frame["goal_id"].tolist()):
+        kind = metric_kind(goals[gid]["metric"]) if gid in goals else "money"
+        for j, c in enumerate(cols, start=1):
+            if c.key in money_like:
+                cell = ws.cell(row=first + i, column=j)
+                if cell.value is not None and not isinstance(cell.value, str):
+                    cell.number_format = FORMATS[kind]
+
+
+def _status_rules(ws, area: str, cell: str, lang: str) -> None:
+    for st, color in (("on_track", GREEN), ("at_risk", AMBER), ("off_track", RED)):
+        _text_rule(ws, area, cell, label("status_" + st, lang), color)
+
+
+# ---------------------------------------------------------------------------------- frozen plan data
+def write_plan_data(wb: Workbook, review: Review) -> None:
+    """The hidden ``xlr_plan`` sheet: the plan as a table the next build reads back (frozen plan)."""
+    table = frozen_table(review.goals or [], review.plan, review.settings.plan_year)
+    ws = wb.create_sheet(sheet_name("plan_data", review.lang))
+    for j, key in enumerate(FROZEN_COLUMNS, start=1):
+        put(ws, 1, j, key)
+    for i, rec in enumerate(table.itertuples(index=False, name=None), start=2):
+        for j, v in enumerate(rec, start=1):
+            put(ws, i, j, v)     # text stays text (goal ids such as 001, scopes starting with =)
+    ws.sheet_state = "hidden"
