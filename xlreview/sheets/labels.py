@@ -8,10 +8,10 @@ from __future__ import annotations
 SHEET_NAMES: dict[str, tuple[str, str]] = {
     # internal id: (zh, en)
     "dashboard": ("仪表盘", "Dashboard"),
-    "channels": ("渠道分析", "Channels"),
-    "products": ("产品复盘", "Products"),
+    "channels": ("渠道分析", "Channel Review"),     # not "Channels": that is an input sheet
+    "products": ("产品复盘", "Product Review"),     # not "Products" (input sheet)
     "quadrant": ("四象限", "Quadrant"),
-    "marketing": ("营销评估", "Marketing"),
+    "marketing": ("营销评估", "Marketing Review"),  # not "Marketing" (input sheet)
     "customers": ("客户与市场", "Customers"),
     "risks": ("风险", "Risks"),
     "smart": ("SMART检查", "SMART Check"),
