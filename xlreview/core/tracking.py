@@ -102,10 +102,10 @@ def goal_tracking(inputs: Inputs, lines: pd.DataFrame, goal: dict, week_plan: pd
         return pd.DataFrame(columns=TRACKING_COLUMNS)
     scope = metrics.parse_scope(goal["scope"]) or {}
     weeks = week_plan["period"].tolist()
-    plan = week_plan["target"].astype("float64").to_numpy()
+    plan = week_plan["target"].astype("float64").to_numpy(copy=True)
     last_week = week_labels(pd.Series([end])).iloc[0]
     n = weeks.index(last_week) + 1 if last_week in weeks else len(weeks)
-    actual = weekly_actuals(inputs, lines, metric, scope).reindex(weeks).fillna(0.0).to_numpy()
+    actual = weekly_actuals(inputs, lines, metric, scope).reindex(weeks).fillna(0.0).to_numpy(copy=True)
     actual[n:] = np.nan
     cum_plan = np.cumsum(plan)
     cum_actual = np.cumsum(actual)       # NaN after the data ends
