@@ -5,8 +5,10 @@ from openpyxl import Workbook
 
 from ..core.review import Review
 from .channels import write_channels
+from .customers import write_customers
 from .dashboard import write_dashboard
 from .goals import write_plan, write_plan_data, write_smart, write_tracking
+from .marketing import write_marketing
 from .products import write_products, write_quadrant
 from .risks import write_risks
 
@@ -16,6 +18,8 @@ WRITERS = [
     ("channels", write_channels),
     ("products", write_products),
     ("quadrant", write_quadrant),
+    ("marketing", write_marketing),
+    ("customers", write_customers),
     ("risks", write_risks),
     ("smart", write_smart),
     ("plan", write_plan),

@@ -256,11 +256,11 @@ for _k, _v in {
     "promo_net_sales": ("促销订单净销售额", "Promo order net sales"),
     "cost": ("费用", "Cost"),
     "promo_profit": ("促销利润", "Promotion profit"),
-    "chart_promo": ("{name}：日净销售额与基准", "{name}: daily net sales vs baseline"),
     "daily_net_sales": ("日净销售额", "Daily net sales"),
     "chart_data": ("图表数据（自动生成）", "Chart data (generated)"),
     "date": ("日期", "Date"),
     "verdict_promo_days": ("活动期间", "Promotion days"),
+    "promo_name": ("促销活动", "Promotion"),
     "promo_charts_cut": ("图表只画前 {n} 个促销。", "Charts for the first {n} promotions only."),
     "content_block": ("内容营销（按形式比较）", "Content formats compared"),
     "content_note": ("转化率 = 订单 / 访问；ROI = (收入 − 成本) / 成本，按归因收入计算（不是利润）。",
@@ -286,12 +286,12 @@ for _k, _v in {
     "no_content": ("没有本年度的内容数据（Content 表）。", "No content data for the year (Content sheet)."),
     # customers sheet
     "customers_title": ("{year} 客户与市场", "{year} customers and markets"),
-    "predicted_12m_value": ("预测12个月客户价值", "Predicted 12-month value"),
+    "predicted_12m_value": ("预测未来12个月每客毛利", "Predicted next-12-month profit / customer"),
     "retention": ("老客留存率", "Retention"),
-    "customers_value_note": ("LTV = 本年有客户编号订单的毛利 / 客户数。预测12个月客户价值 = 留存率 {retention} × 老客年订单数 "
+    "customers_value_note": ("LTV = 本年有客户编号订单的毛利 / 客户数。预测未来12个月每客毛利 = 留存率 {retention} × 老客年订单数 "
                              "{frequency} × 单均净销售额 {aov} × 毛利率 {gm}（简单外推，不是 BG/NBD 模型）；留存率 = {basis}。",
-                             "LTV = gross profit of orders with a customer id / customers. Predicted 12-month value = "
-                             "retention {retention} × orders per returning customer {frequency} × net sales per order "
+                             "LTV = gross profit of orders with a customer id / customers. Predicted next-12-month profit "
+                             "per customer = retention {retention} × orders per returning customer {frequency} × net sales per order "
                              "{aov} × gross margin {gm} (a simple extrapolation, not BG/NBD); retention = {basis}."),
     "basis_previous_year": ("上年客户今年再次下单的比例", "share of last year's customers who ordered again this year"),
     "basis_repeat_rate": ("本年复购率（无上年数据）", "this year's repeat rate (no previous-year data)"),

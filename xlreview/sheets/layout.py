@@ -46,6 +46,12 @@ KIND.update({k: "int" for k in (
     "orders", "units", "sessions", "customers", "new_customers", "returning_customers", "clicks", "impressions",
     "visits", "stock_qty", "months_sold", "rank", "refunded_qty")})
 KIND.update({"roas": "ratio", "days_of_cover": "num", "cv": "ratio", "rating": "ratio", "hours_per_week": "num"})
+# marketing and customers sheets
+KIND.update({k: "money" for k in ("new_net_sales", "returning_net_sales", "promo_net_sales", "predicted_12m_value",
+                                  "ad_sales", "wasted_spend", "aov_net", "promo_profit_total")})
+KIND.update({k: "pct" for k in ("break_even_acos", "returning_share", "roi", "retention",
+                                *(f"m{i}" for i in range(12)))})
+KIND.update({k: "int" for k in ("pieces", "size", "baseline_days", "promo_orders", "days", "waste_keywords")})
 
 NAVY = "1F3864"
 HEADER_FILL = PatternFill("solid", fgColor=NAVY)
