@@ -1,0 +1,504 @@
+"""Worksheet functions (``=XLR_NET_SALES(Orders!A1:P999)``): thin wrappers over the build's core functions.
+
+Each function takes ranges as xlwings passes them with ``ndim=2`` (lists of rows, the header row
+first, ``None`` for empty cells, floats for numbers, datetimes for dates), turns them into frames with
+the same reader the build uses (``model.read.read_inputs``: zh/en headers, money text, FX), calls the
+same core function as the build, and returns a number or an array. A bad argument returns a short
+``#XLR! reason`` text instead of raising into Excel. An empty ratio (zero denominator) is an empty cell.
+
+The decorators are no-ops where Excel is absent (Linux), so the functions are plain Python there:
+``XLR_NET_SALES([["order_id", "order_date", ...], [...]])``.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import xlwings as xw
+
+from ..errors import InputProblems, XlreviewError
+from ..model.read import RawSheet
+
+ERR = "#XLR! "
+MAX_REASON = 120
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, InputProblems) and exc.report.errors:
+        p = exc.report.errors[0]
+        try:
+            text = p.text(exc.report.language)
+        except Exception:   # noqa: BLE001 - a message that cannot be formatted still names the cell
+            text = f"{p.sheet} {p.row or ''} {p.column or ''}: {p.code}"
+    text = " ".join(text.split())
+    return ERR + (text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…")
+
+
+class BadArgument(XlreviewError, ValueError):
+    """A UDF argument that cannot be used (its message becomes the ``#XLR!`` text)."""
+
+
+def excel_safe(fn):
+    """Turn any exception into ``#XLR! reason`` and NaN/inf into an empty cell (never raise into Excel)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return _cell(fn(*args, **kwargs))
+        except Exception as exc:   # noqa: BLE001 - a worksheet function must always return a value
+            return _reason(exc)
+    return wrapper
+
+
+def _cell(v):
+    if isinstance(v, list):
+        return [_cell(x) for x in v]
+    if isinstance(v, (np.floating, float)):
+        f = float(v)
+        return "" if math.isnan(f) or math.isinf(f) else f
+    if isinstance(v, np.integer):
+        return int(v)
+    return v
+
+
+# ------------------------------------------------------------------------------ ranges -> inputs
+def _rows(value, name: str, required: bool = True) -> list[list] | None:
+    """An ndim=2 range (header row + rows); trailing empty rows dropped."""
+    if value is None or value == "" or value == [[None]]:
+        if required:
+            raise BadArgument(f"{name}: range is empty")
+        return None
+    if not isinstance(value, list):
+        raise BadArgument(f"{name}: expected a range with a header row")
+    rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in value]
+    while rows and all(v is None or v == "" for v in rows[-1]):
+        rows.pop()
+    if required and len(rows) < 2:
+        raise BadArgument(f"{name}: needs a header row and at least one data row")
+    return rows
+
+
+def _year(year) -> int | None:
+    if year is None or year == "":
+        return None
+    try:
+        y = int(float(year))
+    except (TypeError, ValueError):
+        raise BadArgument(f"year: '{year}' is not a year") from None
+    if not 1990 <= y <= 2200:
+        raise BadArgument(f"year: {y} is out of range")
+    return y
+
+
+def _scope(scope) -> dict:
+    from ..core.metrics import parse_scope
+    parsed = parse_scope("" if scope is None else str(scope))
+    if parsed is None:
+        raise BadArgument(f"scope: '{scope}' cannot be read (use all or channel=Amazon US; country=US)")
+    return parsed
+
+
+def load_inputs(orders, products=None, ads=None, traffic=None, fx=None, goals=None, year=None, settings=None):
+    """Ranges -> validated ``Inputs`` through the build's reader (the same parsing and checks)."""
+    from ..model.read import read_inputs
+    # Products is a required sheet of the workbook; a function that needs no costs gets an empty one
+    raw = {"Orders": RawSheet("Orders", _rows(orders, "orders")), "Products": RawSheet("Products", [["sku", "unit_cost"]])}
+    for name, value in (("Products", products), ("Ads", ads), ("Traffic", traffic), ("FX", fx), ("Goals", goals)):
+        rows = _rows(value, name.lower(), required=False)
+        if rows:
+            raw[name] = RawSheet(name, rows)
+    setting_rows = [list(r[:2]) for r in (_rows(settings, "settings", required=False) or [])]
+    y = _year(year)
+    if y is not None:
+        setting_rows = [r for r in setting_rows if str(r[0]).strip().lower() != "review_year"]
+        setting_rows.append(["review_year", y])
+    if setting_rows:
+        raw["Settings"] = RawSheet("Settings", setting_rows)
+    inputs, report = read_inputs(raw)
+    if inputs is None:
+        raise InputProblems(report)
+    return inputs
+
+
+def _period_figure(key: str, orders, scope=None, year=None, products=None, ads=None, traffic=None, fx=None,
+                   overhead=None):
+    """One METRICS 1-3 figure for review_year (or ``year``) and a scope: ``metrics.period_summary``."""
+    from ..core.metrics import period_summary, year_bounds
+    settings = [["fixed_overhead", float(overhead)]] if overhead not in (None, "") else None
+    inputs = load_inputs(orders, products, ads, traffic, fx, year=year,
+                         settings=[["key", "value"], *settings] if settings else None)
+    start, end = year_bounds(inputs.settings.review_year)
+    return period_summary(inputs, start, end, _scope(scope))[key]
+
+
+# ------------------------------------------------------------------------- sections 1-3 (+ ads)
+@xw.func
+@xw.arg("orders", ndim=2)
+@xw.arg("fx", ndim=2)
+@excel_safe
+def XLR_NET_SALES(orders, scope=None, year=None, fx=None):
+    """Net sales (gross − discounts − refunds) of an Orders range, review year or ``year``, optional scope.
+
+    Example: ``=XLR_NET_SALES(Orders!A1:P500, "channel=Amazon US")``
+    """
+    return _period_figure("net_sales", orders, scope, year, fx=fx)
+
+
+@xw.func
+@xw.arg("orders", ndim=2)
+@xw.arg("products", ndim=2)
+@xw.arg("fx", ndim=2)
+@excel_safe
+def XLR_GROSS_MARGIN(orders, products, scope=None, year=None, fx=None):
+    """Gross margin = (net sales − COGS) / net sales; COGS from the Products range's unit_cost.
+
+    Example: ``=XLR_GROSS_MARGIN(Orders!A1:P500, Products!A1:F80)``
+    """
+    return _period_figure("gross_margin", orders, scope, year, products=products, fx=fx)
+
+
+@xw.func
+@xw.arg("orders", ndim=2)
+@xw.arg("products", ndim=2)
+@xw.arg("ads", ndim=2)
+@xw.arg("fx", ndim=2)
+@excel_safe
+def XLR_NET_MARGIN(orders, products, ads=None, overhead=None, scope=None, year=None, fx=None):
+    """Net margin = net profit / net sales, with the ad spend of ``ads`` and a yearly ``overhead``.
+
+    Marketing, content and channel fixed costs count only in the build (their sheets are not passed).
+    Example: ``=XLR_NET_MARGIN(Orders!A1:P500, Products!A1:F80, Ads!A1:L300, 12000)``
+    """
+    return _period_figure("net_margin", orders, scope, year, products=products, ads=ads, fx=fx, overhead=overhead)
+
+
+@xw.func
+@xw.arg("orders", ndim=2)
+@xw.arg("fx", ndim=2)
+@excel_safe
+def XLR_AOV(orders, scope=None, year=None, fx=None):
+    """Average order value = (gross sales − discounts) / orders.  ``=XLR_AOV(Orders!A1:P500)``"""
+    return _period_figure("aov", orders, scope, year, fx=fx)
+
+
+@xw.func
+@xw.arg("orders", ndim=2)
+@xw.arg("fx", ndim=2)
+@excel_safe
+def XLR_REFUND_RATE(orders, scope=None, year=None, fx=None):
+    """Refund rate = refunds / (gross sales − discounts).  ``=XLR_REFUND_RATE(Orders!A1:P500, "country=DE")``"""
+    return _period_figure("refund_rate", orders, scope, year, fx=fx)
+
+
+@xw.func
+@xw.arg("orders", ndim=2)
+@xw.arg("ads", ndim=2)
+@xw.arg("fx", ndim=2)
+@excel_safe
+def XLR_ROAS(orders, ads, scope=None, year=None, fx=None):
+    """ROAS = ad sales / ad spend of the Ads range (period and scope as the build).
+
+    Example: ``=XLR_ROAS(Orders!A1:P500, Ads!A1:L300, "channel=Amazon US")``
+    """
+    return _period_figure("roas", orders, scope, year, ads=ads, fx=fx)
+
+
+@xw.func
+@xw.arg("orders", ndim=2)
+@xw.arg("ads", ndim=2)
+@xw.arg("fx", ndim=2)
+@excel_safe
+def XLR_ACOS(orders, ads, scope=None, year=None, fx=None):
+    """ACoS = ad spend / ad sales.  ``=XLR_ACOS(Orders!A1:P500, Ads!A1:L300)``"""
+    return _period_figure("acos", orders, scope, year, ads=ads, fx=fx)
+
+
+@xw.func
+@xw.arg("orders", ndim=2)
+@xw.arg("ads", ndim=2)
+@xw.arg("fx", ndim=2)
+@excel_safe
+def XLR_TACOS(orders, ads, scope=None, year=None, fx=None):
+    """TACoS = ad spend / net sales (total, not only ad-attributed, sales).  ``=XLR_TACOS(Orders!A1:P500, Ads!A1:L300)``"""
+    return _period_figure("tacos", orders, scope, year, ads=ads, fx=fx)
+
+
+@xw.func
+@xw.arg("orders", ndim=2)
+@xw.arg("traffic", ndim=2)
+@xw.arg("fx", ndim=2)
+@excel_safe
+def XLR_CONVERSION(orders, traffic, scope=None, year=None, fx=None):
+    """Conversion rate = orders / sessions (channel-level Traffic rows; SKU rows for a sku scope).
+
+    Example: ``=XLR_CONVERSION(Orders!A1:P500, Traffic!A1:F400, "channel=Shopify")``
+    """
+    return _period_figure("conversion_rate", orders, scope, year, traffic=traffic, fx=fx)
+
+
+@xw.func
+@xw.arg("orders", ndim=2)
+@xw.arg("products", ndim=2)
+@xw.arg("fx", ndim=2)
+@excel_safe
+def XLR_LTV(orders, products, scope=None, year=None, fx=None):
+    """LTV = gross profit of orders with a customer_id / customers, over the year.
+
+    Example: ``=XLR_LTV(Orders!A1:P500, Products!A1:F80)``
+    """
+    return _period_figure("ltv", orders, scope, year, products=products, fx=fx)
+
+
+# ------------------------------------------------------------------------------ classification
+MONTH_HEADER = re.compile(r"^(?:m|month_?|月)?0?(1[0-2]|[1-9])(?:月)?$")
+_MONTH_NAMES = {name: i for i, names in enumerate(
+    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+     ("dec", "december")), start=1) for name in names}
+
+
+def _table(value, name: str) -> pd.DataFrame:
+    """A range with a header row -> DataFrame (headers folded like the schema does)."""
+    from ..model.schema import normalize_header
+    rows = _rows(value, name)
+    header = [normalize_header(h).replace(" ", "_") if h is not None else "" for h in rows[0]]
+    return pd.DataFrame(rows[1:], columns=header, dtype=object)
+
+
+def _month_columns(frame: pd.DataFrame) -> list[str]:
+    """The 12 monthly unit columns (1..12, m1..m12, 1月..12月, jan..dec) in month order, or []."""
+    out = {}
+    for c in frame.columns:
+        m = MONTH_HEADER.match(c)
+        k = int(m.group(1)) if m else _MONTH_NAMES.get(c)
+        if k:
+            out.setdefault(k, c)
+    return [out[k] for k in range(1, 13)] if len(out) == 12 else []
+
+
+INFINITY_TEXT = {"∞", "inf", "infinity", "无穷"}
+
+
+def _numbers(col: pd.Series, name: str, allow_inf: bool = False) -> pd.Series:
+    """Cells -> floats with the build's number parser; "∞" (how sheets show infinite cover) when allowed."""
+    from ..model.parse import parse_numbers
+    col = col.astype(object).where(col.notna(), None)
+    inf = col.map(lambda v: isinstance(v, str) and v.strip().lower() in INFINITY_TEXT) if allow_inf else None
+    if inf is not None and inf.any():
+        col = col.where(~inf, None)
+    vals, bad = parse_numbers(col)
+    if inf is not None and inf.any():
+        vals = vals.where(~inf, np.inf)
+    if bad.any():
+        raise BadArgument(f"{name}: '{col[bad].iloc[0]}' is not a number")
+    return vals.astype("float64")
+
+
+def _thresholds(settings):
+    """Settings.t of the defaults, overridden by an optional Settings range (key, value rows)."""
+    from ..model.problems import Report
+    from ..model.read import build_settings, empty_frame, read_settings
+    from ..model.schema import SHEETS_BY_NAME
+    rows = _rows(settings, "settings", required=False)
+    if not rows:
+        from ..core.inputs import Settings
+        return Settings()
+    report = Report()
+    s = build_settings(read_settings(RawSheet("Settings", [list(r[:2]) for r in rows]), report),
+                       empty_frame(SHEETS_BY_NAME["Orders"]), "Settings", report)
+    if not report.ok:
+        raise InputProblems(report)
+    return s
+
+
+@xw.func
+@xw.arg("skus", ndim=2)
+@xw.arg("settings", ndim=2)
+@xw.ret(expand="down")
+@excel_safe
+def XLR_CLASSIFY(skus, settings=None, lang=None):
+    """Product class (problem / hero / evergreen / long_tail) per SKU row, as a column with a header.
+
+    ``skus``: header row + one row per SKU with net_sales, net_profit, unit_refund_rate, days_of_cover and
+    either months_sold + cv or 12 monthly unit columns (1..12, m1..m12, 1月..12月, Jan..Dec).
+    Same rules and thresholds as the build (``core.products.classify_products``).
+    Example: ``=XLR_CLASSIFY(A1:R40)`` next to the table.
+    """
+    from ..core.metrics import safe_div
+    from ..core.products import _hero_flags, classify_products
+    frame = _table(skus, "skus")
+    need = ["net_sales", "net_profit", "unit_refund_rate"]
+    missing = [c for c in need if c not in frame.columns]
+    if missing:
+        raise BadArgument("skus: missing column(s) " + ", ".join(missing))
+    t = pd.DataFrame(index=frame.index)
+    for c in need:
+        t[c] = _numbers(frame[c], c)
+    t["days_of_cover"] = _numbers(frame["days_of_cover"], "days_of_cover", True) if "days_of_cover" in frame else np.nan
+    months = _month_columns(frame)
+    if "months_sold" in frame and "cv" in frame:
+        t["months_sold"], t["cv"] = _numbers(frame["months_sold"], "months_sold"), _numbers(frame["cv"], "cv")
+    elif months:
+        monthly = pd.concat([_numbers(frame[c], c).fillna(0.0) for c in months], axis=1)
+        # same two figures as core.products.product_table (see the refactor note in the report)
+        t["months_sold"] = monthly.gt(0).sum(axis=1).astype("int64")
+        t["cv"] = safe_div(monthly.std(axis=1, ddof=0), monthly.mean(axis=1))
+    else:
+        raise BadArgument("skus: needs months_sold and cv, or 12 monthly unit columns")
+    for c in ("stock_qty", "units_90d"):
+        t[c] = _numbers(frame[c], c) if c in frame else np.nan
+    s = _thresholds(settings)
+    total = float(t["net_sales"].sum())
+    t["share"] = t["net_sales"] / total if total else np.nan
+    t = t.join(_hero_flags(t["net_sales"], s.t("hero_sales_share")))
+    classes = classify_products(t, s.t, lang or s.language)["class"]
+    return [["class"]] + [[c] for c in classes]
+
+
+@xw.func
+@xw.arg("sessions", ndim=2)
+@xw.arg("conversion", ndim=2)
+@xw.ret(expand="down")
+@excel_safe
+def XLR_QUADRANT(sessions, conversion):
+    """Four-quadrant label per SKU (star / fix_listing / needs_traffic / rethink; empty without sessions).
+
+    Two equally long columns; a text first cell is taken as a header and answered with "quadrant".
+    Medians over SKUs with sessions > 0, as the build (``core.products.quadrant_labels``).
+    Example: ``=XLR_QUADRANT(C1:C40, D1:D40)``
+    """
+    from ..core.products import quadrant_labels
+    s_rows, c_rows = _column(sessions, "sessions"), _column(conversion, "conversion")
+    header = isinstance(s_rows[0], str) or isinstance(c_rows[0], str)
+    if header:
+        s_rows, c_rows = s_rows[1:], c_rows[1:]
+    if len(s_rows) != len(c_rows):
+        raise BadArgument("sessions and conversion must have the same number of rows")
+    while s_rows and s_rows[-1] in (None, "") and c_rows[-1] in (None, ""):
+        s_rows, c_rows = s_rows[:-1], c_rows[:-1]
+    s_vals = _numbers(pd.Series(s_rows, dtype=object), "sessions").fillna(0.0)
+    c_vals = _numbers(pd.Series(c_rows, dtype=object), "conversion")
+    labels = quadrant_labels(s_vals, c_vals).tolist()
+    return ([["quadrant"]] if header else []) + [[x] for x in labels]
+
+
+def _column(value, name: str) -> list:
+    """A one-column (or one-row) range as a flat list, empty cells kept (positions matter)."""
+    if not isinstance(value, list) or not value:
+        raise BadArgument(f"{name}: range is empty")
+    rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in value]
+    if len(rows[0]) != 1 and len(rows) == 1:
+        return list(rows[0])                 # a row range
+    if any(len(r) != 1 for r in rows):
+        raise BadArgument(f"{name}: expected one column")
+    return [r[0] for r in rows]
+
+
+# ------------------------------------------------------------------------------- goals and plan
+@xw.func
+@xw.arg("goal", ndim=2)
+@xw.arg("orders", ndim=2)
+@xw.arg("products", ndim=2)
+@xw.arg("ads", ndim=2)
+@xw.arg("traffic", ndim=2)
+@xw.arg("settings", ndim=2)
+@xw.arg("fx", ndim=2)
+@xw.ret(expand="down")
+@excel_safe
+def XLR_SMART(goal, orders, products=None, ads=None, traffic=None, settings=None, fx=None):
+    """SMART verdict per goal, e.g. ``S✓ M✓ A✗ R✓ T✓`` (a column when several goal rows are given).
+
+    ``goal``: the Goals header row + goal row(s); the data ranges give the baseline and reference growth
+    (``core.goals.smart_check``, as the build). Example: ``=XLR_SMART(Goals!A1:I2, Orders!A1:P500)``
+    """
+    from ..core.goals import smart_check
+    inputs = load_inputs(orders, products, ads, traffic, fx, goals=goal, settings=settings)
+    verdicts = [" ".join(f"{k}{'✓' if g[k]['pass'] else '✗'}" for k in "SMART") for g in smart_check(inputs)]
+    if not verdicts:
+        raise BadArgument("goal: no goal row (header row + at least one goal)")
+    return verdicts[0] if len(verdicts) == 1 else [[v] for v in verdicts]
+
+
+@xw.func
+@xw.arg("seasonality", ndim=2)
+@xw.ret(expand="table")
+@excel_safe
+def XLR_PLAN(target, seasonality, metric="net_sales", plan_year=None):
+    """12 monthly targets summing EXACTLY to ``target`` (largest remainder; cents, counts as integers).
+
+    ``seasonality``: 12 cells (a row or a column) of weights, e.g. last year's monthly sales; the result
+    has the same orientation. ``core.plan.additive_plan``, as the build.
+    Example: ``=XLR_PLAN(600000, B2:M2)``
+    """
+    from ..core.metrics import ADDITIVE_METRICS
+    from ..core.plan import additive_plan
+    if target is None or isinstance(target, str) or isinstance(target, bool):
+        raise BadArgument(f"target: '{target}' is not a number")
+    key = str(metric or "net_sales").strip().lower().replace(" ", "_")
+    if key not in ADDITIVE_METRICS:
+        raise BadArgument(f"metric: '{metric}' is not an additive metric")
+    rows = _rows(seasonality, "seasonality", required=False) or []
+    cells = [v for r in rows for v in r]
+    if len(cells) != 12:
+        raise BadArgument(f"seasonality: needs 12 cells, got {len(cells)}")
+    weights = _numbers(pd.Series(cells, dtype=object), "seasonality").fillna(0.0)
+    if (weights < 0).any():
+        raise BadArgument("seasonality: weights must not be negative")
+    months = [v for _, v in additive_plan(float(target), key, weights.to_numpy(), _year(plan_year) or 2027)["month"]]
+    return [months] if len(rows) == 1 else [[v] for v in months]
+
+
+# ------------------------------------------------------------------------------------ promotions
+PROMO_FIELDS = ("incremental_sales", "verdict", "baseline", "uplift", "dip", "pull_forward_ratio")
+
+
+@xw.func
+@xw.arg("daily_sales", ndim=2)
+@excel_safe
+def XLR_PROMO_LIFT(daily_sales, start, end, output="incremental_sales", baseline_days=None, after_days=None):
+    """Incremental sales (or ``output`` = verdict / baseline / uplift / dip / pull_forward_ratio) of a
+    promotion on a column of daily net sales; ``start`` / ``end`` are 1-based positions in that column.
+
+    Baseline = mean of up to ``promo_baseline_days`` (28) days before start inside the range, dip over up
+    to ``promo_after_days`` (14) days after end: ``core.marketing.promotion_table``, as the build.
+    Example: ``=XLR_PROMO_LIFT(B2:B120, 60, 66, "verdict")``
+    """
+    from ..core.inputs import Settings
+    from ..core.marketing import promotion_table
+    cells = _column(daily_sales, "daily_sales")
+    while cells and cells[-1] in (None, ""):
+        cells.pop()
+    values = _numbers(pd.Series(cells, dtype=object), "daily_sales")
+    if values.isna().any():
+        raise BadArgument("daily_sales: blank day (enter 0 for days without sales)")
+    n = len(values)
+    try:
+        s0, s1 = int(float(start)), int(float(end))
+    except (TypeError, ValueError):
+        raise BadArgument("start / end: give 1-based positions in daily_sales") from None
+    if not 1 <= s0 <= s1 <= n:
+        raise BadArgument(f"start / end: need 1 <= start <= end <= {n}")
+    field = str(output or "incremental_sales").strip().lower()
+    if field not in PROMO_FIELDS:
+        raise BadArgument("output: one of " + ", ".join(PROMO_FIELDS))
+    day0 = pd.Timestamp(2026, 1, 1)   # positions become days; only their order matters to the rule
+    days = pd.date_range(day0, periods=n, freq="D")
+    settings = Settings(review_year=days[s0 - 1].year)
+    defaults = settings.thresholds
+    before = s0 - 1 if baseline_days in (None, "") else int(float(baseline_days))
+    after = n - s1 if after_days in (None, "") else int(float(after_days))
+    settings.thresholds = {**defaults, "promo_baseline_days": min(before, int(defaults["promo_baseline_days"])),
+                           "promo_after_days": min(after, int(defaults["promo_after_days"]))}
+    if settings.thresholds["promo_baseline_days"] < 1:
+        raise BadArgument("start: needs at least one day before the promotion for the baseline")
+    lines = pd.DataFrame({"order_date": days, "channel": "", "net_sales": values.to_numpy(), "gross_profit": 0.0,
+                          "discount": 0.0, "promo": "", "order_key": [f"d{i}" for i in range(n)],
+                          "year": days.year.astype("int64")})
+    promo = pd.DataFrame({"name": ["promotion"], "type": ["promotion"], "channel": [""],
+                          "start_date": [days[s0 - 1]], "end_date": [days[s1 - 1]], "cost": [0.0]})
+    row = promotion_table(lines, promo, settings).iloc[0]
+    value = row[field]
+    return "" if value is None else value
