@@ -108,6 +108,57 @@ def _goals_validation(ws) -> None:
     dv.prompt = "指标键 metric key (METRICS.md)"
     ws.add_data_validation(dv)
     dv.add("C2:C200")
+    _goals_guidance(ws)
+
+
+# Example goals shown to the right of the Goals table (columns K-S): guidance to copy, never read as goals
+# (the reader only looks at columns whose header is a Goals key, and blank rows there are skipped).
+GOAL_EXAMPLES = [
+    ("goal_id", "description", "metric", "scope", "baseline", "target", "deadline", "owner", "pillar"),
+    ("G1", "美国站销售额提升30%", "net_sales", "channel=Amazon US", 1000000, 1300000, "2027-12-31", "运营A", "多市场"),
+    ("G2", "TikTok Shop 转化率从 1.5% 提高到 2%", "conversion_rate", "channel=TikTok Shop", 0.015, 0.02,
+     "2027-06-30", "运营B", "内容"),
+    ("G3", "全店退款率降到 5% 以下", "refund_rate", "all", None, 0.05, "2027-12-31", "客服主管", "品牌"),
+]
+PILLAR_HELPER_COL = "U"     # hidden: Settings strategy_pillars split into cells, the source of the pillar list
+MAX_PILLARS = 10
+
+
+def _goals_guidance(ws) -> None:
+    """Pillar and scope drop-downs and the example goals of the Goals sheet."""
+    col0 = 11                                             # K
+    head = ws.cell(row=1, column=col0, value="示例目标（仅供参考：复制到左侧 A–I 列再修改；本区域不会被读取）"
+                                              " / examples: copy to columns A-I (this area is not read)")
+    head.font = Font(bold=True, color="7F7F7F")
+    for i, rec in enumerate(GOAL_EXAMPLES, start=2):
+        for j, v in enumerate(rec):
+            c = ws.cell(row=i, column=col0 + j, value=v)
+            c.font = Font(italic=True, color="7F7F7F", bold=i == 2)
+            if isinstance(v, str):
+                c.data_type = "s"
+    for j in range(len(GOAL_EXAMPLES[0])):
+        ws.column_dimensions[get_column_letter(col0 + j)].width = 16
+    ws.column_dimensions[get_column_letter(col0 + 1)].width = 32
+
+    # Settings strategy_pillars ("brand, multi-market", also with ， or 、) split into one cell each
+    src = 'SUBSTITUTE(SUBSTITUTE(VLOOKUP("strategy_pillars",Settings!$A:$B,2,FALSE)&"","，",","),"、",",")'
+    h = PILLAR_HELPER_COL
+    ws[f"{h}1"] = "xlr_pillars"
+    for n in range(MAX_PILLARS):
+        ws[f"{h}{n + 2}"] = f'=IFERROR(TRIM(MID(SUBSTITUTE({src},",",REPT(" ",200)),{n * 200 + 1},200)),"")'
+    ws.column_dimensions[h].hidden = True
+    pillars = DataValidation(type="list", allow_blank=True, showErrorMessage=False,
+                             formula1=f'OFFSET(${h}$2,0,0,MAX(1,COUNTIF(${h}$2:${h}${MAX_PILLARS + 1},"?*")),1)')
+    pillars.prompt = "战略支柱：来自 Settings 的 strategy_pillars / a pillar from Settings strategy_pillars"
+    ws.add_data_validation(pillars)
+    pillars.add("I2:I200")
+    scope = DataValidation(type="list", allow_blank=True, showErrorMessage=False,
+                           formula1='"all,channel=,country=,sku=,category="')
+    scope.prompt = "all，或 channel=Amazon US; country=US（键 keys: channel, country, sku, category）"
+    ws.add_data_validation(scope)
+    scope.add("D2:D200")
+    # data rows (``ws.append``) must still start in row 2, next to the guidance, not below it
+    ws._current_row = 1
 
 
 def _write_rows(ws, spec: schema.SheetSpec, frame: pd.DataFrame) -> None:
