@@ -184,3 +184,16 @@ def test_no_pillars_in_settings_needs_any_pillar():
 def test_deadline_within_18_months_of_review_end_is_time_bound():
     assert check({"deadline": D(2028, 6, 30)})["T"]["pass"]
     assert not check({"deadline": D(2028, 7, 1)})["T"]["pass"]
+
+
+def test_template_example_goals_are_guidance_not_goals(tmp_path):
+    from xlreview.template import write_workbook
+    from xlreview.workbook.headless import HeadlessBackend
+    goals = pd.DataFrame([GOOD, {**GOOD, "goal_id": "H"}])
+    frames = {"Orders": _orders(False), "Products": pd.DataFrame({"sku": ["A"], "unit_cost": [1.0]}), "Goals": goals}
+    write_workbook(tmp_path / "g.xlsx", frames, macros=False)
+    raw = HeadlessBackend(tmp_path / "g.xlsx").read_sheets()
+    assert any("美国站销售额提升30%" in str(c) for r in raw["Goals"].rows for c in r)
+    inputs, report = read_inputs(raw)
+    assert report.ok
+    assert inputs.goals["goal_id"].tolist() == ["G", "H"] and inputs.goals["_row"].tolist() == [2, 3]

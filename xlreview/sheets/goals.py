@@ -94,7 +94,7 @@ def write_smart(wb: Workbook, review: Review) -> None:
     for b, color in (("ok", GREEN), ("stretch", AMBER), ("unrealistic", RED)):
         _text_rule(ws, band, f"{col['achievability']}{first}", label("band_" + b, lang), color)
     for c, letter in col.items():
-        ws.column_dimensions[letter].width = WIDTHS.get(c, 5 if c in LETTERS or c == "smart" else 13)
+        ws.column_dimensions[letter].width = WIDTHS.get(c, 8 if c == "smart" else 5 if c in LETTERS else 13)
     ws.freeze_panes = ws.cell(row=first, column=3)
     put(ws, last + 2, 1, label("smart_rules", lang, ok=s.t("ok_growth_margin"), stretch=s.t("stretch_growth_margin"),
                                max=s.t("max_growth")), font=SUB_FONT)
@@ -202,7 +202,8 @@ def write_tracking(wb: Workbook, review: Review) -> None:
     ws = wb.create_sheet(sheet_name("tracking", lang))
     ws.sheet_view.showGridLines = False
     row = write_title(ws, label("tracking_title", lang, year=s.plan_year),
-                      label("tracking_sub", lang, on=s.t("on_track_deviation"), risk=s.t("at_risk_deviation")))
+                      label("tracking_sub", lang, on=f"{s.t('on_track_deviation'):.0%}",
+                            risk=f"{s.t('at_risk_deviation'):.0%}"))
     tr = review.tracking
     if tr is None or not len(tr):
         put(ws, row, 1, label("no_tracking", lang, year=s.plan_year))
