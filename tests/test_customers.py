@@ -99,3 +99,18 @@ def test_shuffle_invariant(perm):
     pd.testing.assert_frame_equal(customers_by_month(shuffled, 2026), customers_by_month(base, 2026))
     pd.testing.assert_frame_equal(cohort_table(shuffled, 2026), cohort_table(base, 2026))
     assert customer_value(shuffled, 2026) == customer_value(base, 2026)
+
+
+def test_minimal_workbook_without_optional_data_builds_both_sheets():
+    from xlreview.core.review import compute_review, review_json
+    from xlreview.sheets import render
+    from xlreview.sheets.labels import sheet_name
+    rows = [["1", D(2026, 5, 1), "S", "A", 1, 10, "", ""]]
+    review = compute_review(inputs_of(rows))
+    out = review_json(review)
+    assert out["campaigns"] == out["keywords"] == out["promotions"] == out["content"] == []
+    assert out["markets"] == [{"country": "(unknown)", "customers": 0.0, "orders": 1.0, "net_sales": 10.0,
+                               "share": 1.0}]
+    assert review.cohorts.empty and (review.customers_monthly["customers"] == 0).all()
+    wb = render(review)
+    assert {sheet_name("marketing"), sheet_name("customers")} <= set(wb.sheetnames)

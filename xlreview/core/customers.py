@@ -56,7 +56,7 @@ def customers_by_month(lines: pd.DataFrame, year: int) -> pd.DataFrame:
     """
     with_id = lines[lines["customer_id"].ne("") & (lines["year"] == year)]
     first = _first_orders(lines)
-    f = with_id["customer_id"].map(first)
+    f = with_id[["customer_id"]].join(first.rename("_first"), on="customer_id")["_first"]
     is_new = (f.dt.year == year) & (f.dt.month == with_id["month"])
     w = with_id.assign(_new=is_new)
     months = pd.Index(range(1, 13), name="month")
