@@ -65,13 +65,19 @@ PRODUCT_RULES: list[ProductRule] = [
                 ("捆绑销售或下架", "bundle or delist")),
 ]
 
-# the four-quadrant refines the action: (class or "*", quadrant) -> extra advice (zh, en)
-QUADRANT_ADVICE: dict[tuple[str, str], tuple[str, str]] = {
-    ("*", "fix_listing"): ("流量高转化低：优化价格、评价、图片", "high traffic, low conversion: fix price, reviews, images"),
-    ("*", "needs_traffic"): ("转化高流量低：加广告/站外引流", "converts well, little traffic: add ads / outside traffic"),
-    ("long_tail", "needs_traffic"): ("转化高流量低：先加流量测试，再决定是否下架",
-                                     "converts well, little traffic: test more traffic before delisting"),
-    ("long_tail", "rethink"): ("流量和转化都低：优先下架", "low traffic and conversion: delist first"),
+# the four-quadrant refines the action: (class or "*", quadrant) -> (advice (zh, en), replaces the class action)
+QUADRANT_ADVICE: dict[tuple[str, str], tuple[tuple[str, str], bool]] = {
+    ("*", "fix_listing"): (("流量高转化低：优化价格、评价、图片", "high traffic, low conversion: fix price, reviews, images"),
+                           False),
+    ("*", "needs_traffic"): (("转化高流量低：加广告/站外引流", "converts well, little traffic: add ads / outside traffic"),
+                             False),
+    # a long-tail SKU that converts well is a candidate, not one to delist
+    ("long_tail", "star"): (("流量和转化都在中位数以上：加大推广，培养成爆款",
+                             "traffic and conversion above the median: promote it, a hero candidate"), True),
+    ("long_tail", "needs_traffic"): (("转化高流量低：先加流量测试，再决定是否下架",
+                                      "converts well, little traffic: test more traffic before delisting"), True),
+    ("long_tail", "rethink"): (("流量和转化都低：优先下架或捆绑", "low traffic and conversion: delist or bundle first"),
+                               True),
 }
 RESTOCK_ADVICE = ("库存仅够 {days_of_cover} 天：尽快补货", "only {days_of_cover} days of cover: restock now")
 
@@ -181,9 +187,10 @@ def _refine_actions(frame: pd.DataFrame, t, lang: str) -> pd.Series:
     out = []
     for _, row in frame.iterrows():
         parts = [row["action"]]
-        advice = QUADRANT_ADVICE.get((row["class"], row["quadrant"])) or QUADRANT_ADVICE.get(("*", row["quadrant"]))
-        if advice:
-            parts.append(advice[li])
+        hint = QUADRANT_ADVICE.get((row["class"], row["quadrant"])) or QUADRANT_ADVICE.get(("*", row["quadrant"]))
+        if hint:
+            advice, replaces = hint
+            parts = [advice[li]] if replaces else parts + [advice[li]]
         if row["class"] == "hero" and row["days_of_cover"] < t("hero_min_cover_days"):
             parts.append(RESTOCK_ADVICE[li].format(days_of_cover=fmt_num(row["days_of_cover"], 0)))
         out.append(sep.join(parts))

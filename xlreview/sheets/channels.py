@@ -14,13 +14,12 @@ from .layout import SUB_FONT, Col, put, write_table, write_title
 CLASS_FILLS = {"problem": "F8CBAD", "rising_star": "C6E0B4", "cash_cow": "FFE699", "steady": "D9E1F2"}
 
 COLUMNS = [Col("rank", width=7), Col("channel", kind="text", width=16), Col("class_label", "class", "text", 12),
-           Col("net_sales"), Col("share"), Col("net_profit"), Col("net_margin"), Col("profit_per_hour"),
+           Col("reason", kind="text", width=62), Col("net_sales"), Col("share"), Col("net_profit"), Col("net_margin"), Col("profit_per_hour"),
            Col("hours_per_week"), Col("growth"), Col("gross_sales"), Col("discounts"), Col("refunds"), Col("cogs"),
            Col("gross_profit"), Col("gross_margin"), Col("platform_fees"), Col("fulfillment_fees"),
            Col("shipping_costs"), Col("ad_spend"), Col("tacos"), Col("contribution_profit"), Col("marketing_costs"),
            Col("fixed_costs"), Col("orders"), Col("units"), Col("aov"), Col("refund_rate"), Col("unit_refund_rate"),
-           Col("sessions"), Col("conversion_rate"), Col("unit_session_rate"), Col("cart_abandonment_rate"),
-           Col("reason", kind="text", width=60)]
+           Col("sessions"), Col("conversion_rate"), Col("unit_session_rate"), Col("cart_abandonment_rate")]
 
 
 def write_channels(wb: Workbook, review: Review) -> None:
@@ -57,8 +56,8 @@ def write_channels(wb: Workbook, review: Review) -> None:
 def _charts(ws, first: int, last: int, at_row: int, lang: str, currency: str) -> None:
     col = {c.key: j for j, c in enumerate(COLUMNS, start=1)}
     cats = Reference(ws, min_col=col["channel"], min_row=first, max_row=last)
-    for n, (key, title) in enumerate((("net_profit", "chart_channel_profit"),
-                                      ("profit_per_hour", "chart_channel_pph"))):
+    for n, (key, title, unit) in enumerate((("net_profit", "chart_channel_profit", currency),
+                                            ("profit_per_hour", "chart_channel_pph", f"{currency} / h"))):
         chart = BarChart()
         chart.type = "bar"              # horizontal bars: channel names stay readable
         chart.title = label(title, lang)
@@ -67,9 +66,10 @@ def _charts(ws, first: int, last: int, at_row: int, lang: str, currency: str) ->
         chart.legend = None
         chart.x_axis.delete = False
         chart.y_axis.delete = False
-        chart.y_axis.title = currency
+        chart.y_axis.title = unit
+        chart.x_axis.tickLblPos = "low"                 # names stay left of negative bars
         chart.y_axis.numFmt = "#,##0"
         chart.x_axis.scaling.orientation = "maxMin"     # rank 1 on top
-        chart.height, chart.width = 7, 14
-        anchor = f"{get_column_letter(1 + n * 8)}{at_row}"
+        chart.height, chart.width = 7.5, 16
+        anchor = f"{get_column_letter(1 + n * 5)}{at_row}"
         ws.add_chart(chart, anchor)

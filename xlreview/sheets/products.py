@@ -174,5 +174,6 @@ def write_quadrant(wb: Workbook, review: Review) -> None:
         line.graphicalProperties.line.dashStyle = "dash"
         line.smooth = False
         chart.series.append(line)
-    chart.height, chart.width = 10, 18
+    chart.legend.position = "b"
+    chart.height, chart.width = 12, 22
     ws.add_chart(chart, f"{get_column_letter(hx + 3)}{row}")

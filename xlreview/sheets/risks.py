@@ -1,6 +1,8 @@
 """The Risks sheet: the whole checklist of METRICS 9 with a traffic light per risk."""
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -13,11 +15,21 @@ from .layout import BOX, SUB_FONT, Col, put, write_table, write_title
 # traffic light: status -> (fill, font colour)
 LIGHTS = {"triggered": ("F8CBAD", "9C0006"), "ok": ("C6EFCE", "006100"), "advice": ("DDEBF7", "1F3864")}
 UNIT_KIND = {"pct": "pct", "int": "int", "money": "money", "days": "int"}
+# counts and days carry their unit in the cell format, so "1" next to "10.0%" reads as 1 SKU
+UNIT_FORMATS = {("int", "zh"): '0 "个"', ("int", "en"): '0 "SKU(s)"', ("days", "zh"): '0 "天"',
+                ("days", "en"): '0 "days"'}
+TEXT_WIDTH = 72
 
 
 def _status(risks: pd.DataFrame) -> list[str]:
     return ["advice" if k == "flexible_budget" else ("triggered" if t else "ok")
             for k, t in zip(risks["kind"], risks["triggered"])]
+
+
+def _lines(text: str) -> int:
+    """Lines a wrapped text takes in a TEXT_WIDTH column (a CJK character about 1.5 columns wide)."""
+    width = sum(1.5 if ord(ch) > 0x2E80 else 1 for ch in str(text))
+    return max(1, math.ceil(width / (TEXT_WIDTH - 2)))
 
 
 def write_risks(wb: Workbook, review: Review) -> None:
@@ -36,18 +48,24 @@ def write_risks(wb: Workbook, review: Review) -> None:
                          risk_label=[label(f"risk_{k}", lang) for k in risks["kind"]])
     cols = [Col("status_label", "triggered", "text", 12), Col("risk_label", "risk", "text", 16),
             Col("figure", kind="text", width=12), Col("threshold", kind="text", width=10),
-            Col("message", kind="text", width=70), Col("contingency", kind="text", width=70)]
+            Col("message", kind="text", width=TEXT_WIDTH), Col("contingency", kind="text", width=TEXT_WIDTH)]
     first, last = write_table(ws, frame[["status_label", "risk_label", "message", "contingency"]], cols, row, 1,
                               lang)
     wrap = Alignment(wrap_text=True, vertical="top")
     for i, r in enumerate(risks.itertuples(index=False)):
         rr = first + i
-        put(ws, rr, 3, r.figure, kind=UNIT_KIND[r.figure_unit], border=BOX)
-        put(ws, rr, 4, r.threshold, kind=UNIT_KIND[r.threshold_unit], border=BOX)
+        for c, value, unit in ((3, r.figure, r.figure_unit), (4, r.threshold, r.threshold_unit)):
+            cell = put(ws, rr, c, value, kind=UNIT_KIND[unit], border=BOX)
+            if (unit, lang) in UNIT_FORMATS and cell.value is not None:
+                cell.number_format = UNIT_FORMATS[(unit, lang)]
         for c in (1, 2, 3, 4):
             ws.cell(row=rr, column=c).alignment = Alignment(vertical="top")
         for c in (5, 6):
             ws.cell(row=rr, column=c).alignment = wrap
+        # wrapped rows get their height here (LibreOffice does not grow them on load)
+        lines = max(_lines(r.message), _lines(r.contingency))
+        if lines > 1:
+            ws.row_dimensions[rr].height = 15 * lines
     if last >= first:
         area = f"A{first}:A{last}"
         for key, (fill, colour) in LIGHTS.items():
