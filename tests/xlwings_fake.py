@@ -373,7 +373,10 @@ class FakeSheets(list):
 
 
 class FakeBook:
-    """An open workbook: ``FakeBook.from_file(path)`` loads values (and error cells) with openpyxl."""
+    """An open workbook: ``FakeBook.from_file(path)`` loads values (and error cells) with openpyxl.
+
+    Formulas are not evaluated: a formula cell holds its cached value (none for files openpyxl wrote).
+    """
 
     def __init__(self, fullname: str = "Book1"):
         self.app = FakeApp()
@@ -388,7 +391,7 @@ class FakeBook:
     def from_file(cls, path) -> FakeBook:
         from openpyxl import load_workbook
         book = cls(str(path))
-        wb = load_workbook(path)
+        wb = load_workbook(path, data_only=True)     # formula cells read as their cached value, as in Excel
         for ws in wb.worksheets:
             sheet = FakeSheet(book, ws.title)
             book.sheets.append(sheet)
