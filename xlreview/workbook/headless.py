@@ -90,14 +90,15 @@ class HeadlessBackend(Backend):
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
-        with open_zip(self.path) as z:
-            self._parts = sheet_parts(z)
+        with open_zip(self.path):
+            pass
         self._pending: Path | None = None
         self._tmpdir = None
 
     # -- reading -------------------------------------------------------------------------------
     def sheet_names(self) -> list[str]:
-        return list(self._parts)
+        with open_zip(self._current()) as z:
+            return list(sheet_parts(z))
 
     def generated_names(self) -> list[str]:
         from .transplant import generated_sheet_names
