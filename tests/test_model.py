@@ -31,6 +31,9 @@ def set_cell(path, sheet, ref, value, data_type=None):
 
 
 def codes(report, severity="error"):
+    for lang in ("zh", "en"):          # every problem renders as a full message in both languages
+        for p in report.problems:
+            assert p.sheet in p.text(lang) and "{" not in p.text(lang)
     return [(p.sheet, p.row, p.column, p.code) for p in report.problems if p.severity == severity]
 
 

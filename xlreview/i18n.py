@@ -54,7 +54,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def msg(key: str, lang: str = "zh", **params) -> str:
+def msg(key: str, lang: str = "zh", /, **params) -> str:
     """A message in ``lang`` (zh or en) with ``params`` filled in."""
     zh, en = MESSAGES.get(key, (key, key))
     text = zh if lang == "zh" else en

@@ -62,7 +62,7 @@ def order_lines(inputs: Inputs) -> pd.DataFrame:
     out = o.assign(
         known_sku=unit_cost.notna(),
         unit_cost=unit_cost.fillna(0.0).astype("float64"),
-        category=o["sku"].map(prod["category"]).fillna("").astype(object),
+        category=o["sku"].map(prod["category"].astype(object)).astype(object).fillna(""),
     )
     out["cogs"] = out["quantity"] * out["unit_cost"]
     out["gross_sales"] = out["item_price"] + out["shipping_charged"]
