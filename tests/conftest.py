@@ -25,3 +25,17 @@ def soffice():
             pytest.fail("LibreOffice (soffice) is required in CI: apt-get install libreoffice-calc-nogui")
         pytest.skip("LibreOffice not installed")
     return exe
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory):
+    """The demo workbook (default size) built once per session: (path, JSON result)."""
+    import json
+
+    from xlreview.demo import demo_frames
+    from xlreview.pipeline import build
+    from xlreview.template import write_workbook
+    tmp = tmp_path_factory.mktemp("demo")
+    path = write_workbook(tmp / "demo.xlsm", demo_frames())
+    build(path, tmp / "demo.json")
+    return path, json.loads((tmp / "demo.json").read_text(encoding="utf-8"))
