@@ -235,3 +235,12 @@ def test_threshold_override_from_settings():
     assert report.ok
     assert inputs.settings.t("problem_refund_rate") == pytest.approx(0.15)
     assert inputs.settings.language == "en"
+
+
+def test_blank_review_year_with_a_partial_latest_year_warns():
+    f = frames()
+    f["Settings"] = pd.DataFrame({"key": ["fixed_overhead"], "value": [8]})
+    inputs, report = read_inputs(frames_to_raw(f))
+    assert inputs.settings.review_year == 2026
+    assert [p.code for p in report.warnings] == ["review_year_partial"]
+    assert "review_year = 2025" in report.warnings[0].text("en")

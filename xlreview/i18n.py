@@ -45,6 +45,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "end_before_start": ("结束日期早于开始日期", "end_date is before start_date"),
     "no_review_year_orders": ("复盘年度 {year} 没有订单。请检查 Settings 中的 review_year",
                               "there are no orders in review_year {year}. Check review_year in Settings"),
+    "review_year_partial": ("未设置复盘年度，已按最新订单取 {year} 年，但该年数据只到 {latest}。如果要复盘 {prev} 年，请在 Settings 中填写 review_year = {prev}",
+                            "review_year is blank, so it is the year of the latest order, {year}, which only runs to {latest}. To review {prev}, set review_year = {prev} in Settings"),
     "not_a_workbook": ("不是 Excel 工作簿（.xlsx / .xlsm）或文件已损坏：{path}",
                        "not an Excel workbook (.xlsx / .xlsm) or the file is damaged: {path}"),
     "file_missing": ("找不到文件：{path}", "file not found: {path}"),

@@ -218,6 +218,10 @@ def build_settings(values: dict, orders: pd.DataFrame, raw_name: str, report: Re
     latest = orders["order_date"].max() if len(orders) else pd.NaT
     default_year = int(latest.year) if pd.notna(latest) else pd.Timestamp.today().year - 1
     s.review_year = _setting_number(values, "review_year", raw_name, report, integer=True, default=default_year)
+    if "review_year" not in values and pd.notna(latest) and latest.month < 12 \
+            and (orders["order_date"].dt.year == default_year - 1).any():
+        report.warning(raw_name, None, "review_year", None, "review_year_partial", year=default_year,
+                       latest=latest.date().isoformat(), prev=default_year - 1)
     s.plan_year = _setting_number(values, "plan_year", raw_name, report, integer=True, default=s.review_year + 1)
     s.fixed_overhead = _setting_number(values, "fixed_overhead", raw_name, report, default=0.0)
     if "strategy_pillars" in values:
