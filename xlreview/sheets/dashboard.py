@@ -40,6 +40,7 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
     lang, s = review.lang, review.settings
     ws = wb.create_sheet(sheet_name("dashboard", lang))
     ws.sheet_view.showGridLines = False
+    ws.row_dimensions[1].height = 26
     row = write_title(ws, label("dashboard_title", lang, year=s.review_year),
                       label("dashboard_sub", lang, cur=s.base_currency))
     row = write_block_title(ws, row, 1, label("kpi_block", lang))
@@ -55,10 +56,13 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
         "prev": [prev.get(k) for k in COMPARE],
     })
     yoy = []
-    for k in COMPARE:
+    for k in COMPARE:      # ratios change by percentage points, amounts and counts by percent
         a, b = review.summary.get(k), prev.get(k)
-        ok = a is not None and b is not None and pd.notna(a) and pd.notna(b) and b > 0 and a >= 0
-        yoy.append(a / b - 1 if ok else None)
+        known = a is not None and b is not None and pd.notna(a) and pd.notna(b)
+        if known and KIND.get(k) == "pct":
+            yoy.append(("pp", (a - b) * 100))
+        else:
+            yoy.append(("pct", a / b - 1 if known and b > 0 and a >= 0 else None))
     comp["yoy"] = yoy
     heads = [label("kpi_block", lang), str(s.review_year), label("prev_year", lang), label("yoy", lang)]
     for j, h in enumerate(heads, start=1):
@@ -69,7 +73,8 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
         put(ws, first + i, 1, comp["metric"][i], border=BOX)
         put(ws, first + i, 2, comp["this"][i], kind=kind, border=BOX)
         put(ws, first + i, 3, comp["prev"][i], kind=kind, border=BOX)
-        put(ws, first + i, 4, comp["yoy"][i], kind="pct", border=BOX)
+        kind_yoy, change = comp["yoy"][i]
+        put(ws, first + i, 4, change, kind=kind_yoy, border=BOX)
     ws.column_dimensions["A"].width = 22
     last = first + len(COMPARE) - 1
     compare_end = last
