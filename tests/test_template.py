@@ -1,0 +1,49 @@
+"""workbook_template.xlsm is produced by the builder, never by hand: a rebuild gives the same bytes."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from xlreview.excel.package import XLWINGS_CONF_VERSION_KEY, check_macro_package, xlwings_version
+from xlreview.model import schema
+from xlreview.template import build_template
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMITTED = ROOT / "workbook_template.xlsm"
+
+
+def test_rebuild_is_byte_identical(tmp_path):
+    a = build_template(tmp_path / "a.xlsm")
+    b = build_template(tmp_path / "b.xlsm")
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_committed_template_is_what_the_builder_makes(tmp_path):
+    with zipfile.ZipFile(COMMITTED) as z:
+        embedded = [p for p in z.namelist() if p == "xl/vbaProject.bin"]
+        assert embedded
+    import openpyxl
+    conf = {r[0]: r[1] for r in openpyxl.load_workbook(COMMITTED)["xlwings.conf"].iter_rows(values_only=True)}
+    fresh = build_template(tmp_path / "t.xlsm")
+    if conf.get(XLWINGS_CONF_VERSION_KEY) != xlwings_version():
+        pytest.skip(f"installed xlwings {xlwings_version()} differs from the committed template's: "
+                    "run `xlreview template` to refresh it")
+    assert fresh.read_bytes() == COMMITTED.read_bytes(), "run `xlreview template` and commit the result"
+
+
+def test_template_has_every_input_sheet_macros_and_ribbon():
+    assert check_macro_package(COMMITTED) == []
+    import openpyxl
+    book = openpyxl.load_workbook(COMMITTED, keep_vba=True)
+    for spec in schema.INPUT_SHEETS:
+        ws = book[spec.name]
+        if spec.key_value:
+            keys = [r[0].value for r in ws.iter_rows(min_row=2)]
+            assert set(schema.SETTINGS_DEFAULTS) <= set(keys)
+            continue
+        header = [c.value for c in ws[1]][: len(spec.columns)]
+        assert header == spec.keys, spec.name
+        assert all(ws.cell(1, j + 1).comment is not None for j in range(len(spec.columns)))
+    assert book["xlwings.conf"].sheet_state == "hidden"
