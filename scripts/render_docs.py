@@ -81,7 +81,7 @@ CROPS: dict[str, tuple] = {
     "channels": (0, 0, 1500, None),
     "products": (0, 0, 1250, 400, 1150),
     "quadrant": (0, 0, None, None),
-    "marketing": (0, 0, 1460, 1060, 1250),
+    "marketing": (0, 0, 1460, 1160, 1170),
     "customers": (0, 0, None, None),
     "risks": (0, 0, None, None),
     "smart": (0, 0, 1500, None),
