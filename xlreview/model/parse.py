@@ -27,71 +27,113 @@ def _nfkc(s: pd.Series) -> pd.Series:
     return s.map(lambda v: unicodedata.normalize("NFKC", v) if isinstance(v, str) else v)
 
 
-def is_blank(raw: pd.Series) -> pd.Series:
+NONE, STR, NUM, BOOL, DATE, OTHER = range(6)
+_TYPE_CODE = {type(None): NONE, str: STR, float: NUM, int: NUM, bool: BOOL, np.float64: NUM, np.int64: NUM,
+              np.float32: NUM, np.int32: NUM, np.bool_: BOOL, dt.date: DATE, dt.datetime: DATE,
+              pd.Timestamp: DATE, np.datetime64: DATE, type(pd.NaT): NONE}
+
+
+class Kinds:
+    """The type of every cell of a raw column, found in one pass (the parsers share it).
+
+    Masks are numpy bool arrays: ``text`` (non-blank str), ``num`` (int/float, not NaN, not bool),
+    ``date`` (date/datetime/Timestamp), ``boolean``, ``blank`` (None, NaN, "" or whitespace).
+    """
+
+    def __init__(self, raw: pd.Series):
+        vals = raw.to_numpy(dtype=object)
+        code = np.fromiter((_TYPE_CODE.get(type(v), OTHER) for v in vals), dtype=np.int8, count=len(vals))
+        is_str = code == STR
+        num = code == NUM
+        nan = np.zeros(len(vals), dtype=bool)
+        if num.any():
+            nan[num] = np.isnan(vals[num].astype("float64"))
+        empty_str = np.zeros(len(vals), dtype=bool)
+        if is_str.any():
+            strs = pd.Series(vals[is_str], dtype=object)
+            empty_str[is_str] = (strs.str.strip() == "").to_numpy(dtype=bool)
+        self.boolean = code == BOOL
+        self.date = code == DATE
+        self.blank = (code == NONE) | nan | empty_str
+        self.num = num & ~nan
+        self.text = is_str & ~empty_str
+        self.values = vals
+
+
+def is_blank(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
     """True where a cell is empty: None, NaN, "" or whitespace only."""
-    out = raw.isna()
-    is_str = raw.map(lambda v: isinstance(v, str))
-    if is_str.any():
-        out = out | (is_str & raw.where(is_str, "x").astype(str).str.strip().eq(""))
-    return out.astype(bool)
+    k = kinds or Kinds(raw)
+    return pd.Series(k.blank, index=raw.index)
 
 
-def is_error_literal(raw: pd.Series) -> pd.Series:
+def is_error_literal(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
     """True where a cell holds an Excel error value (#N/A, #VALUE!...) as text."""
-    is_str = raw.map(lambda v: isinstance(v, str))
-    if not is_str.any():
-        return pd.Series(False, index=raw.index)
-    return (is_str & raw.where(is_str, "").astype(str).str.strip().str.upper().isin(EXCEL_ERRORS)).astype(bool)
+    k = kinds or Kinds(raw)
+    out = np.zeros(len(raw), dtype=bool)
+    if k.text.any():
+        strs = pd.Series(k.values[k.text], dtype=object)
+        hashy = strs.str.lstrip().str.startswith("#")
+        if hashy.any():
+            out_idx = np.flatnonzero(k.text)[hashy.to_numpy(dtype=bool)]
+            out[out_idx] = strs[hashy].str.strip().str.upper().isin(EXCEL_ERRORS).to_numpy(dtype=bool)
+    return pd.Series(out, index=raw.index)
 
 
-def parse_text(raw: pd.Series) -> pd.Series:
+def parse_text(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
     """Text column: str values, blanks -> "" (numbers that are really ids keep no trailing .0)."""
-    def one(v):
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            return ""
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        if isinstance(v, (dt.datetime, dt.date)):
-            return v.isoformat()
-        return str(v).strip()
-    return raw.map(one).astype(object)
+    k = kinds or Kinds(raw)
+    out = np.full(len(raw), "", dtype=object)
+    if k.text.any():
+        out[k.text] = pd.Series(k.values[k.text], dtype=object).str.strip().to_numpy(dtype=object)
+    if k.num.any():
+        nums = k.values[k.num].astype("float64")
+        out[k.num] = [str(int(v)) if v.is_integer() else repr(v) for v in nums]
+    other = ~(k.text | k.num | k.blank)
+    if other.any():
+        out[other] = [v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else str(v).strip()
+                      for v in k.values[other]]
+    return pd.Series(out, index=raw.index, dtype=object)
 
 
-def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _text_numbers(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse unique number strings; returns (values, ok) aligned with ``texts``."""
+    uniq = pd.Series(pd.unique(texts.to_numpy(dtype=object)), dtype=object)
+    s = _nfkc(uniq).str.strip()
+    s = s.str.replace("\u2212", "-", regex=False)
+    neg_paren = s.str.match(r"^\(.*\)$")
+    s = s.str.replace(r"^\((.*)\)$", r"\1", regex=True)
+    pct = s.str.endswith("%")
+    s = s.str.rstrip("%")
+    s = s.str.replace(_CURRENCY_TOKENS, "", regex=True).str.strip()
+    # a leading minus may sit before or after the currency symbol: "-$3.20" / "$-3.20"
+    s = s.str.replace(r"^-\s*", "-", regex=True)
+    s = s.str.replace(r"(?<=\d),(?=\d{3}(\D|$))", "", regex=True)   # thousands separators
+    s = s.str.replace(" ", "", regex=False)
+    ok = s.str.match(_NUMBER).astype(bool)
+    vals = pd.to_numeric(s.where(ok), errors="coerce").astype("float64")
+    vals = vals.where(~neg_paren.astype(bool), -vals)
+    vals = vals.where(~pct.astype(bool), vals / 100.0)
+    lookup_v = dict(zip(uniq, vals))
+    lookup_ok = dict(zip(uniq, ok))
+    return texts.map(lookup_v).astype("float64"), texts.map(lookup_ok).astype(bool)
+
+
+def parse_numbers(raw: pd.Series, kinds: Kinds | None = None) -> tuple[pd.Series, pd.Series]:
     """Numbers from real numbers or text like ``1,234.50``, ``$12.00``, ``12.5%``, ``(3.20)``, ``￥1,000``.
 
     Returns float64 values (NaN for empty or bad) and the mask of bad non-empty cells.
     """
-    blank = is_blank(raw)
-    out = pd.Series(np.nan, index=raw.index, dtype="float64")
-    is_num = raw.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool))
-    num_idx = is_num & ~blank
-    if num_idx.any():
-        out[num_idx] = raw[num_idx].astype("float64")
-    txt_idx = ~is_num & ~blank
-    bad = pd.Series(False, index=raw.index)
-    if txt_idx.any():
-        s = _nfkc(raw[txt_idx].astype(str)).str.strip()
-        s = s.str.replace("\u2212", "-", regex=False)
-        neg_paren = s.str.match(r"^\(.*\)$")
-        s = s.str.replace(r"^\((.*)\)$", r"\1", regex=True)
-        pct = s.str.endswith("%")
-        s = s.str.rstrip("%")
-        s = s.str.replace(_CURRENCY_TOKENS, "", regex=True).str.strip()
-        # a leading minus may sit before or after the currency symbol: "-$3.20" / "$-3.20"
-        s = s.str.replace(r"^-\s*", "-", regex=True)
-        s = s.str.replace(r"(?<=\d),(?=\d{3}(\D|$))", "", regex=True)   # thousands separators
-        s = s.str.replace(" ", "", regex=False)
-        ok = s.str.match(_NUMBER)
-        vals = pd.to_numeric(s.where(ok), errors="coerce")
-        vals = vals.where(~neg_paren, -vals)
-        vals = vals.where(~pct, vals / 100.0)
-        out[txt_idx] = vals
-        bad[txt_idx] = ~ok.astype(bool)
-    if bool(raw.map(lambda v: isinstance(v, bool)).any()):
-        bool_idx = raw.map(lambda v: isinstance(v, bool))
-        bad = bad | bool_idx
-    return out, bad.astype(bool)
+    k = kinds or Kinds(raw)
+    out = np.full(len(raw), np.nan, dtype="float64")
+    bad = np.zeros(len(raw), dtype=bool)
+    if k.num.any():
+        out[k.num] = k.values[k.num].astype("float64")
+    if k.text.any():
+        vals, ok = _text_numbers(pd.Series(k.values[k.text], dtype=object))
+        out[k.text] = vals.to_numpy()
+        bad[k.text] = ~ok.to_numpy()
+    bad |= k.boolean | k.date
+    return pd.Series(out, index=raw.index), pd.Series(bad, index=raw.index)
 
 
 _DATE_YMD = re.compile(
@@ -101,36 +143,43 @@ _DATE_YMD = re.compile(
 _DATE_COMPACT = re.compile(r"^(?P<y>(19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})$")
 
 
-def parse_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _text_dates(texts: pd.Series) -> pd.Series:
+    uniq = pd.Series(pd.unique(texts.to_numpy(dtype=object)), dtype=object)
+    s = _nfkc(uniq).str.strip()
+    m = s.str.extract(_DATE_YMD)
+    c = s.str.extract(_DATE_COMPACT)
+    y = pd.to_numeric(m["y"].fillna(c["y"]), errors="coerce")
+    mo = pd.to_numeric(m["m"].fillna(c["m"]), errors="coerce")
+    d = pd.to_numeric(m["d"].fillna(c["d"]), errors="coerce")
+    stamps = pd.to_datetime(pd.DataFrame({"year": y, "month": mo, "day": d}), errors="coerce")
+    return texts.map(dict(zip(uniq, stamps.astype("datetime64[ns]"))))
+
+
+def parse_dates(raw: pd.Series, kinds: Kinds | None = None) -> tuple[pd.Series, pd.Series]:
     """Dates from Excel dates, Excel serial numbers, ``2026-03-01``, ``2026/3/1``, ``2026年3月1日`` or
     datetime text. Returns datetime64[ns] normalised to the day (NaT for empty/bad) and the bad mask.
 
     Day-first or month-first text such as ``03/01/2026`` is ambiguous and reported as bad.
     """
-    blank = is_blank(raw)
+    k = kinds or Kinds(raw)
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-    bad = pd.Series(False, index=raw.index)
-
-    is_dt = raw.map(lambda v: isinstance(v, (dt.date, dt.datetime, pd.Timestamp, np.datetime64)))
-    if is_dt.any():
-        out[is_dt] = pd.to_datetime(raw[is_dt].map(lambda v: pd.Timestamp(v))).dt.normalize().astype("datetime64[ns]")
-    is_num = raw.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)) & ~blank
-    if is_num.any():
-        serial = raw[is_num].astype("float64")
+    bad = np.zeros(len(raw), dtype=bool)
+    if k.date.any():
+        stamps = pd.to_datetime(pd.Series([pd.Timestamp(v) for v in k.values[k.date]], dtype=object).astype(
+            "datetime64[ns]")).dt.normalize()
+        out.iloc[np.flatnonzero(k.date)] = stamps.to_numpy()
+    if k.num.any():
+        serial = k.values[k.num].astype("float64")
         ok = (serial >= 1) & (serial < 2958466)
-        days = np.floor(serial.where(ok, 0)).astype("int64")
-        stamps = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
-        out[is_num & ok.reindex(raw.index, fill_value=False)] = stamps[ok].astype("datetime64[ns]")
-        bad[is_num] = ~ok
-    is_txt = ~is_dt & ~is_num & ~blank
-    if is_txt.any():
-        s = _nfkc(raw[is_txt].astype(str)).str.strip()
-        m = s.str.extract(_DATE_YMD)
-        c = s.str.extract(_DATE_COMPACT)
-        y = pd.to_numeric(m["y"].fillna(c["y"]), errors="coerce")
-        mo = pd.to_numeric(m["m"].fillna(c["m"]), errors="coerce")
-        d = pd.to_numeric(m["d"].fillna(c["d"]), errors="coerce")
-        stamps = pd.to_datetime(pd.DataFrame({"year": y, "month": mo, "day": d}), errors="coerce")
-        out[is_txt] = stamps.astype("datetime64[ns]")
-        bad[is_txt] = stamps.isna()
-    return out, bad.astype(bool)
+        days = np.floor(np.where(ok, serial, 0)).astype("int64")
+        stamps = (_EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).to_numpy(dtype="datetime64[ns]")
+        idx = np.flatnonzero(k.num)
+        out.iloc[idx[ok]] = stamps[ok]
+        bad[idx[~ok]] = True
+    if k.text.any():
+        stamps = _text_dates(pd.Series(k.values[k.text], dtype=object))
+        idx = np.flatnonzero(k.text)
+        out.iloc[idx] = stamps.to_numpy(dtype="datetime64[ns]")
+        bad[idx] = stamps.isna().to_numpy()
+    bad |= k.boolean
+    return out, pd.Series(bad, index=raw.index)

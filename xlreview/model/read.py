@@ -13,7 +13,7 @@ import pandas as pd
 from ..core.inputs import Inputs, Settings
 from ..core.thresholds import INTEGER_THRESHOLDS, THRESHOLDS
 from . import schema
-from .parse import is_blank, is_error_literal, parse_dates, parse_numbers, parse_text
+from .parse import Kinds, is_blank, is_error_literal, parse_dates, parse_numbers, parse_text
 from .problems import Report
 
 
@@ -73,7 +73,8 @@ def read_sheet(spec: schema.SheetSpec, raw: RawSheet | None, report: Report) -> 
     used = list(col_of.values())
     err_cells = {(r0 + 1, c0): v for (r0, c0), v in raw.errors.items() if r0 >= 1}
     if used and len(body):
-        blank_row = body[used].apply(is_blank).all(axis=1)
+        blank_row = np.logical_and.reduce([Kinds(body[j]).blank for j in used])
+        blank_row = pd.Series(blank_row, index=body.index)
         for (r, c) in err_cells:
             if c in used and r in blank_row.index:
                 blank_row[r] = False
@@ -101,29 +102,33 @@ def read_sheet(spec: schema.SheetSpec, raw: RawSheet | None, report: Report) -> 
         rawcol = body[j]
         name = shown[c.key]
         # Excel error values: real error cells (from the file) or their text
-        errmask = is_error_literal(rawcol)
-        for (r, cj), v in err_cells.items():
-            if cj == j and r in errmask.index:
-                errmask[r] = True
-                rawcol = rawcol.copy()
+        mine = {r: v for (r, cj), v in err_cells.items() if cj == j and r in rawcol.index}
+        if mine:
+            rawcol = rawcol.copy()
+            for r, v in mine.items():
                 rawcol[r] = v
+        kinds = Kinds(rawcol)
+        errmask = is_error_literal(rawcol, kinds)
         for r in errmask[errmask].index:
             report.error(sheet, r, name, rawcol[r], "excel_error", err=rawcol[r])
-        blank = is_blank(rawcol) & ~errmask
+        if errmask.any():          # parse the rest as if the error cells were blank
+            rawcol = rawcol.where(~errmask, None)
+            kinds = Kinds(rawcol)
+        blank = is_blank(rawcol, kinds) & ~errmask
         if c.required:
             for r in blank[blank].index:
                 report.error(sheet, r, name, None, "required_blank")
         if c.type == "text":
-            out[c.key] = parse_text(rawcol.where(~errmask, None))
+            out[c.key] = parse_text(rawcol, kinds)
             continue
         if c.type == "date":
-            vals, bad = parse_dates(rawcol.where(~errmask, None))
+            vals, bad = parse_dates(rawcol, kinds)
             bad = bad & ~errmask
             for r in bad[bad].index:
                 report.error(sheet, r, name, rawcol[r], "bad_date")
             out[c.key] = vals
             continue
-        vals, bad = parse_numbers(rawcol.where(~errmask, None))
+        vals, bad = parse_numbers(rawcol, kinds)
         bad = bad & ~errmask
         for r in bad[bad].index:
             report.error(sheet, r, name, rawcol[r], "bad_number")
