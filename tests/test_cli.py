@@ -104,3 +104,8 @@ def test_locked_file_is_reported(wb):
 def test_every_command_has_an_example_in_its_help():
     for name, cmd in cli.commands.items():
         assert "Example" in (cmd.help or ""), name
+
+
+def test_import_lists_formats_without_a_workbook():
+    res = run("import", "--list-formats")
+    assert res.exit_code == 0 and "amazon_all_orders" in res.output

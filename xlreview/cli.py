@@ -228,13 +228,23 @@ def track(path: Path, json_out):
                    f"  {g['description']}")
 
 
+def _list_formats(ctx, _param, value):
+    if not value or ctx.resilient_parsing:
+        return
+    from .importers import REGISTRY
+    for name in REGISTRY:
+        click.echo(name)
+    ctx.exit()
+
+
 @cli.command(name="import")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--source", help="format or platform when detection by headers is not enough, e.g. amazon_all_orders, "
                                "amazon, ebay, shopify, tiktok, mabang, dianxiaomi")
-@click.option("--list-formats", is_flag=True, help="list the supported export formats and exit")
-def import_(path: Path, files, source, list_formats: bool):
+@click.option("--list-formats", is_flag=True, is_eager=True, expose_value=False, callback=_list_formats,
+              help="list the supported export formats and exit")
+def import_(path: Path, files, source):
     """Import downloaded platform reports (Amazon, eBay, Shopify, TikTok Shop, 马帮, 店小秘) into the input sheets.
 
     Formats are found by their headers; importing the same file twice adds nothing. Every row is
@@ -244,11 +254,7 @@ def import_(path: Path, files, source, list_formats: bool):
     Example:
         xlreview import my.xlsm "All Orders.txt" BusinessReport_2026-03.csv
     """
-    from .importers import REGISTRY, import_files
-    if list_formats:
-        for name in REGISTRY:
-            click.echo(name)
-        return
+    from .importers import import_files
     try:
         report = import_files(path, list(files), source)
     except XlreviewError as exc:
