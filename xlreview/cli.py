@@ -166,7 +166,7 @@ def check(path: Path, json_out):
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
-              help="write every figure as JSON (METRICS.md section 10)")
+              help="write every figure as JSON (docs/metrics.md, the JSON result)")
 @click.option("-v", "--verbose", is_flag=True, help="print timings of every step")
 @click.option("--replan", is_flag=True, help="recompute the plan of every goal (the plan is otherwise kept frozen)")
 def build(path: Path, json_out, verbose: bool, replan: bool):
@@ -192,7 +192,7 @@ def build(path: Path, json_out, verbose: bool, replan: bool):
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
-              help="write every figure as JSON (METRICS.md section 10)")
+              help="write every figure as JSON (docs/metrics.md, the JSON result)")
 def track(path: Path, json_out):
     """Build with the plan frozen and print each goal's tracking status for the latest week of plan-year orders.
 

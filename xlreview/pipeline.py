@@ -28,7 +28,7 @@ def _quiet(_: str) -> None:
 class BuildResult:
     review: Review
     report: Report
-    sheets: list[str]
+    sheets: list[str]          # the visible generated sheets
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -78,7 +78,8 @@ def build_backend(backend: Backend, progress: Progress = _quiet, json_out: Path 
     progress("write")
     t2 = time.perf_counter()
     wb = render(review)
-    names = backend.write_generated(wb, activate=wb.sheetnames[0] if wb.sheetnames else None)
+    backend.write_generated(wb, activate=wb.sheetnames[0] if wb.sheetnames else None)
+    names = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]   # what the seller sees
     backend.save()
     t["write"] = time.perf_counter() - t2
     if json_out is not None:

@@ -90,7 +90,7 @@ def _settings(ws, values: dict | None) -> None:
         v = values.get(key, default)
         ws.append([key, "" if v is None else v, f"{zh}：{meaning}"])
     for key, default in THRESHOLDS.items():
-        ws.append([key, values.get(key, default), "阈值 threshold (METRICS.md)"])
+        ws.append([key, values.get(key, default), "阈值 threshold（见 docs/metrics.md）"])
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 28
     ws.column_dimensions["C"].width = 70
@@ -105,7 +105,7 @@ def _goals_validation(ws) -> None:
                                                   'gross_margin,net_margin,refund_rate,new_customers,ad_spend,tacos,sessions"',
                             allow_blank=True)
     dv.error = "请选择一个指标 / choose a metric"
-    dv.prompt = "指标键 metric key (METRICS.md)"
+    dv.prompt = "指标键 metric key（见 docs/metrics.md）"
     ws.add_data_validation(dv)
     dv.add("C2:C200")
     _goals_guidance(ws)

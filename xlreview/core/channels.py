@@ -110,6 +110,63 @@ def classify_channels(table: pd.DataFrame, t, lang: str = "zh") -> pd.DataFrame:
     return pd.DataFrame({"profit_share": profit_share, "class": cls, "reason": reasons}, index=table.index)
 
 
+COST_KEYS = ["cogs", "platform_fees", "fulfillment_fees", "shipping_costs", "ad_spend", "marketing_costs", "fixed_costs"]
+COST_NAMES = {"cogs": ("商品成本", "COGS"), "platform_fees": ("平台费用", "platform fees"),
+              "fulfillment_fees": ("履约费用", "fulfillment fees"), "shipping_costs": ("物流成本", "shipping costs"),
+              "ad_spend": ("广告花费", "ad spend"), "marketing_costs": ("营销费用", "marketing costs"),
+              "fixed_costs": ("固定成本", "fixed costs")}
+CHANNEL_ACTIONS = {
+    "problem_fixed": ("止损：变动成本已覆盖（贡献利润 {contribution}），是固定成本 {fixed} 让它亏损。削减固定成本，"
+                      "或把净销售额提高到约 {breakeven} 才能保本；做不到就考虑关停",
+                      "stop the loss: it covers its variable costs (contribution {contribution}) but fixed costs of "
+                      "{fixed} make it lose money. Cut them, or grow net sales to about {breakeven} to break even; "
+                      "otherwise consider closing it"),
+    "problem_cost": ("整改或退出：{driver} 占净销售额 {ratio}，全业务平均 {avg}，多花了约 {excess}。先压这项成本"
+                     "（提价、换物流、砍低效广告），一个季度内仍亏损就考虑退出",
+                     "fix or exit: {driver} is {ratio} of net sales against {avg} for the business, about {excess} "
+                     "too much. Cut it first (price, logistics, inefficient ads); if it still loses money after a "
+                     "quarter, consider exiting"),
+    "rising_star": ("加大投入：增长 {growth}，增加上架 SKU、广告预算和库存，复制表现最好的产品",
+                    "invest: growing {growth}; add listings, ad budget and stock, replicate its best products"),
+    "cash_cow": ("守住基本盘：保证爆款库存、守住排名和评价，用它的利润支持增长渠道",
+                 "protect: keep hero stock, defend rank and reviews, use its profit to fund the growing channels"),
+    "steady_high": ("维持并多投入时间：每小时利润排第 {rank}/{n}，团队时间花在这里回报高",
+                    "maintain and give it more time: profit per hour ranks {rank} of {n}, team hours pay off here"),
+    "steady": ("维持并提效：每小时利润排第 {rank}/{n}，先把精力给排名更靠前的渠道",
+               "maintain and streamline: profit per hour ranks {rank} of {n}; give time first to the channels ranked above"),
+}
+
+
+def channel_actions(table: pd.DataFrame, lang: str = "zh") -> pd.Series:
+    """A recommended action per channel, with the figure that drives it (grow, protect, fix or exit)."""
+    i = 0 if lang == "zh" else 1
+    ns_total = float(table["net_sales"].sum())
+    avg = {k: (float(table[k].sum()) / ns_total if ns_total else np.nan) for k in COST_KEYS}
+    out = []
+    for _, row in table.iterrows():
+        cls = row["class"]
+        if cls == "problem":
+            variable = row["contribution_profit"] - row["marketing_costs"]
+            if variable > 0 and row["fixed_costs"] > 0:
+                margin = safe_div(variable, row["net_sales"])
+                breakeven = row["fixed_costs"] / margin if margin and margin > 0 else np.nan
+                out.append(CHANNEL_ACTIONS["problem_fixed"][i].format(
+                    contribution=fmt_money(variable), fixed=fmt_money(row["fixed_costs"]),
+                    breakeven=fmt_money(breakeven)))
+                continue
+            ns = row["net_sales"]
+            excess = {k: row[k] - avg[k] * ns for k in COST_KEYS if k != "fixed_costs" and pd.notna(avg[k])}
+            driver = max(excess, key=excess.get) if excess else "cogs"
+            out.append(CHANNEL_ACTIONS["problem_cost"][i].format(
+                driver=COST_NAMES[driver][i], ratio=fmt_pct(safe_div(row[driver], ns)), avg=fmt_pct(avg[driver]),
+                excess=fmt_money(max(excess.get(driver, 0.0), 0.0))))
+        else:
+            key = "steady_high" if cls == "steady" and row["rank"] <= (len(table) + 1) // 2 else cls
+            out.append(CHANNEL_ACTIONS[key][i].format(growth=fmt_pct(row["growth"]), rank=int(row["rank"]),
+                                                      n=len(table)))
+    return pd.Series(out, index=table.index, dtype=object)
+
+
 def channel_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     """One row per channel with review_year orders, best profit per hour first.
 
@@ -122,8 +179,8 @@ def channel_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame with columns channel, every section 1-2 key at channel grain, refunded_qty, share (of
     net_sales), hours_per_week (NaN without a Channels row), profit_per_hour, growth, growth_basis
-    (``yoy`` / ``h2_h1``), profit_share, class, reason, rank (1 = best profit per hour; channels without
-    hours come last, by net profit).
+    (``yoy`` / ``h2_h1``), profit_share, class, reason, action (grow / protect / fix or exit, with the figure
+    behind it), rank (1 = best profit per hour; channels without hours come last, by net profit).
     """
     s = inputs.settings
     year = s.review_year
@@ -144,10 +201,11 @@ def channel_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
         ["_has", "profit_per_hour", "net_profit", "_name"], ascending=[False, False, False, True])
     t = t.loc[order.index]
     t["rank"] = np.arange(1, len(t) + 1)
+    t["action"] = channel_actions(t, s.language)
     t = t.reset_index()
     cols = (["channel"] + SECTION1_KEYS + SECTION2_KEYS
             + ["refunded_qty", "share", "hours_per_week", "profit_per_hour", "growth", "growth_basis",
-               "profit_share", "class", "reason", "rank"])
+               "profit_share", "class", "reason", "action", "rank"])
     out = t[cols].copy()
     out["channel"] = out["channel"].astype(object)
     out["class"] = out["class"].astype(object)

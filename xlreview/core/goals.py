@@ -105,7 +105,8 @@ def format_value(metric: str, value, lang: str = "en") -> str:
 
 
 def _pct(g) -> str:
-    return "—" if g is None or not math.isfinite(g) else f"{g:+.0%}"
+    # one decimal, so the reason agrees with the table (1.5%, not 2%); whole numbers stay short (+500%)
+    return "—" if g is None or not math.isfinite(g) else f"{g:+.1%}".replace(".0%", "%")
 
 
 def _ref(g, lang: str) -> str:

@@ -57,8 +57,9 @@ def _ad_group(ads: pd.DataFrame, year: int, keys: list[str]) -> pd.DataFrame:
     return ad_ratios(sums)
 
 
-def campaign_table(ads: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Per (channel, campaign) figures of the Ads rows dated in ``year``.
+def campaign_table(ads: pd.DataFrame, year: int, settings: Settings | None = None,
+                   break_even_acos: pd.Series | float | None = None) -> pd.DataFrame:
+    """Per (channel, campaign) figures of the Ads rows dated in ``year``, with a verdict when ``settings`` given.
 
     Parameters
     ----------
@@ -68,11 +69,30 @@ def campaign_table(ads: pd.DataFrame, year: int) -> pd.DataFrame:
     Returns
     -------
     One row per (channel, campaign), sorted by spend descending: channel, campaign, spend, sales,
-    orders, clicks, impressions, roas, acos, ctr, cpc, cvr, cpa.
+    orders, clicks, impressions, roas, acos, ctr, cpc, cvr, cpa; with ``settings`` also break_even_acos,
+    ad_profit (= sales x break-even ACoS - spend: what the campaign's sales earn after their ads) and
+    suggestion: ``pause`` (spend >= waste_min_spend with no order), ``lower_bid`` (ACoS above break-even),
+    ``scale`` (orders and ACoS at most raise_bid_acos_share of break-even) or ``keep`` -- the keyword rules.
     """
     t = _ad_group(ads, year, ["channel", "campaign"])
-    return t.sort_values(["spend", "channel", "campaign"], ascending=[False, True, True],
-                         kind="mergesort").reset_index(drop=True)
+    t = t.sort_values(["spend", "channel", "campaign"], ascending=[False, True, True],
+                      kind="mergesort").reset_index(drop=True)
+    if settings is None:
+        return t
+    be = _break_even_for(t, break_even_acos, settings)
+    waste = t["spend"].ge(float(settings.t("waste_min_spend"))) & t["orders"].eq(0)
+    verdict = _keyword_suggestion(t.assign(waste=waste), be, float(settings.t("raise_bid_acos_share")))
+    return t.assign(break_even_acos=be, ad_profit=t["sales"] * be - t["spend"],
+                    suggestion=verdict.replace({"negate": "pause", "raise_bid": "scale"}))
+
+
+def _break_even_for(t: pd.DataFrame, break_even_acos, settings: Settings) -> pd.Series:
+    """Break-even ACoS per row (by channel when a Series), target_acos where unknown or not positive."""
+    if isinstance(break_even_acos, pd.Series):
+        be = t["channel"].map(break_even_acos).astype("float64")
+    else:
+        be = pd.Series(np.nan if break_even_acos is None else float(break_even_acos), index=t.index)
+    return be.where(be > 0, np.nan).fillna(float(settings.t("target_acos")))
 
 
 def _keyword_suggestion(t: pd.DataFrame, break_even: pd.Series, raise_share: float) -> pd.Series:
@@ -112,12 +132,7 @@ def keyword_table(ads: pd.DataFrame, year: int, settings: Settings,
     a = a.assign(keyword=a["keyword"].astype(str).str.strip())
     t = _ad_group(a, year, ["channel", "campaign", "keyword"])
     t["waste"] = (t["spend"] >= settings.t("waste_min_spend")) & (t["orders"] == 0)
-    target = float(settings.t("target_acos"))
-    if isinstance(break_even_acos, pd.Series):
-        be = t["channel"].map(break_even_acos).astype("float64")
-    else:
-        be = pd.Series(np.nan if break_even_acos is None else float(break_even_acos), index=t.index)
-    t["break_even_acos"] = be.where(be > 0, np.nan).fillna(target)
+    t["break_even_acos"] = _break_even_for(t, break_even_acos, settings)
     t["suggestion"] = _keyword_suggestion(t, t["break_even_acos"], float(settings.t("raise_bid_acos_share")))
     # rank: non-waste by ROAS desc (no spend last), ties by sales desc, spend asc; waste last, spend desc
     order = t.assign(_w=t["waste"].astype(int), _noroas=t["roas"].isna().astype(int),
@@ -331,7 +346,8 @@ def marketing_step(inputs: Inputs, lines: pd.DataFrame, review) -> None:
     """Review step: campaigns, keywords, promotions, promo_daily, content (METRICS 4)."""
     s = inputs.settings
     year = s.review_year
-    review.campaigns = campaign_table(inputs.ads, year)
-    review.keywords = keyword_table(inputs.ads, year, s, break_even_acos(lines, year))
+    be = break_even_acos(lines, year)
+    review.campaigns = campaign_table(inputs.ads, year, s, be)
+    review.keywords = keyword_table(inputs.ads, year, s, be)
     review.promotions, review.promo_daily = _promo_frames(lines, inputs.marketing, s)
     review.content = content_table(inputs.content, year)

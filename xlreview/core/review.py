@@ -129,6 +129,9 @@ def review_json(review: Review) -> dict:
         frame = getattr(review, key)
         if frame is not None:
             out[key] = records(frame)
+    for rec in out.get("products", []):          # no traffic -> no quadrant: null, not ""
+        if rec.get("quadrant") == "":
+            rec["quadrant"] = None
     if review.goals is not None:
         out["goals"] = _clean(review.goals)
     return out

@@ -273,13 +273,11 @@ def convert_money(frame: pd.DataFrame, spec: schema.SheetSpec, date_col: str | N
     rate = rate.where(foreign, 1.0)
     missing = rate.isna() & ~bad_code
     if missing.any():
-        seen = set()
-        for i in missing[missing].index:
+        counts = cur[missing].value_counts()
+        for i in cur[missing].drop_duplicates().index:      # one problem per currency, at its first row
             c = cur[i]
-            if c in seen:
-                continue
-            seen.add(c)
-            report.error(sheet_name, frame.at[i, "_row"], "currency", c, "unknown_currency", currency=c, base=base)
+            report.error(sheet_name, frame.at[i, "_row"], "currency", c, "unknown_currency", currency=c, base=base,
+                         count=int(counts[c]))
     rate = rate.fillna(0.0)
     for k in money:
         frame[k] = frame[k] * rate

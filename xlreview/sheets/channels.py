@@ -14,7 +14,7 @@ from .layout import SUB_FONT, Col, put, write_table, write_title
 CLASS_FILLS = {"problem": "F8CBAD", "rising_star": "C6E0B4", "cash_cow": "FFE699", "steady": "D9E1F2"}
 
 COLUMNS = [Col("rank", width=7), Col("channel", kind="text", width=16), Col("class_label", "class", "text", 12),
-           Col("reason", kind="text", width=62), Col("net_sales"), Col("share"), Col("net_profit"), Col("net_margin"), Col("profit_per_hour"),
+           Col("action", kind="text", width=60), Col("reason", kind="text", width=50), Col("net_sales"), Col("share"), Col("net_profit"), Col("net_margin"), Col("profit_per_hour"),
            Col("hours_per_week"), Col("growth"), Col("gross_sales"), Col("discounts"), Col("refunds"), Col("cogs"),
            Col("gross_profit"), Col("gross_margin"), Col("platform_fees"), Col("fulfillment_fees"),
            Col("shipping_costs"), Col("ad_spend"), Col("tacos"), Col("contribution_profit"), Col("marketing_costs"),
