@@ -73,7 +73,7 @@ def cli():
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="overwrite PATH if it exists")
 def new(path: Path, force: bool):
-    """Create an empty workbook from the template (input sheets, Settings, Goals, ribbon).
+    """新建空白工作簿 / Create an empty workbook from the template (input sheets, Settings, Goals, ribbon).
 
     The current Python interpreter is written into the xlwings.conf sheet so the ribbon finds xlreview.
 
@@ -96,7 +96,10 @@ def new(path: Path, force: bool):
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="labels of the sheets")
 @click.option("-v", "--verbose", is_flag=True, help="print timings of every step")
 def demo(path: Path, seed: int, n_lines, json_out, lang: str, verbose: bool):
-    """Write a workbook full of realistic sample data (5+ channels, 2 currencies, 2 years) and build the review.
+    """示例：生成带示例数据的完整复盘 / Write a workbook of realistic sample data and build the review.
+
+    Sample data: 5+ channels, 2+ currencies, 30+ SKUs, two years of orders, ads, traffic, promotions,
+    content and goals (one SKU is deliberately missing from Products, to show the warning).
 
     \b
     Example:
@@ -140,7 +143,7 @@ def _print_result(result, path: Path) -> None:
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="write the problems as JSON")
 def check(path: Path, json_out):
-    """Validate the input sheets and print every problem (sheet, row, column, value, what to do).
+    """检查数据，列出每个问题 / Validate the input sheets and print every problem (sheet, row, column, value, fix).
 
     Exit code 1 when there are errors; warnings alone exit 0. Nothing is written to the workbook.
 
@@ -170,7 +173,7 @@ def check(path: Path, json_out):
 @click.option("-v", "--verbose", is_flag=True, help="print timings of every step")
 @click.option("--replan", is_flag=True, help="recompute the plan of every goal (the plan is otherwise kept frozen)")
 def build(path: Path, json_out, verbose: bool, replan: bool):
-    """Compute the review and (re)write the generated sheets; input sheets, VBA and ribbon stay as they are.
+    """生成复盘 / Compute the review and (re)write the generated sheets; inputs, VBA and ribbon stay as they are.
 
     On any input error nothing is written and every problem is listed (exit code 1).
     The plan of the goals stays as first generated unless a goal changes or --replan is given.
@@ -194,7 +197,7 @@ def build(path: Path, json_out, verbose: bool, replan: bool):
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="write every figure as JSON (docs/metrics.md, the JSON result)")
 def track(path: Path, json_out):
-    """Build with the plan frozen and print each goal's tracking status for the latest week of plan-year orders.
+    """周跟踪 / Build with the plan frozen and print each goal's status for the latest week of plan-year orders.
 
     Exit code 0 whatever the status; goals without plan-year data are listed as such.
 
@@ -245,7 +248,7 @@ def _list_formats(ctx, _param, value):
 @click.option("--list-formats", is_flag=True, is_eager=True, expose_value=False, callback=_list_formats,
               help="list the supported export formats and exit")
 def import_(path: Path, files, source):
-    """Import downloaded platform reports (Amazon, eBay, Shopify, TikTok Shop, 马帮, 店小秘) into the input sheets.
+    """导入平台报表 / Import downloaded reports (Amazon, eBay, Shopify, TikTok Shop, 马帮, 店小秘) into the input sheets.
 
     Formats are found by their headers; importing the same file twice adds nothing. Every row is
     imported, skipped as already present, or listed with its reason on the Import Log sheet.
@@ -268,7 +271,7 @@ def import_(path: Path, files, source):
 @cli.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path), required=False)
 def template(out):
-    """Rebuild workbook_template.xlsm for the installed xlwings version (deterministic).
+    """重建模板 / Rebuild workbook_template.xlsm for the installed xlwings version (deterministic).
 
     \b
     Example:
