@@ -72,6 +72,8 @@ def _monthly(ws, review: Review, row: int, lang: str) -> int:
              "new_net_sales": float(t["new_net_sales"].sum()),
              "returning_net_sales": float(t["returning_net_sales"].sum())}
     first, last = write_table(ws, frame, MONTHLY_COLS, row, 1, lang, total=total)
+    # buyers are counted once over the year here, so this row is not the sum of the months above
+    ws.cell(row=last, column=1).value = label("year_distinct", lang)
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "stacked"

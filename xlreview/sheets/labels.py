@@ -65,6 +65,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "monthly_block": ("月度趋势", "Monthly trend"),
     "chart_monthly": ("月度净销售额与净利润", "Monthly net sales and net profit"),
     "total": ("合计", "Total"),
+    "year_distinct": ("全年（去重）", "Year (distinct)"),
     "warnings_block": ("数据提示", "Data warnings"),
     "prev_year": ("上年", "Previous year"),
     "yoy": ("同比", "YoY"),
