@@ -14,6 +14,8 @@ from .layout import (
     HEADER_FONT,
     KIND,
     Col,
+    change_font,
+    fit_column,
     put,
     write_block_title,
     write_table,
@@ -40,7 +42,6 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
     lang, s = review.lang, review.settings
     ws = wb.create_sheet(sheet_name("dashboard", lang))
     ws.sheet_view.showGridLines = False
-    ws.row_dimensions[1].height = 26
     row = write_title(ws, label("dashboard_title", lang, year=s.review_year),
                       label("dashboard_sub", lang, cur=s.base_currency))
     row = write_block_title(ws, row, 1, label("kpi_block", lang))
@@ -60,9 +61,9 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
         a, b = review.summary.get(k), prev.get(k)
         known = a is not None and b is not None and pd.notna(a) and pd.notna(b)
         if known and KIND.get(k) == "pct":
-            yoy.append(("pp", (a - b) * 100))
+            yoy.append(("pp_change", (a - b) * 100))
         else:
-            yoy.append(("pct", a / b - 1 if known and b > 0 and a >= 0 else None))
+            yoy.append(("pct_change", a / b - 1 if known and b > 0 and a >= 0 else None))
     comp["yoy"] = yoy
     heads = [label("kpi_block", lang), str(s.review_year), label("prev_year", lang), label("yoy", lang)]
     for j, h in enumerate(heads, start=1):
@@ -74,9 +75,11 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
         put(ws, first + i, 2, comp["this"][i], kind=kind, border=BOX)
         put(ws, first + i, 3, comp["prev"][i], kind=kind, border=BOX)
         kind_yoy, change = comp["yoy"][i]
-        put(ws, first + i, 4, change, kind=kind_yoy, border=BOX)
-    ws.column_dimensions["A"].width = 22
+        # coloured by whether the change is good for the seller (a rise in costs or refunds is bad)
+        put(ws, first + i, 4, change, kind=kind_yoy, border=BOX, font=change_font(k, change))
     last = first + len(COMPARE) - 1
+    for j in range(1, 5):
+        fit_column(ws, j, row, last, min_width=13 if j > 1 else 16)
     compare_end = last
 
     # monthly table, to the right of the comparison
@@ -101,6 +104,8 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
     npf = Reference(ws, min_col=mcol + 3, min_row=mfirst - 1, max_row=mfirst + 11)
     line.add_data(npf, titles_from_data=True)
     line.set_categories(cats)
+    for series in line.series:
+        series.smooth = False
     bar += line
     bar.height, bar.width = 8, 22
     ws.add_chart(bar, f"{_col_letter(mcol)}{mlast + 3}")

@@ -18,7 +18,21 @@ from ..core.plan import FROZEN_COLUMNS, frozen_table
 from ..core.review import Review
 from ..core.tracking import latest_status
 from .labels import label, sheet_name
-from .layout import BOX, HEADER_FILL, HEADER_FONT, SUB_FONT, Col, put, write_block_title, write_table, write_title
+from .layout import (
+    BOX,
+    HEADER_FILL,
+    HEADER_FONT,
+    SUB_FONT,
+    Col,
+    change_font,
+    fit_column,
+    grow_row,
+    put,
+    wrapped_lines,
+    write_block_title,
+    write_table,
+    write_title,
+)
 
 GREEN, AMBER, RED = "C6EFCE", "FFEB9C", "FFC7CE"
 LETTERS = ("S", "M", "A", "R", "T")
@@ -54,8 +68,9 @@ SMART_COLS = ["goal_id", "description", "metric", "scope", *LETTERS, "smart", "b
               "reference_growth", "achievability", "suggestion", "S_reason", "M_reason", "A_reason", "R_reason",
               "T_reason"]
 HEAD_LABELS = {"baseline": "goal_baseline", "suggestion": "goal_suggestion"}
-WIDTHS = {"description": 28, "scope": 20, "suggestion": 60, "S_reason": 30, "M_reason": 18, "A_reason": 34,
-          "R_reason": 22, "T_reason": 22, "metric": 16}
+# the widest each text column gets (longer text wraps); other columns fit their content
+WIDTHS = {"goal_id": 10, "description": 30, "metric": 18, "scope": 24, "achievability": 12, "suggestion": 60,
+          "S_reason": 40, "M_reason": 40, "A_reason": 40, "R_reason": 40, "T_reason": 40}
 
 
 def write_smart(wb: Workbook, review: Review) -> None:
@@ -82,9 +97,11 @@ def write_smart(wb: Workbook, review: Review) -> None:
             values[letter] = "✓" if g[letter]["pass"] else "✗"
             values[letter + "_reason"] = g[letter]["reason"]
         for j, c in enumerate(SMART_COLS, start=1):
-            k = kind if c in ("baseline", "target") else ("pct" if c.endswith("growth") else None)
-            align = Alignment(horizontal="center") if c in LETTERS or c == "smart" else WRAP
-            put(ws, r, j, values[c], kind=k, border=BOX, align=align)
+            k = kind if c in ("baseline", "target") else ("pct_change" if c.endswith("growth") else None)
+            align = Alignment(horizontal="center", vertical="top") if c in LETTERS or c == "smart" else WRAP
+            # growths green when they improve the metric (a fall of a refund rate), red when they worsen it
+            font = change_font(g["metric"], values[c]) if c.endswith("growth") else None
+            put(ws, r, j, values[c], kind=k, border=BOX, align=align, font=font)
     last = first + len(goals) - 1
     col = {c: get_column_letter(j) for j, c in enumerate(SMART_COLS, start=1)}
     marks = f"{col['S']}{first}:{col['smart']}{last}"
@@ -93,8 +110,11 @@ def write_smart(wb: Workbook, review: Review) -> None:
     band = f"{col['achievability']}{first}:{col['achievability']}{last}"
     for b, color in (("ok", GREEN), ("stretch", AMBER), ("unrealistic", RED)):
         _text_rule(ws, band, f"{col['achievability']}{first}", label("band_" + b, lang), color)
-    for c, letter in col.items():
-        ws.column_dimensions[letter].width = WIDTHS.get(c, 8 if c == "smart" else 5 if c in LETTERS else 13)
+    for j, c in enumerate(SMART_COLS, start=1):
+        if c in LETTERS or c == "smart":
+            ws.column_dimensions[col[c]].width = 8 if c == "smart" else 5
+        else:
+            fit_column(ws, j, row, last, max_width=WIDTHS.get(c, 16), min_width=10)
     ws.freeze_panes = ws.cell(row=first, column=3)
     put(ws, last + 2, 1, label("smart_rules", lang, ok=s.t("ok_growth_margin"), stretch=s.t("stretch_growth_margin"),
                                max=s.t("max_growth")), font=SUB_FONT)
@@ -102,7 +122,9 @@ def write_smart(wb: Workbook, review: Review) -> None:
 
 # --------------------------------------------------------------------------------------------- Plan
 def write_plan(wb: Workbook, review: Review) -> None:
-    """The Plan sheet: goals, months (+ last year) and quarters per goal, weeks, actions, monthly charts."""
+    """The Plan sheet: goals, months (+ last year) and quarters per goal with a chart per goal right of it,
+    actions, weeks. The tables are stacked from column A; text that would widen a shared column wraps
+    (goal descriptions, scopes) or spans several columns (actions)."""
     lang, s = review.lang, review.settings
     ws = wb.create_sheet(sheet_name("plan", lang))
     ws.sheet_view.showGridLines = False
@@ -112,22 +134,13 @@ def write_plan(wb: Workbook, review: Review) -> None:
     if not goals or plan is None or not len(plan):
         put(ws, row, 1, label("no_plan", lang))
         return
+    value_cols = max(2 * len(goals), 6)        # columns B.. the months table (and the actions) take
 
-    # goals planned
+    # months and quarters first (their numbers set the shared column widths): period | per goal: target, last year
     row = write_block_title(ws, row, 1, label("plan_goals_block", lang))
-    gframe = pd.DataFrame([{"goal_id": g["goal_id"], "description": g["description"], "metric": g["metric"],
-                            "scope": g["scope"], "smart": "✓" if g["smart"] else "✗ " + label("not_smart", lang),
-                            "frozen": label("frozen_yes" if g["plan_frozen"] else "frozen_new", lang)}
-                           for g in goals])
-    cols = [Col("goal_id", width=10), Col("description", width=28), Col("metric", width=16), Col("scope", width=20),
-            Col("smart", kind="text", width=14), Col("frozen", kind="text", width=18)]
-    first, last = write_table(ws, gframe, cols, row, 1, lang)
-    for i, g in enumerate(goals):
-        put(ws, first + i, 7, g["target"], kind=metric_kind(g["metric"]), border=BOX)
-    _header(ws, row, 7, [label("target", lang)])
-    row = last + 2
-
-    # months and quarters: period | per goal: target, last year
+    goals_row = row
+    row += len(goals) + 2                       # the goals table is written after the months (text wraps)
+    mtitle = row
     row = write_block_title(ws, row, 1, label("plan_month_block", lang))
     head = [label("period", lang)]
     for g in goals:
@@ -147,13 +160,34 @@ def write_plan(wb: Workbook, review: Review) -> None:
             if period in p.index:
                 put(ws, mfirst + i, 2 + 2 * j, p.at[period, "target"], kind=kind, border=BOX, font=bold)
                 put(ws, mfirst + i, 3 + 2 * j, p.at[period, "last_year"], kind=kind, border=BOX, font=bold)
-        ws.column_dimensions[get_column_letter(2 + 2 * j)].width = 15
-        ws.column_dimensions[get_column_letter(3 + 2 * j)].width = 15
-    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 12)
     mlast = mfirst + 15
+    for c in range(1, 2 + 2 * len(goals)):
+        fit_column(ws, c, mfirst, mlast, min_width=12, max_width=18)
+        _wrap_header(ws, row, c)
 
-    # one chart per goal: monthly plan (bars) vs last year (line)
-    crow = mlast + 2
+    # goals planned (above the months): descriptions and scopes wrap in the months' column widths
+    gframe = pd.DataFrame([{"goal_id": g["goal_id"], "description": g["description"], "metric": g["metric"],
+                            "scope": g["scope"], "smart": "✓" if g["smart"] else "✗ " + label("not_smart", lang),
+                            "frozen": label("frozen_yes" if g["plan_frozen"] else "frozen_new", lang)}
+                           for g in goals])
+    cols = [Col("goal_id", width=10, wrap=True), Col("description", width=24, wrap=True),
+            Col("metric", width=18, wrap=True), Col("scope", width=20, wrap=True),
+            Col("smart", kind="text", width=18, wrap=True), Col("frozen", kind="text", width=18, wrap=True)]
+    first, last = write_table(ws, gframe, cols, goals_row, 1, lang)
+    for i, g in enumerate(goals):
+        put(ws, first + i, 7, g["target"], kind=metric_kind(g["metric"]), border=BOX,
+            align=Alignment(vertical="top"))
+    _header(ws, goals_row, 7, [label("target", lang)])
+    fit_column(ws, 7, first, last, max_width=18)
+
+    # one chart per goal right of the months table: monthly plan (bars) vs last year (line), two side by side
+    chart_col = 3 + 2 * len(goals)             # one narrow column after the table
+    chart_w, chart_h, rows_per_chart = 16.0, 7.0, 15
+    for c in range(chart_col - 1, chart_col + 24):  # explicit widths: LibreOffice's default column is wider
+        letter = get_column_letter(c)
+        if letter not in ws.column_dimensions:
+            ws.column_dimensions[letter].width = 3 if c == chart_col - 1 else 8.43
+    second_col = _col_after(ws, chart_col, chart_w + 0.3)
     for j, g in enumerate(goals[:MAX_CHARTS]):
         chart = BarChart()
         chart.title = f"{g['goal_id']} {label(g['metric'], lang)}: {label('chart_plan', lang, year=s.plan_year)}"
@@ -163,19 +197,32 @@ def write_plan(wb: Workbook, review: Review) -> None:
         line = LineChart()
         line.add_data(Reference(ws, min_col=3 + 2 * j, min_row=mfirst - 1, max_row=mfirst + 11), titles_from_data=True)
         line.set_categories(cats)
+        for series in line.series:
+            series.smooth = False
         chart += line
-        chart.height, chart.width = 7, 16
-        ws.add_chart(chart, f"{get_column_letter(1 + (j % 2) * 9)}{crow + (j // 2) * 15}")
-    row = crow + ((min(len(goals), MAX_CHARTS) + 1) // 2) * 15 + 1
+        chart.legend.position = "b"
+        chart.height, chart.width = chart_h, chart_w
+        ws.add_chart(chart, f"{get_column_letter(chart_col if j % 2 == 0 else second_col)}"
+                            f"{mtitle + (j // 2) * rows_per_chart}")
+    charts_end = mtitle + ((min(len(goals), MAX_CHARTS) + 1) // 2) * rows_per_chart
+    row = max(mlast, charts_end) + 2
 
-    # actions
+    # actions: goal | kind | action (spanning the months table's columns, wrapped)
     actions = review.plan_actions
     if actions is not None and len(actions):
         row = write_block_title(ws, row, 1, label("plan_actions_block", lang))
-        a = actions.assign(kind_label=[label("action_" + k, lang) for k in actions["kind"]])
-        first, last = write_table(ws, a, [Col("goal_id", width=10), Col("kind_label", "action_kind", "text", 16),
-                                          Col("action", "goal_action", "text", 70)], row, 1, lang)
-        row = last + 2
+        span_end = 1 + value_cols
+        _header(ws, row, 1, [label("goal_id", lang), label("action_kind", lang), label("goal_action", lang)])
+        _merge(ws, row, 3, span_end, header=True)
+        span = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(3, span_end + 1))
+        for i, rec in enumerate(actions.itertuples(index=False)):
+            r = row + 1 + i
+            put(ws, r, 1, rec.goal_id, border=BOX, align=WRAP)
+            put(ws, r, 2, label("action_" + rec.kind, lang), border=BOX, align=WRAP)
+            put(ws, r, 3, rec.action, border=BOX, align=WRAP)
+            _merge(ws, r, 3, span_end)
+            grow_row(ws, r, wrapped_lines(rec.action, span))
+        row = row + len(actions) + 2
 
     # weeks: week | per goal target
     row = write_block_title(ws, row, 1, label("plan_week_block", lang))
@@ -189,7 +236,37 @@ def write_plan(wb: Workbook, review: Review) -> None:
         kind = metric_kind(g["metric"])
         for i, wk in enumerate(weeks):
             put(ws, row + 1 + i, 2 + j, p.get(wk), kind=kind, border=BOX)
+    for c in range(1, 2 + len(goals)):
+        fit_column(ws, c, row + 1, row + len(weeks), max_width=18)
+        _wrap_header(ws, row, c)
     ws.freeze_panes = "B4"
+
+
+def _wrap_header(ws, row: int, col: int) -> None:
+    """Give header cell (row, col) the lines it needs in its column's width."""
+    c = ws.cell(row=row, column=col)
+    width = ws.column_dimensions[get_column_letter(col)].width or 8.43
+    grow_row(ws, row, wrapped_lines(c.value or "", width / 1.15))
+
+
+def _merge(ws, row: int, first_col: int, last_col: int, header: bool = False) -> None:
+    """Merge (row, first_col..last_col), with the table's border (and header fill) on every cell."""
+    for c in range(first_col + 1, last_col + 1):
+        cell = ws.cell(row=row, column=c)
+        cell.border = BOX
+        if header:
+            cell.fill = HEADER_FILL
+    ws.merge_cells(start_row=row, start_column=first_col, end_row=row, end_column=last_col)
+
+
+def _col_after(ws, start_col: int, cm: float) -> int:
+    """The first column at least ``cm`` to the right of ``start_col`` (charts side by side); a width unit is
+    about 0.2 cm in Excel (a little more in LibreOffice)."""
+    acc, c = 0.0, start_col
+    while acc < cm:
+        acc += (ws.column_dimensions[get_column_letter(c)].width or 8.43) * 0.2
+        c += 1
+    return c
 
 
 # ----------------------------------------------------------------------------------------- Tracking
@@ -245,6 +322,8 @@ def write_tracking(wb: Workbook, review: Review) -> None:
         chart.series[0].tx = SeriesLabel(v=label("cum_plan", lang))
         chart.series[1].tx = SeriesLabel(v=label("cum_actual", lang))
         chart.set_categories(Reference(ws, min_col=2, min_row=r0, max_row=r1))
+        for series in chart.series:
+            series.smooth = False
         chart.height, chart.width = 7, 18
         ws.add_chart(chart, f"{get_column_letter(chart_col)}{first + j * 15}")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -30,7 +31,18 @@ FORMATS = {
     "num": '#,##0.0',
     "date": 'yyyy-mm-dd',
     "text": '@',
+    # changes coloured per cell by whether they are good or bad for the seller (see ``change_font``)
+    "pct_change": '+0.0%;-0.0%;0.0%',
+    "pp_change": '+0.0" pp";-0.0" pp";0.0" pp"',
 }
+
+# metrics where a decrease is the aim (an increase is bad for the seller): costs, fees, refunds, rates of loss
+LOWER_IS_BETTER = frozenset({
+    "discounts", "refunds", "cogs", "platform_fees", "fulfillment_fees", "shipping_costs", "ad_spend",
+    "marketing_costs", "fixed_costs", "refund_rate", "unit_refund_rate", "acos", "tacos", "cart_abandonment_rate",
+    "cpc", "cpa", "cost", "cost_per_order", "wasted_spend", "refunded_qty"})
+GOOD_FONT = Font(color="00803C")
+BAD_FONT = Font(color="C00000")
 
 # the kind of every METRICS key (number format by kind)
 KIND: dict[str, str] = {k: "money" for k in (
@@ -119,11 +131,116 @@ class Col:
     key: str                   # column of the frame
     label: str | None = None   # label key (default: key)
     kind: str | None = None    # number format kind (default: KIND.get(key))
-    width: float | None = None
+    width: float | None = None   # the widest the column may get from its content (then text wraps)
+    wrap: bool = False           # wrap long text (with ``width`` as the column width) instead of widening
+
+
+def change_font(metric: str, change) -> Font | None:
+    """Font of a change of ``metric``: green when it is good for the seller, red when bad, None when 0/empty.
+
+    An increase is good unless the metric is lower-is-better (costs, fees, refunds, loss rates)."""
+    v = cell_value(change)
+    if not isinstance(v, (int, float)) or v == 0:
+        return None
+    good = (v > 0) != (metric in LOWER_IS_BETTER)
+    return GOOD_FONT if good else BAD_FONT
+
+
+# ------------------------------------------------------------------------------------------ widths
+MAX_WIDTH = 60       # the widest a column gets from its content; longer text wraps
+MIN_WIDTH = 6
+LINE_HEIGHT = 15     # points per line of an 11 pt body cell
+
+
+def text_width(text) -> float:
+    """Width of ``text`` in column units: East Asian wide characters count double."""
+    return float(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text)))
+
+
+def shown_text(value, number_format: str = "General") -> str:
+    """About the text a cell shows for ``value`` under ``number_format`` (for sizing columns)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "0000-00-00"
+    if isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, (int, float)):
+        return str(value)
+    fmt = number_format or "General"
+    first = fmt.split(";")[0]
+    if "%" in first:
+        decimals = len(first.split(".")[1].split("%")[0]) if "." in first else 0
+        text = f"{value * 100:+.{decimals}f}%"
+    else:
+        decimals = len(first.split(".")[1].split('"')[0].rstrip("_)")) if "." in first else (
+            0 if fmt != "General" else (0 if float(value).is_integer() else 2))
+        text = f"{value:+,.{decimals}f}" if "," in first else f"{value:+.{decimals}f}"
+    suffix = first.split('"')[1] if first.count('"') >= 2 else ""
+    return text + suffix
+
+
+def fit_column(ws: Worksheet, col: int, first_row: int, last_row: int, max_width: float = MAX_WIDTH,
+               min_width: float = MIN_WIDTH, wrap: bool | None = None, header_rows: int = 0) -> float:
+    """Size column ``col`` from the longest text its cells ``first_row..last_row`` show (East Asian
+    characters count double), at most ``max_width``; the column only ever grows (tables share columns).
+
+    Cells longer than the width wrap (``wrap=None``: only when too long; ``True``: always) and their rows
+    get a height for the lines they take (LibreOffice does not grow rows on load). The first
+    ``header_rows`` rows are headers: they wrap within the width instead of widening past ``max_width``.
+    Returns the column width."""
+    letter = get_column_letter(col)
+    need = min_width
+    for r in range(first_row, last_row + 1):
+        c = ws.cell(row=r, column=col)
+        w = text_width(shown_text(c.value, c.number_format))
+        if c.font is not None and c.font.b:
+            w *= 1.1
+        need = max(need, w + 2)
+    width = max(column_width(ws, col), min(need, max_width))
+    ws.column_dimensions[letter].width = width
+    for r in range(first_row, last_row + 1):
+        c = ws.cell(row=r, column=col)
+        if not isinstance(c.value, str) or (wrap is None and text_width(c.value) + 2 <= width):
+            continue
+        old = c.alignment
+        c.alignment = Alignment(horizontal=old.horizontal, vertical="top" if old.vertical is None else old.vertical,
+                                wrap_text=True)
+        grow_row(ws, r, wrapped_lines(c.value, width))
+    return width
+
+
+def column_width(ws: Worksheet, col: int) -> float:
+    """The width set on column ``col`` so far, 0 when none (openpyxl gives an untouched column 13)."""
+    letter = get_column_letter(col)
+    return (ws.column_dimensions[letter].width or 0) if letter in ws.column_dimensions else 0
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes when wrapped in a column ``width`` wide."""
+    # text_width errs wide (for column widths); rendered text is about 15 % narrower than it says
+    return sum(max(1, math.ceil(0.85 * text_width(part) / max(1.0, width - 1.5))) for part in str(text).split("\n"))
+
+
+def grow_row(ws: Worksheet, row: int, lines: int) -> None:
+    """Make ``row`` at least ``lines`` text lines tall."""
+    if lines > 1:
+        height = LINE_HEIGHT * lines
+        if (ws.row_dimensions[row].height or 0) < height:
+            ws.row_dimensions[row].height = height
+
+
+def hide_columns(ws: Worksheet, first_col: int, last_col: int) -> None:
+    """Hide columns ``first_col..last_col`` (chart source data the reader need not see)."""
+    for c in range(first_col, last_col + 1):
+        ws.column_dimensions[get_column_letter(c)].hidden = True
 
 
 def write_title(ws: Worksheet, title: str, subtitle: str = "", row: int = 1) -> int:
     put(ws, row, 1, title, font=TITLE_FONT)
+    ws.row_dimensions[row].height = 26          # a 16 pt title is clipped in a default 15 pt row
     if subtitle:
         put(ws, row + 1, 1, subtitle, font=SUB_FONT)
     return row + 3
@@ -155,10 +272,22 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, cols: list[Col], row: int, c
             v = label("total", lang) if j == 0 else total.get(c.key)
             put(ws, last, col + j, v, kind=c.kind or KIND.get(c.key), font=TOTAL_FONT, border=BOX)
     for j, c in enumerate(cols):
-        letter = get_column_letter(col + j)
-        width = c.width or max(10, min(40, len(label(c.label or c.key, lang)) * (2 if lang == "zh" else 1.2) + 2))
-        if (ws.column_dimensions[letter].width or 0) < width:
-            ws.column_dimensions[letter].width = width
+        fit_column(ws, col + j, row + 1, last, max_width=c.width if c.wrap and c.width else MAX_WIDTH,
+                   min_width=c.width if c.width and not c.wrap else MIN_WIDTH, wrap=True if c.wrap else None)
+        header = ws.cell(row=row, column=col + j)
+        width = ws.column_dimensions[get_column_letter(col + j)].width
+        words = str(header.value or "").split()
+        if words and text_width(header.value) * 1.1 + 2 > width:       # headers wrap in the width the body needs
+            width = min(max(width, max(text_width(w) * 1.1 + 2 for w in words)), MAX_WIDTH)
+            ws.column_dimensions[get_column_letter(col + j)].width = width
+            grow_row(ws, row, wrapped_lines(header.value, width / 1.1))
+    for r in range(first, last + 1):      # a row with wrapped text: every cell of it reads from the top
+        if ws.row_dimensions[r].height:
+            for j in range(len(cols)):
+                c = ws.cell(row=r, column=col + j)
+                if c.alignment.vertical is None:
+                    a = c.alignment
+                    c.alignment = Alignment(horizontal=a.horizontal, vertical="top", wrap_text=a.wrap_text)
     return first, last
 
 

@@ -12,11 +12,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..core.marketing import AD_SUMS, ad_ratios
 from ..core.review import Review
 from .labels import label, sheet_name
-from .layout import SUB_FONT, Col, put, write_block_title, write_table, write_tiles, write_title
+from .layout import SUB_FONT, Col, hide_columns, put, write_block_title, write_table, write_tiles, write_title
 
 MAX_KEYWORDS = 200          # best-ranked keywords shown (all waste keywords are shown too, up to the same cap)
 MAX_PROMO_CHARTS = 6
-CHART_DATA_COL = 40         # chart source data lives from column AN on, out of the way of the tables
+CHART_DATA_COL = 40         # chart source data lives in hidden columns from AN on, out of the way of the tables
 
 WASTE_FILL = PatternFill("solid", fgColor="F8CBAD")
 VERDICT_FILLS = {"incremental": "C6E0B4", "pulled_forward": "FFE699", "no_lift": "F8CBAD"}
@@ -30,7 +30,7 @@ KEYWORD_COLS = [Col("channel", kind="text", width=14), Col("campaign", kind="tex
                 Col("keyword", kind="text", width=26), Col("rank", width=7), Col("spend"), Col("sales"), Col("orders"),
                 Col("clicks"), Col("roas"), Col("acos"), Col("cvr"), Col("cpa"), Col("break_even_acos"),
                 Col("waste_label", "waste", "text", 9), Col("suggestion_label", "suggestion", "text", 14)]
-PROMO_COLS = [Col("channel_label", "channel", "text", 14), Col("name", "promo_name", "text", 30),
+PROMO_COLS = [Col("channel_label", "channel", "text"), Col("name", "promo_name", "text"),
               Col("start_date", kind="date"),
               Col("end_date", kind="date"), Col("baseline"), Col("uplift"), Col("dip"), Col("incremental_sales"),
               Col("pull_forward_ratio"), Col("verdict_label", "verdict", "text", 16), Col("orders", "promo_orders"),
@@ -188,6 +188,7 @@ def _promotions(ws, promos: pd.DataFrame | None, daily: pd.DataFrame | None, row
         chart.width, chart.height = width_cm, height_cm
         anchor_col = 1 if n % 2 == 0 else right_col
         ws.add_chart(chart, f"{get_column_letter(anchor_col)}{row + (n // 2) * rows_per_chart}")
+    hide_columns(ws, CHART_DATA_COL, CHART_DATA_COL + 4 * len(names) - 1)
     return row + ((len(names) + 1) // 2) * rows_per_chart + 1
 
 
@@ -215,6 +216,7 @@ def _promo_chart(ws, name: str, c0: int, first: int, last: int, lang: str, curre
     bars.legend.position = "b"
     axes_visible(bars)
     bars += lines
+    bars.visible_cells_only = False     # the daily data is in hidden columns
     return bars
 
 

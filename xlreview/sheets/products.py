@@ -2,6 +2,8 @@
 sheet (sessions vs conversion with the median lines, the seed's four-quadrant analysis)."""
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 from openpyxl.chart import Reference, ScatterChart, Series
 from openpyxl.formatting.rule import FormulaRule
@@ -13,20 +15,21 @@ from ..core.channels import fmt_num, fmt_pct
 from ..core.products import PRODUCT_CLASSES, QUADRANTS, quadrant_medians
 from ..core.review import Review
 from .labels import label, sheet_name
-from .layout import SUB_FONT, Col, put, write_block_title, write_table, write_title
+from .layout import SUB_FONT, Col, hide_columns, put, write_block_title, write_table, write_title
 
 CLASS_FILLS = {"problem": "F8CBAD", "hero": "C6E0B4", "evergreen": "DDEBF7", "long_tail": "EDEDED"}
+CHART_DATA_COL = 40         # chart source data (median lines) in hidden columns from AN on
 QUADRANT_COLOURS = {"star": "548235", "fix_listing": "C55A11", "needs_traffic": "2F5597", "rethink": "7F7F7F"}
 
-COLUMNS = [Col("sku", kind="text", width=14), Col("name", kind="text", width=22),
-           Col("class_label", "class", "text", 10), Col("action", kind="text", width=44),
-           Col("reason", kind="text", width=50), Col("quadrant_label", "quadrant", "text", 16),
+COLUMNS = [Col("sku", kind="text"), Col("name", kind="text"),
+           Col("class_label", "class", "text"), Col("action", kind="text", width=44, wrap=True),
+           Col("reason", kind="text", width=50, wrap=True), Col("quadrant_label", "quadrant", "text"),
            Col("net_sales"), Col("share"), Col("net_profit"), Col("net_margin"), Col("units"), Col("orders"),
            Col("gross_sales"), Col("discounts"), Col("refunds"), Col("cogs"), Col("gross_margin"),
            Col("platform_fees"), Col("fulfillment_fees"), Col("shipping_costs"), Col("ad_spend"), Col("tacos"),
            Col("refund_rate"), Col("unit_refund_rate"), Col("sessions"), Col("conversion_rate"), Col("stock_qty"),
-           Col("days_of_cover"), Col("months_sold"), Col("cv"), Col("category", kind="text", width=14),
-           Col("incomplete_label", "incomplete", "text", 14)]
+           Col("days_of_cover"), Col("months_sold"), Col("cv"), Col("category", kind="text"),
+           Col("incomplete_label", "incomplete", "text")]
 
 
 def _labelled(products: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -113,7 +116,7 @@ def write_quadrant(wb: Workbook, review: Review) -> None:
     counts = pd.DataFrame({"quadrant_label": [label(f"quad_{q}", lang) for q in QUADRANTS],
                            "sku_count": [int((has["quadrant"] == q).sum()) for q in QUADRANTS],
                            "net_sales": [float(has.loc[has["quadrant"] == q, "net_sales"].sum()) for q in QUADRANTS]})
-    cfirst, clast = write_table(ws, counts, [Col("quadrant_label", "quadrant", "text", 34),
+    cfirst, clast = write_table(ws, counts, [Col("quadrant_label", "quadrant", "text"),
                                              Col("sku_count", kind="int"), Col("net_sales")], row, 1, lang)
     for i, q in enumerate(QUADRANTS):
         ws.cell(row=cfirst + i, column=1).font = Font(bold=True, color=QUADRANT_COLOURS[q])
@@ -122,23 +125,25 @@ def write_quadrant(wb: Workbook, review: Review) -> None:
     order = {q: i for i, q in enumerate(QUADRANTS)}
     table = _labelled(has, lang).assign(_q=has["quadrant"].map(order)).sort_values(
         ["_q", "sessions", "sku"], ascending=[True, False, True])
-    cols = [Col("sku", kind="text", width=14), Col("name", kind="text", width=22), Col("sessions"),
-            Col("conversion_rate"), Col("quadrant_label", "quadrant", "text", 34),
-            Col("class_label", "class", "text", 10), Col("net_sales"), Col("action", kind="text", width=44)]
+    cols = [Col("sku", kind="text"), Col("name", kind="text"), Col("sessions"),
+            Col("conversion_rate"), Col("quadrant_label", "quadrant", "text"),
+            Col("class_label", "class", "text"), Col("net_sales"), Col("action", kind="text", width=44, wrap=True)]
     row = write_block_title(ws, clast + 2, 1, label("sku_table", lang))
     first, last = write_table(ws, table, cols, row, 1, lang)
 
-    # two-point series for the median lines (chart data next to the table)
-    hx = len(cols) + 2
-    put(ws, row - 1, hx, label("chart_points", lang), font=SUB_FONT)
-    put(ws, row, hx, label("x", lang), font=Font(bold=True))
-    put(ws, row, hx + 1, label("y", lang), font=Font(bold=True))
-    max_s = float(has["sessions"].max()) * 1.05
-    max_c = float(has["conversion_rate"].max()) * 1.05 or 0.01
-    points = [(med_s, 0.0), (med_s, max_c), (0.0, med_c), (max_s, med_c)]
+    # explicit axis ranges, and two-point series for the median lines from axis min to axis max, in hidden
+    # columns far right (chart data the reader need not see)
+    x_min, x_max = 0.0, nice_max(float(has["sessions"].max()))
+    y_min, y_max = 0.0, nice_max(float(has["conversion_rate"].max())) or 0.01
+    hx = CHART_DATA_COL
+    put(ws, 1, hx, label("chart_points", lang), font=SUB_FONT)
+    put(ws, 2, hx, label("x", lang), font=Font(bold=True))
+    put(ws, 2, hx + 1, label("y", lang), font=Font(bold=True))
+    points = [(med_s, y_min), (med_s, y_max), (x_min, med_c), (x_max, med_c)]
     for i, (x, y) in enumerate(points):
-        put(ws, row + 1 + i, hx, x, kind="int")
-        put(ws, row + 1 + i, hx + 1, y, kind="pct")
+        put(ws, 3 + i, hx, x, kind="int")
+        put(ws, 3 + i, hx + 1, y, kind="pct")
+    hide_columns(ws, hx, hx + 1)
 
     chart = ScatterChart()
     chart.title = label("chart_quadrant", lang)
@@ -149,8 +154,9 @@ def write_quadrant(wb: Workbook, review: Review) -> None:
     chart.x_axis.numFmt = "#,##0"
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    chart.x_axis.scaling.min = 0
-    chart.y_axis.scaling.min = 0
+    chart.x_axis.scaling.min, chart.x_axis.scaling.max = x_min, x_max
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = y_min, y_max
+    chart.visible_cells_only = False          # the median lines' points are in hidden columns
     quadrants = table["quadrant"].tolist()
     for q in QUADRANTS:
         idx = [i for i, v in enumerate(quadrants) if v == q]
@@ -166,7 +172,7 @@ def write_quadrant(wb: Workbook, review: Review) -> None:
         series.graphicalProperties.line.noFill = True
         chart.series.append(series)
     for i, title in ((0, "median_sessions"), (2, "median_conversion")):
-        r = row + 1 + i
+        r = 3 + i
         line = Series(Reference(ws, min_col=hx + 1, min_row=r, max_row=r + 1),
                       Reference(ws, min_col=hx, min_row=r, max_row=r + 1), title=label(title, lang))
         line.marker.symbol = "none"
@@ -176,4 +182,16 @@ def write_quadrant(wb: Workbook, review: Review) -> None:
         chart.series.append(line)
     chart.legend.position = "b"
     chart.height, chart.width = 12, 22
-    ws.add_chart(chart, f"{get_column_letter(hx + 3)}{row}")
+    ws.add_chart(chart, f"{get_column_letter(len(cols) + 2)}{row}")
+
+
+def nice_max(value: float) -> float:
+    """A round axis maximum a little above ``value`` (1, 2, 2.5, 5 or 10 times a power of ten)."""
+    if not value or value <= 0 or math.isnan(value):
+        return 0.0
+    target = value * 1.05
+    power = 10 ** math.floor(math.log10(target))
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if step * power >= target:
+            return step * power
+    return 10 * power

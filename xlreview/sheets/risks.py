@@ -1,8 +1,6 @@
 """The Risks sheet: the whole checklist of METRICS 9 with a traffic light per risk."""
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -26,12 +24,6 @@ def _status(risks: pd.DataFrame) -> list[str]:
             for k, t in zip(risks["kind"], risks["triggered"])]
 
 
-def _lines(text: str) -> int:
-    """Lines a wrapped text takes in a TEXT_WIDTH column (a CJK character about 1.5 columns wide)."""
-    width = sum(1.5 if ord(ch) > 0x2E80 else 1 for ch in str(text))
-    return max(1, math.ceil(width / (TEXT_WIDTH - 2)))
-
-
 def write_risks(wb: Workbook, review: Review) -> None:
     """Add the Risks sheet (nothing when the review has no risk table)."""
     risks = review.risks
@@ -44,11 +36,13 @@ def write_risks(wb: Workbook, review: Review) -> None:
     row = write_title(ws, label("risks_title", lang, year=s.review_year),
                       label("risks_sub", lang, n=status.count("triggered"),
                             total=len(risks) - status.count("advice")))
+    put(ws, row - 1, 1, label("dashboard_sub", lang, cur=s.base_currency), font=SUB_FONT)
     frame = risks.assign(status_label=[label(f"status_{x}", lang) for x in status],
                          risk_label=[label(f"risk_{k}", lang) for k in risks["kind"]])
     cols = [Col("status_label", "triggered", "text", 12), Col("risk_label", "risk", "text", 16),
             Col("figure", kind="text", width=12), Col("threshold", kind="text", width=10),
-            Col("message", kind="text", width=TEXT_WIDTH), Col("contingency", kind="text", width=TEXT_WIDTH)]
+            Col("message", kind="text", width=TEXT_WIDTH, wrap=True),
+            Col("contingency", kind="text", width=TEXT_WIDTH, wrap=True)]
     first, last = write_table(ws, frame[["status_label", "risk_label", "message", "contingency"]], cols, row, 1,
                               lang)
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -60,12 +54,8 @@ def write_risks(wb: Workbook, review: Review) -> None:
                 cell.number_format = UNIT_FORMATS[(unit, lang)]
         for c in (1, 2, 3, 4):
             ws.cell(row=rr, column=c).alignment = Alignment(vertical="top")
-        for c in (5, 6):
+        for c in (5, 6):        # wrapped rows got their height in write_table
             ws.cell(row=rr, column=c).alignment = wrap
-        # wrapped rows get their height here (LibreOffice does not grow them on load)
-        lines = max(_lines(r.message), _lines(r.contingency))
-        if lines > 1:
-            ws.row_dimensions[rr].height = 15 * lines
     if last >= first:
         area = f"A{first}:A{last}"
         for key, (fill, colour) in LIGHTS.items():
@@ -73,5 +63,4 @@ def write_risks(wb: Workbook, review: Review) -> None:
             ws.conditional_formatting.add(area, FormulaRule(
                 formula=[f'$A{first}="{text}"'], fill=PatternFill("solid", bgColor=fill),
                 font=Font(bold=True, color=colour), stopIfTrue=True))
-    put(ws, last + 2, 1, label("dashboard_sub", lang, cur=s.base_currency), font=SUB_FONT)
     ws.freeze_panes = ws.cell(row=first, column=1)
