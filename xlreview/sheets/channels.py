@@ -40,7 +40,7 @@ def write_channels(wb: Workbook, review: Review) -> None:
     for i, cls in enumerate(table["class"]):
         cell = ws.cell(row=first + i, column=class_col)
         cell.fill = PatternFill("solid", fgColor=CLASS_FILLS.get(cls, "FFFFFF"))
-        cell.alignment = Alignment(horizontal="center")
+        cell.alignment = Alignment(horizontal="center", vertical="top")
     ws.freeze_panes = ws.cell(row=first, column=class_col + 1)
 
     summary = review.summary

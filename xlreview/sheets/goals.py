@@ -24,6 +24,7 @@ from .layout import (
     HEADER_FONT,
     SUB_FONT,
     Col,
+    add_chart_over,
     change_font,
     fit_column,
     grow_row,
@@ -122,8 +123,8 @@ def write_smart(wb: Workbook, review: Review) -> None:
 
 # --------------------------------------------------------------------------------------------- Plan
 def write_plan(wb: Workbook, review: Review) -> None:
-    """The Plan sheet: goals, months (+ last year) and quarters per goal with a chart per goal right of it,
-    actions, weeks. The tables are stacked from column A; text that would widen a shared column wraps
+    """The Plan sheet: goals, months (+ last year) and quarters per goal with a chart per goal right of it
+    (stacked down past the actions and weeks), actions, weeks. The tables are stacked from column A; text that would widen a shared column wraps
     (goal descriptions, scopes) or spans several columns (actions)."""
     lang, s = review.lang, review.settings
     ws = wb.create_sheet(sheet_name("plan", lang))
@@ -134,7 +135,7 @@ def write_plan(wb: Workbook, review: Review) -> None:
     if not goals or plan is None or not len(plan):
         put(ws, row, 1, label("no_plan", lang))
         return
-    value_cols = max(2 * len(goals), 6)        # columns B.. the months table (and the actions) take
+    value_cols = max(2 * len(goals), 6)        # columns B.. the goals, months and actions tables take
 
     # months and quarters first (their numbers set the shared column widths): period | per goal: target, last year
     row = write_block_title(ws, row, 1, label("plan_goals_block", lang))
@@ -180,14 +181,14 @@ def write_plan(wb: Workbook, review: Review) -> None:
     _header(ws, goals_row, 7, [label("target", lang)])
     fit_column(ws, 7, first, last, max_width=18)
 
-    # one chart per goal right of the months table: monthly plan (bars) vs last year (line), two side by side
-    chart_col = 3 + 2 * len(goals)             # one narrow column after the table
-    chart_w, chart_h, rows_per_chart = 16.0, 7.0, 15
-    for c in range(chart_col - 1, chart_col + 24):  # explicit widths: LibreOffice's default column is wider
+    # one chart per goal right of the tables, stacked from the months table down: monthly plan (bars) vs
+    # last year (line)
+    chart_col = 3 + value_cols                  # one narrow column after the months table (and the goals)
+    span_cols, rows_per_chart = 9, 15           # each chart over 9 columns of 8.43 (about 16 cm) and 14 rows
+    for c in range(chart_col - 1, chart_col + span_cols):
         letter = get_column_letter(c)
         if letter not in ws.column_dimensions:
-            ws.column_dimensions[letter].width = 3 if c == chart_col - 1 else 8.43
-    second_col = _col_after(ws, chart_col, chart_w + 0.3)
+            ws.column_dimensions[letter].width = 2 if c == chart_col - 1 else 8.43
     for j, g in enumerate(goals[:MAX_CHARTS]):
         chart = BarChart()
         chart.title = f"{g['goal_id']} {label(g['metric'], lang)}: {label('chart_plan', lang, year=s.plan_year)}"
@@ -201,11 +202,8 @@ def write_plan(wb: Workbook, review: Review) -> None:
             series.smooth = False
         chart += line
         chart.legend.position = "b"
-        chart.height, chart.width = chart_h, chart_w
-        ws.add_chart(chart, f"{get_column_letter(chart_col if j % 2 == 0 else second_col)}"
-                            f"{mtitle + (j // 2) * rows_per_chart}")
-    charts_end = mtitle + ((min(len(goals), MAX_CHARTS) + 1) // 2) * rows_per_chart
-    row = max(mlast, charts_end) + 2
+        add_chart_over(ws, chart, chart_col, mtitle + j * rows_per_chart, span_cols, rows_per_chart - 1)
+    row = mlast + 2
 
     # actions: goal | kind | action (spanning the months table's columns, wrapped)
     actions = review.plan_actions
@@ -257,16 +255,6 @@ def _merge(ws, row: int, first_col: int, last_col: int, header: bool = False) ->
         if header:
             cell.fill = HEADER_FILL
     ws.merge_cells(start_row=row, start_column=first_col, end_row=row, end_column=last_col)
-
-
-def _col_after(ws, start_col: int, cm: float) -> int:
-    """The first column at least ``cm`` to the right of ``start_col`` (charts side by side); a width unit is
-    about 0.2 cm in Excel (a little more in LibreOffice)."""
-    acc, c = 0.0, start_col
-    while acc < cm:
-        acc += (ws.column_dimensions[get_column_letter(c)].width or 8.43) * 0.2
-        c += 1
-    return c
 
 
 # ----------------------------------------------------------------------------------------- Tracking

@@ -238,6 +238,15 @@ def hide_columns(ws: Worksheet, first_col: int, last_col: int) -> None:
         ws.column_dimensions[get_column_letter(c)].hidden = True
 
 
+def add_chart_over(ws: Worksheet, chart, col: int, row: int, cols: int, rows: int) -> None:
+    """Place ``chart`` over the cells (row, col) .. (row + rows, col + cols) (1-based; the chart stretches with
+    the columns, so it lands in the same cells in Excel and LibreOffice, whose column units differ)."""
+    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
+    chart.anchor = TwoCellAnchor(_from=AnchorMarker(col=col - 1, row=row - 1),
+                                 to=AnchorMarker(col=col - 1 + cols, row=row - 1 + rows))
+    ws.add_chart(chart)
+
+
 def write_title(ws: Worksheet, title: str, subtitle: str = "", row: int = 1) -> int:
     put(ws, row, 1, title, font=TITLE_FONT)
     ws.row_dimensions[row].height = 26          # a 16 pt title is clipped in a default 15 pt row
