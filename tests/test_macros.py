@@ -45,7 +45,8 @@ def test_build_review_writes_sheets_and_reports(book):
     gen = generated(book)
     assert sheet_name("dashboard") in gen and sheet_name("log") not in gen
     (prompt, title, mode), = book.app.alerts
-    assert mode == "info" and title == "xlreview" and str(len(gen)) in prompt
+    visible = [n for n in gen if not n.startswith("xlr_")]       # xlr_plan is a hidden data sheet
+    assert mode == "info" and title == "xlreview" and f"{len(visible)} " in prompt
     assert book.app.status_bar is False
     assert any(isinstance(s, str) and s.startswith("xlreview: ") for s in book.app.status_history)
     assert book.saves == 1 and book.unsafe_text == []
