@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
+from .actions import actions_step
 from .customers import customers_step
 from .goals import fill_goals
 from .inputs import Inputs, Settings
@@ -44,6 +45,7 @@ class Review:
     plan: pd.DataFrame | None = None
     plan_actions: pd.DataFrame | None = None
     tracking: pd.DataFrame | None = None
+    actions: pd.DataFrame | None = None         # the to-do list (core/actions.py)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -79,6 +81,7 @@ SECTION_STEPS: list = [
     customers_step,
     channels_products_risks_step,     # channels, products, then risks (needs both)
     fill_goals,                       # goals, plan, tracking (after products: plan actions use quadrants)
+    actions_step,                     # the to-do list, from every section above
 ]
 
 

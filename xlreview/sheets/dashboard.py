@@ -47,6 +47,7 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
     row = write_block_title(ws, row, 1, label("kpi_block", lang))
     tiles = [(k, review.summary.get(k), kind) for k, kind in TILES]
     row = write_tiles(ws, tiles, row, per_row=6, lang=lang) + 1
+    row = _actions(ws, review, row, lang)
 
     # this year vs previous year
     row = write_block_title(ws, row, 1, f"{s.review_year} vs {s.review_year - 1}")
@@ -122,6 +123,32 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
             put(ws, wrow, 1, w)
             wrow += 1
     ws.freeze_panes = "A4"
+
+
+def _actions(ws, review: Review, row: int, lang: str) -> int:
+    """The to-do list (core/actions.py): area | item | what to do | money at stake, one merged row each."""
+    acts = review.actions
+    if acts is None or acts.empty:
+        return row
+    row = write_block_title(ws, row, 1, label("actions_block", lang))
+    heads = [(1, 1, "actions_area"), (2, 3, "actions_item"), (4, 11, "actions_what"), (12, 12, "actions_stake")]
+    for c0, c1, key in heads:
+        if c1 > c0:
+            ws.merge_cells(start_row=row, start_column=c0, end_row=row, end_column=c1)
+        put(ws, row, c0, label(key, lang), font=HEADER_FONT, fill=HEADER_FILL, border=BOX,
+            align=Alignment(horizontal="center"))
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for i, rec in enumerate(acts.itertuples(index=False)):
+        r = row + 1 + i
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
+        ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=11)
+        put(ws, r, 1, rec.area, border=BOX, align=wrap)
+        put(ws, r, 2, rec.item, border=BOX, align=wrap)
+        put(ws, r, 4, rec.action, border=BOX, align=wrap)
+        put(ws, r, 12, rec.at_stake, kind="money0", border=BOX, align=wrap)
+        width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in rec.action)
+        ws.row_dimensions[r].height = 15 * max(1, -(-width // 105))
+    return row + len(acts) + 2
 
 
 def _col_letter(c: int) -> str:

@@ -65,6 +65,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "monthly_block": ("月度趋势", "Monthly trend"),
     "chart_monthly": ("月度净销售额与净利润", "Monthly net sales and net profit"),
     "total": ("合计", "Total"),
+    "actions_block": ("行动清单（按涉及金额排序）", "What to do next (largest money at stake first)"),
+    "actions_area": ("方面", "Area"),
+    "actions_item": ("对象", "Item"),
+    "actions_what": ("建议动作（依据）", "Action (and why)"),
+    "actions_stake": ("涉及金额", "Money at stake"),
     "year_distinct": ("全年（去重）", "Year (distinct)"),
     "warnings_block": ("数据提示", "Data warnings"),
     "prev_year": ("上年", "Previous year"),
@@ -196,10 +201,14 @@ for _k, _v in {
     "promo_profit_total": ("促销利润合计", "Promotion profit"),
     "campaigns_block": ("广告活动", "Campaigns"),
     "campaigns_note": ("ROAS = 广告销售额 / 花费（越高越好）；ACoS = 花费 / 广告销售额（越低越好）；CTR = 点击 / 曝光；"
-                       "CPC = 花费 / 点击；CVR = 订单 / 点击；CPA = 花费 / 订单。分母为 0 时留空。",
+                       "CPC = 花费 / 点击；CVR = 订单 / 点击；CPA = 花费 / 订单。分母为 0 时留空。"
+                       "盈亏平衡 ACoS = 该渠道广告前利润率；广告后利润 = 广告销售额 × 盈亏平衡 ACoS − 花费。"
+                       "建议：无订单且花费达标 → 暂停；ACoS 高于盈亏平衡 → 降低出价；ACoS 低于其一半 → 加预算放量。",
                        "ROAS = ad sales / spend (higher is better); ACoS = spend / ad sales (lower is better); "
                        "CTR = clicks / impressions; CPC = spend / clicks; CVR = orders / clicks; CPA = spend / orders. "
-                       "Empty when the denominator is 0."),
+                       "Empty when the denominator is 0. Break-even ACoS = the channel's margin before ads; "
+                       "profit after ads = ad sales x break-even ACoS - spend. Suggestion: no order with enough spend "
+                       "-> pause; ACoS above break-even -> lower bids; ACoS under half of it -> scale up."),
     "campaign": ("广告活动", "Campaign"),
     "keyword": ("关键词", "Keyword"),
     "spend": ("花费", "Spend"),
@@ -217,6 +226,9 @@ for _k, _v in {
     "sugg_negate": ("否定该词", "Add as negative"),
     "sugg_lower_bid": ("降低出价", "Lower bid"),
     "sugg_raise_bid": ("提高出价", "Raise bid"),
+    "sugg_pause": ("暂停活动", "Pause"),
+    "sugg_scale": ("加预算放量", "Scale up budget"),
+    "ad_profit": ("广告后利润", "Profit after ads"),
     "sugg_keep": ("保持观察", "Keep"),
     "keywords_block": ("关键词（按性价比排名）", "Keywords (ranked by cost-effectiveness)"),
     "keywords_note": ("排名：非浪费词按 ROAS 从高到低（相同按广告销售额）；浪费词 = 花费 ≥ {min} 且 0 订单，排最后并标红。"

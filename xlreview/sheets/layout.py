@@ -50,7 +50,7 @@ KIND: dict[str, str] = {k: "money" for k in (
     "shipping_costs", "ad_spend", "marketing_costs", "contribution_profit", "fixed_costs", "net_profit", "aov", "ltv",
     "spend", "sales", "cpc", "cpa", "revenue", "cost", "baseline", "uplift", "dip", "incremental_sales",
     "profit_per_hour", "revenue_per_visit", "cost_per_order", "plan", "actual", "cum_plan", "cum_actual", "forecast",
-    "target", "unit_cost", "promo_profit")}
+    "target", "unit_cost", "promo_profit", "ad_profit")}
 KIND.update({k: "pct" for k in (
     "gross_margin", "net_margin", "refund_rate", "unit_refund_rate", "tacos", "conversion_rate", "unit_session_rate",
     "cart_abandonment_rate", "repeat_rate", "acos", "ctr", "cvr", "share", "growth", "deviation", "pull_forward_ratio",

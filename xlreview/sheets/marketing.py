@@ -20,11 +20,13 @@ CHART_DATA_COL = 40         # chart source data lives in hidden columns from AN 
 
 WASTE_FILL = PatternFill("solid", fgColor="F8CBAD")
 VERDICT_FILLS = {"incremental": "C6E0B4", "pulled_forward": "FFE699", "no_lift": "F8CBAD"}
-SUGGESTION_FILLS = {"negate": "F8CBAD", "lower_bid": "FFE699", "raise_bid": "C6E0B4"}
+SUGGESTION_FILLS = {"negate": "F8CBAD", "lower_bid": "FFE699", "raise_bid": "C6E0B4",
+                    "pause": "F8CBAD", "scale": "C6E0B4"}
 NOTE_ALIGN = Alignment(wrap_text=True, vertical="top")
 
 CAMPAIGN_COLS = [Col("channel", kind="text", width=14), Col("campaign", kind="text", width=30), Col("spend"),
-                 Col("sales"), Col("orders"), Col("clicks"), Col("impressions"), Col("roas"), Col("acos"),
+                 Col("sales"), Col("orders"), Col("roas"), Col("acos"), Col("break_even_acos"), Col("ad_profit"),
+                 Col("suggestion_label", "suggestion", "text", 14), Col("clicks"), Col("impressions"),
                  Col("ctr"), Col("cpc"), Col("cvr"), Col("cpa")]
 KEYWORD_COLS = [Col("channel", kind="text", width=14), Col("campaign", kind="text", width=30),
                 Col("keyword", kind="text", width=26), Col("rank", width=7), Col("spend"), Col("sales"), Col("orders"),
@@ -109,7 +111,15 @@ def _campaigns(ws, camp: pd.DataFrame, row: int, lang: str) -> int:
         put(ws, row, 1, label("no_ads", lang))
         return row + 2
     total = ad_ratios(camp[AD_SUMS].sum().to_frame().T).iloc[0].to_dict()
+    if "ad_profit" in camp.columns:
+        total["ad_profit"] = float(camp["ad_profit"].sum())
+        camp = camp.assign(suggestion_label=[label(f"sugg_{x}", lang) for x in camp["suggestion"]])
     first, last = write_table(ws, camp, CAMPAIGN_COLS, row, 1, lang, total=total)
+    if "suggestion" in camp.columns:
+        sug_col = _pos(CAMPAIGN_COLS, "suggestion_label")
+        for i, sug in enumerate(camp["suggestion"]):
+            if sug in SUGGESTION_FILLS:
+                ws.cell(row=first + i, column=sug_col).fill = PatternFill("solid", fgColor=SUGGESTION_FILLS[sug])
     if last - 1 > first:
         roas_col = get_column_letter(_pos(CAMPAIGN_COLS, "roas"))
         acos_col = get_column_letter(_pos(CAMPAIGN_COLS, "acos"))
