@@ -128,7 +128,7 @@ def review_json(review: Review) -> dict:
         "unknown_skus": list(review.unknown_skus),
     }
     for key in ("channels", "products", "campaigns", "keywords", "promotions", "content", "markets", "risks",
-                "plan", "plan_actions", "tracking"):
+                "plan", "plan_actions", "tracking", "actions"):
         frame = getattr(review, key)
         if frame is not None:
             out[key] = records(frame)
