@@ -34,4 +34,17 @@ def render(review: Review) -> Workbook:
     wb.remove(wb.active)
     for _key, writer in WRITERS:
         writer(wb, review)
+    for ws in wb.worksheets:
+        print_one_page_wide(ws)
     return wb
+
+
+def print_one_page_wide(ws) -> None:
+    """Printing or saving as PDF gives landscape A4 pages one sheet wide (hidden chart data is not printed)."""
+    if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
+        return                        # the writer set its own print layout
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
