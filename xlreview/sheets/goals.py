@@ -288,7 +288,13 @@ def write_tracking(wb: Workbook, review: Review) -> None:
     first, last = write_table(ws, latest, lcols, row, 1, lang)
     _kinds(ws, latest, lcols, first, goals)
     _status_rules(ws, f"A{first}:{get_column_letter(len(lcols))}{last}", f"$G{first}", lang)
-    row = last + 2
+    row = last + 1
+    untracked = [g for g in review.goals or [] if g.get("planned") and not g.get("additive")]
+    if untracked:     # METRICS 8 tracks additive metrics; say where the ratio goals are followed instead
+        ids = ", ".join(f"{g['goal_id']} ({label(g['metric'], lang)})" for g in untracked)
+        put(ws, row, 1, label("tracking_ratio_note", lang, goals=ids), font=SUB_FONT)
+        row += 1
+    row += 1
 
     # weekly table (all goals, one block per goal) and a chart per goal
     row = write_block_title(ws, row, 1, label("tracking_weekly_block", lang))

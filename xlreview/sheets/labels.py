@@ -70,6 +70,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "actions_item": ("对象", "Item"),
     "actions_what": ("建议动作（依据）", "Action (and why)"),
     "actions_stake": ("涉及金额", "Money at stake"),
+    "tracking_ratio_note": ("比率类目标不做周累计跟踪（比率不能按周相加）：{goals}。它们的逐月路径见「计划」表。",
+                            "Ratio goals are not tracked week by week (ratios do not add up over weeks): {goals}. "
+                            "Their month-by-month path is on the Plan sheet."),
     "year_distinct": ("全年（去重）", "Year (distinct)"),
     "warnings_block": ("数据提示", "Data warnings"),
     "prev_year": ("上年", "Previous year"),
