@@ -8,8 +8,8 @@ from openpyxl.workbook import Workbook
 
 from ..core.channels import fmt_money, fmt_pct
 from ..core.review import Review
-from .labels import label, sheet_name
-from .layout import SUB_FONT, Col, put, write_table, write_title
+from .labels import label
+from .layout import SUB_FONT, Col, put, start_sheet, write_table
 
 CLASS_FILLS = {"problem": "F8CBAD", "rising_star": "C6E0B4", "cash_cow": "FFE699", "steady": "D9E1F2"}
 
@@ -28,10 +28,7 @@ def write_channels(wb: Workbook, review: Review) -> None:
     if table is None:
         return
     lang, s = review.lang, review.settings
-    ws = wb.create_sheet(sheet_name("channels", lang))
-    ws.sheet_view.showGridLines = False
-    row = write_title(ws, label("channels_title", lang, year=s.review_year),
-                      label("dashboard_sub", lang, cur=s.base_currency))
+    ws, row = start_sheet(wb, "channels", review, "channels_title")
     put(ws, row - 1, 1, label("channels_rules", lang, star=fmt_pct(s.t("star_growth")),
                               cow=fmt_pct(s.t("cow_profit_share"))), font=SUB_FONT)
     frame = table.assign(class_label=[label(f"cclass_{c}", lang) for c in table["class"]])

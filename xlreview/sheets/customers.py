@@ -8,8 +8,8 @@ from openpyxl.workbook import Workbook
 
 from ..core.customers import COHORT_OFFSETS, UNKNOWN_COUNTRY
 from ..core.review import Review
-from .labels import label, sheet_name
-from .layout import Col, put, write_block_title, write_table, write_tiles, write_title
+from .labels import label
+from .layout import Col, put, start_sheet, write_block_title, write_table, write_tiles
 from .marketing import axes_visible, col_after, fit_page, write_note
 
 MAX_MARKETS_CHART = 12
@@ -27,11 +27,8 @@ def write_customers(wb: Workbook, review: Review) -> None:
     """Add the Customers sheet (new vs returning, LTV, markets, cohorts)."""
     if review.markets is None:
         return
-    lang, s = review.lang, review.settings
-    ws = wb.create_sheet(sheet_name("customers", lang))
-    ws.sheet_view.showGridLines = False
-    row = write_title(ws, label("customers_title", lang, year=s.review_year),
-                      label("dashboard_sub", lang, cur=s.base_currency))
+    lang = review.lang
+    ws, row = start_sheet(wb, "customers", review, "customers_title")
     value = review.extra.get("customer_value", {})
     sm = review.summary
     tiles = [("customers", sm.get("customers"), "int"), ("new_customers", sm.get("new_customers"), "int"),

@@ -7,7 +7,7 @@ from openpyxl.styles import Alignment
 from openpyxl.workbook import Workbook
 
 from ..core.review import Review
-from .labels import label, sheet_name
+from .labels import label
 from .layout import (
     BOX,
     HEADER_FILL,
@@ -17,10 +17,10 @@ from .layout import (
     change_font,
     fit_column,
     put,
+    start_sheet,
     write_block_title,
     write_table,
     write_tiles,
-    write_title,
 )
 
 TILES = [("net_sales", "money0"), ("net_profit", "money0"), ("gross_margin", "pct"), ("net_margin", "pct"),
@@ -40,10 +40,7 @@ ADDITIVE = {"net_sales", "gross_profit", "net_profit", "orders", "units", "sessi
 
 def write_dashboard(wb: Workbook, review: Review) -> None:
     lang, s = review.lang, review.settings
-    ws = wb.create_sheet(sheet_name("dashboard", lang))
-    ws.sheet_view.showGridLines = False
-    row = write_title(ws, label("dashboard_title", lang, year=s.review_year),
-                      label("dashboard_sub", lang, cur=s.base_currency))
+    ws, row = start_sheet(wb, "dashboard", review, "dashboard_title")
     row = write_block_title(ws, row, 1, label("kpi_block", lang))
     tiles = [(k, review.summary.get(k), kind) for k, kind in TILES]
     row = write_tiles(ws, tiles, row, per_row=6, lang=lang) + 1

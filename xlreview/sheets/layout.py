@@ -247,6 +247,19 @@ def add_chart_over(ws: Worksheet, chart, col: int, row: int, cols: int, rows: in
     ws.add_chart(chart)
 
 
+def start_sheet(wb, sheet_id: str, review, title_key: str):
+    """A new generated sheet (no gridlines) with its title for the review year and the currency note.
+
+    Returns (worksheet, first free row).
+    """
+    from .labels import sheet_name
+    lang, s = review.lang, review.settings
+    ws = wb.create_sheet(sheet_name(sheet_id, lang))
+    ws.sheet_view.showGridLines = False
+    row = write_title(ws, label(title_key, lang, year=s.review_year), label("dashboard_sub", lang, cur=s.base_currency))
+    return ws, row
+
+
 def write_title(ws: Worksheet, title: str, subtitle: str = "", row: int = 1) -> int:
     put(ws, row, 1, title, font=TITLE_FONT)
     ws.row_dimensions[row].height = 26          # a 16 pt title is clipped in a default 15 pt row

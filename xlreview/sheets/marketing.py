@@ -11,8 +11,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.marketing import AD_SUMS, ad_ratios
 from ..core.review import Review
-from .labels import label, sheet_name
-from .layout import SUB_FONT, Col, hide_columns, put, write_block_title, write_table, write_tiles, write_title
+from .labels import label
+from .layout import (
+    SUB_FONT,
+    Col,
+    hide_columns,
+    put,
+    start_sheet,
+    write_block_title,
+    write_table,
+    write_tiles,
+)
 
 MAX_KEYWORDS = 200          # best-ranked keywords shown (all waste keywords are shown too, up to the same cap)
 MAX_PROMO_CHARTS = 6
@@ -79,10 +88,7 @@ def write_marketing(wb: Workbook, review: Review) -> None:
     if review.campaigns is None:
         return
     lang, s = review.lang, review.settings
-    ws = wb.create_sheet(sheet_name("marketing", lang))
-    ws.sheet_view.showGridLines = False
-    row = write_title(ws, label("marketing_title", lang, year=s.review_year),
-                      label("dashboard_sub", lang, cur=s.base_currency))
+    ws, row = start_sheet(wb, "marketing", review, "marketing_title")
     camp, kw, promos = review.campaigns, review.keywords, review.promotions
     content = review.content if review.content is not None else pd.DataFrame()
     spend, sales = float(camp["spend"].sum()), float(camp["sales"].sum())

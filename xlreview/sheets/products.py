@@ -15,7 +15,7 @@ from ..core.channels import fmt_num, fmt_pct
 from ..core.products import PRODUCT_CLASSES, QUADRANTS, quadrant_medians
 from ..core.review import Review
 from .labels import label, sheet_name
-from .layout import SUB_FONT, Col, hide_columns, put, write_block_title, write_table, write_title
+from .layout import SUB_FONT, Col, hide_columns, put, start_sheet, write_block_title, write_table, write_title
 
 CLASS_FILLS = {"problem": "F8CBAD", "hero": "C6E0B4", "evergreen": "DDEBF7", "long_tail": "EDEDED"}
 CHART_DATA_COL = 40         # chart source data (median lines) in hidden columns from AN on
@@ -45,10 +45,7 @@ def write_products(wb: Workbook, review: Review) -> None:
     if products is None:
         return
     lang, s = review.lang, review.settings
-    ws = wb.create_sheet(sheet_name("products", lang))
-    ws.sheet_view.showGridLines = False
-    row = write_title(ws, label("products_title", lang, year=s.review_year),
-                      label("dashboard_sub", lang, cur=s.base_currency))
+    ws, row = start_sheet(wb, "products", review, "products_title")
     put(ws, row - 1, 1, label("products_rules", lang, refund=fmt_pct(s.t("problem_refund_rate")),
                               cover=fmt_num(s.t("problem_cover_days"), 0), hero=fmt_pct(s.t("hero_sales_share")),
                               months=fmt_num(s.t("evergreen_months"), 0), cv=fmt_num(s.t("evergreen_cv"), 2)),
