@@ -95,3 +95,45 @@ def test_money_summary_by_channel_sums_to_total():
     for k in ["gross_sales", "net_sales", "cogs", "orders", "units"]:
         assert by[k].sum() == pytest.approx(total[k].iloc[0])
     assert isinstance(by, pd.DataFrame)
+
+
+def _scoped_inputs():
+    import datetime as dt
+    D = dt.date
+    f = {"Orders": pd.DataFrame(
+        [["1", D(2026, 1, 1), "S", "A", 1, 100, "US", "c1"], ["2", D(2026, 1, 2), "S", "B", 1, 300, "DE", "c2"],
+         ["3", D(2026, 1, 3), "S", "A", 1, 100, "DE", "c3"], ["0", D(2025, 6, 1), "T", "A", 1, 50, "US", "c3"]],
+        columns=["order_id", "order_date", "channel", "sku", "quantity", "item_price", "country", "customer_id"]),
+        "Products": pd.DataFrame({"sku": ["A", "B"], "unit_cost": [0, 0]}),
+        "Ads": pd.DataFrame({"date": [D(2026, 1, 1)] * 2, "channel": ["S", "S"], "campaign": ["c", "c"],
+                             "sku": ["", "A"], "spend": [40, 10], "sales": [0, 50]}),
+        "Traffic": pd.DataFrame({"date": [D(2026, 1, 1)], "channel": ["S"], "sessions": [100]})}
+    return inputs_of(f)
+
+
+@pytest.mark.parametrize("scope, ad_spend", [
+    ({}, 50.0),
+    ({"sku": ["A"]}, 10 + 40 * 200 / 500),          # own rows + share of the sku-less rows (METRICS 1)
+    ({"sku": ["B"]}, 40 * 300 / 500),
+    ({"country": ["US"]}, 50 * 100 / 500),           # Ads have no market: split by the market's net sales
+    ({"country": ["DE"]}, 50 * 400 / 500),
+    ({"sku": ["A"], "country": ["DE"]}, (10 + 16) * 100 / 200),
+])
+def test_scoped_ad_spend_is_allocated_like_the_product_table(scope, ad_spend):
+    s = metrics.period_summary(_scoped_inputs(), "2026-01-01", "2026-12-31", scope)
+    assert s["ad_spend"] == pytest.approx(ad_spend)
+
+
+def test_country_scope_has_no_sessions_or_roas():
+    s = metrics.period_summary(_scoped_inputs(), "2026-01-01", "2026-12-31", {"country": ["US"]})
+    assert np.isnan(s["sessions"]) and np.isnan(s["conversion_rate"]) and np.isnan(s["roas"])
+
+
+def test_new_customers_in_a_scope_use_the_first_order_in_all_the_data():
+    inputs = _scoped_inputs()
+    s = metrics.period_summary(inputs, "2026-01-01", "2026-12-31", {"channel": ["S"]})
+    assert s["customers"] == 3 and s["new_customers"] == 2      # c3 first bought on channel T in 2025
+
+
+def test_distinct_customers_are_not_additive():
+    assert "customers" not in metrics.ADDITIVE_METRICS and "customers" in metrics.RATIO_METRICS

@@ -25,9 +25,12 @@ SUMMARY_KEYS = SECTION1_KEYS + SECTION2_KEYS + SECTION3_KEYS
 
 ADDITIVE_METRICS = ["net_sales", "gross_sales", "net_profit", "gross_profit", "orders", "units", "sessions",
                     "new_customers", "ad_spend", "discounts", "refunds", "cogs", "contribution_profit",
-                    "customers", "platform_fees", "fulfillment_fees", "shipping_costs", "marketing_costs"]
+                    "platform_fees", "fulfillment_fees", "shipping_costs", "marketing_costs"]
+# metrics whose months do not add up to the year: ratios, and ``customers`` (a distinct count) -- planned as a
+# path from baseline to target (METRICS 7), never summed week by week
 RATIO_METRICS = ["aov", "conversion_rate", "gross_margin", "net_margin", "refund_rate", "unit_refund_rate",
-                 "tacos", "roas", "acos", "repeat_rate", "ltv", "unit_session_rate", "cart_abandonment_rate"]
+                 "tacos", "roas", "acos", "repeat_rate", "ltv", "unit_session_rate", "cart_abandonment_rate",
+                 "customers"]
 LOWER_IS_BETTER = {"refund_rate", "unit_refund_rate", "acos", "tacos", "cart_abandonment_rate"}
 COUNT_METRICS = {"orders", "units", "sessions", "new_customers", "customers"}
 KNOWN_METRICS = set(SUMMARY_KEYS) | set(RATIO_METRICS) | set(ADDITIVE_METRICS)
@@ -70,13 +73,18 @@ def order_lines(inputs: Inputs) -> pd.DataFrame:
     out["gross_profit"] = out["net_sales"] - out["cogs"]
     # one integer per (channel, order_id): distinct counts on ints are far cheaper than on strings
     out["order_key"] = pd.factorize(pd.MultiIndex.from_arrays([out["channel"], out["order_id"]]))[0].astype("int64")
+    # each buyer's first order in ALL the data (METRICS 3), whatever scope a figure is later cut to
+    has_id = out["customer_id"].ne("")
+    first = out.loc[has_id, "order_date"].groupby(pd.factorize(out.loc[has_id, "customer_id"])[0]).transform("min")
+    out["first_order_date"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
+    out.loc[has_id, "first_order_date"] = first.to_numpy()
     out["year"] = out["order_date"].dt.year.astype("int64")
     out["month"] = out["order_date"].dt.month.astype("int64")
     return out
 
 
 _SUM_COLUMNS = list(_LINE_SUMS.values()) + ["order_key"]
-_CUSTOMER_COLUMNS = ["customer_id", "order_date", "order_key", "gross_profit"]
+_CUSTOMER_COLUMNS = ["customer_id", "order_date", "order_key", "gross_profit", "first_order_date"]
 
 
 def _group_sums(lines: pd.DataFrame, by: list[str] | None) -> pd.DataFrame:
@@ -182,13 +190,63 @@ def scope_mask(frame: pd.DataFrame, scope: dict[str, list[str]], sku_category: p
 
 
 # --------------------------------------------------------------------------------- period summary
-def _costs(inputs: Inputs, start, end, scope, net_sales_by_channel: pd.Series | None):
-    ads = inputs.ads
+def sku_ad_spend(ads: pd.DataFrame, lines: pd.DataFrame) -> pd.Series:
+    """Ad spend per (channel, sku): Ads rows with that sku, plus the split of the channel's sku-less rows
+    over the SKUs sold in the channel by their share of its net_sales in ``lines`` (METRICS 1).
+
+    ``ads`` and ``lines`` are already cut to the period. A channel whose net sales sum to 0 splits evenly;
+    spend of a channel without sales has no SKU to go to (it stays at channel level).
+    """
+    own = ads[ads["sku"].ne("")].groupby(["channel", "sku"])["spend"].sum()
+    pool = ads[ads["sku"].eq("")].groupby("channel")["spend"].sum()
+    ns = lines[lines["channel"].isin(pool.index)].groupby(["channel", "sku"])["net_sales"].sum().reset_index()
+    total = ns.groupby("channel")["net_sales"].transform("sum")
+    count = ns.groupby("channel")["net_sales"].transform("size")
+    weight = (ns["net_sales"] / total.where(total != 0)).fillna(1.0 / count)
+    split = (weight * ns["channel"].map(pool)).groupby([ns["channel"], ns["sku"]]).sum()
+    return own.add(split, fill_value=0.0).astype("float64")
+
+
+def scope_ad_spend(inputs: Inputs, start, end, scope: dict, period_lines: pd.DataFrame, sku_category=None) -> float:
+    """Ad spend of a period and scope.
+
+    Channel scopes take their Ads rows; SKU and category scopes their allocated spend (``sku_ad_spend``);
+    a country scope, which Ads cannot tell, takes each channel's (or channel x SKU's) spend times the
+    country's share of its net sales in the period.
+    """
+    ads = inputs.ads[period_mask(inputs.ads["date"], start, end)]
+    if "channel" in scope:
+        ads = ads[ads["channel"].isin(scope["channel"])]
+    sku_level = "sku" in scope or "category" in scope
+    unit = ["channel", "sku"] if sku_level else ["channel"]
+    if sku_level:
+        per = sku_ad_spend(ads, period_lines)
+        skus = per.index.get_level_values("sku")
+        keep = pd.Series(True, index=per.index)
+        if "sku" in scope:
+            keep &= skus.isin(scope["sku"])
+        if "category" in scope and sku_category is not None:
+            keep &= skus.map(sku_category).isin(scope["category"])
+        per = per[keep.to_numpy()]
+    else:
+        per = ads.groupby("channel")["spend"].sum()
+    if "country" in scope:
+        ns = period_lines.groupby(unit)["net_sales"].sum()
+        mine = period_lines[period_lines["country"].isin(scope["country"])].groupby(unit)["net_sales"].sum()
+        share = (mine.reindex(ns.index).fillna(0.0) / ns.where(ns != 0)).reindex(per.index).fillna(0.0)
+        per = per * share
+    return float(per.sum())
+
+
+def _costs(inputs: Inputs, start, end, scope, net_sales_by_channel: pd.Series | None,
+           period_lines: pd.DataFrame | None = None):
     cat = inputs.products.drop_duplicates("sku").set_index("sku")["category"]
-    a = ads[period_mask(ads["date"], start, end)]
-    ad_scope = {k: v for k, v in scope.items() if k in ("channel", "sku", "category")}
-    a = a[scope_mask(a, ad_scope, cat)]
-    ad_spend = float(a["spend"].sum())
+    if period_lines is None or not ({"sku", "category", "country"} & set(scope)):
+        ads = inputs.ads[period_mask(inputs.ads["date"], start, end)]
+        ad_spend = float(ads.loc[scope_mask(ads, {k: v for k, v in scope.items() if k == "channel"}, cat),
+                                 "spend"].sum())
+    else:
+        ad_spend = scope_ad_spend(inputs, start, end, scope, period_lines, cat)
 
     mk = inputs.marketing
     m = mk[period_mask(mk["start_date"], start, end)]
@@ -223,7 +281,8 @@ def period_summary(inputs: Inputs, start, end, scope: dict | None = None, lines:
     sel = all_lines.loc[in_scope & in_period, _SUM_COLUMNS]      # narrow copy: filtering is the cost here
 
     ns_by_channel = all_lines.loc[in_period, "net_sales"].groupby(all_lines.loc[in_period, "channel"]).sum()
-    ad_spend, marketing = _costs(inputs, start, end, scope, ns_by_channel)
+    ad_spend, marketing = _costs(inputs, start, end, scope, ns_by_channel,
+                                 all_lines.loc[in_period, ["channel", "sku", "country", "net_sales"]])
     if fixed_share is None:
         days = (end - start).days + 1
         fixed_share = 1.0 if days >= 365 else days / 365.0
@@ -237,26 +296,34 @@ def period_summary(inputs: Inputs, start, end, scope: dict | None = None, lines:
     row = money_summary(sel, None, ad_spend, marketing, fixed).iloc[0].to_dict()
     row.update(traffic_figures(inputs, start, end, scope, row["orders"], row["units"], cat))
     row.update(customer_figures(all_lines.loc[in_scope, _CUSTOMER_COLUMNS], start, end))
-    roas_acos = {"roas": safe_div(_ad_sales(inputs, start, end, scope, cat), ad_spend),
-                 "acos": safe_div(ad_spend, _ad_sales(inputs, start, end, scope, cat))}
-    row.update(roas_acos)
+    row.update(ad_returns(inputs, start, end, scope, cat))
     return {k: (float(v) if isinstance(v, (int, float, np.integer, np.floating)) else v) for k, v in row.items()}
 
 
-def _ad_sales(inputs, start, end, scope, cat) -> float:
+def ad_returns(inputs, start, end, scope, cat) -> dict:
+    """roas and acos of the Ads rows of the period in scope (attributed sales over those rows' spend).
+
+    Ads rows carry no market, so a country scope has no ROAS/ACoS (empty).
+    """
+    if "country" in scope:
+        return {"roas": np.nan, "acos": np.nan}
     a = inputs.ads[period_mask(inputs.ads["date"], start, end)]
-    a = a[scope_mask(a, {k: v for k, v in scope.items() if k in ("channel", "sku", "category")}, cat)]
-    return float(a["sales"].sum())
+    a = a[scope_mask(a, scope, cat)]
+    spend, sales = float(a["spend"].sum()), float(a["sales"].sum())
+    return {"roas": safe_div(sales, spend), "acos": safe_div(spend, sales)}
 
 
 def traffic_figures(inputs: Inputs, start, end, scope, orders: float, units: float, sku_category=None) -> dict:
     """Section 2 for a period and scope: sessions from channel-level rows (blank sku) unless the scope
     names SKUs or a category, then from the SKU rows."""
+    if "country" in scope:      # Traffic rows carry no country: sessions of a market are unknown
+        return {"sessions": np.nan, "conversion_rate": np.nan, "unit_session_rate": np.nan,
+                "cart_abandonment_rate": np.nan}
     tr = inputs.traffic
     tr = tr[period_mask(tr["date"], start, end)]
     sku_grain = "sku" in scope or "category" in scope
     tr = tr[tr["sku"].ne("")] if sku_grain else tr[tr["sku"].eq("")]
-    tr = tr[scope_mask(tr, {k: v for k, v in scope.items() if k != "country"}, sku_category)]
+    tr = tr[scope_mask(tr, scope, sku_category)]
     sessions = float(tr["sessions"].sum())
     atc = float(tr["add_to_cart"].sum())
     return {"sessions": sessions, "conversion_rate": safe_div(orders, sessions),
@@ -265,12 +332,20 @@ def traffic_figures(inputs: Inputs, start, end, scope, orders: float, units: flo
 
 
 def customer_figures(lines: pd.DataFrame, start, end) -> dict:
-    """Section 3 for the order lines of a scope (all dates) and a period."""
+    """Section 3 for the order lines of a scope (all dates) and a period.
+
+    A customer is new when their first order in ALL the data (``first_order_date`` of ``order_lines``)
+    falls in the period -- also when that first order was outside the scope (METRICS 3).
+    """
     with_id = lines[lines["customer_id"].ne("")]
     in_period = period_mask(with_id["order_date"], start, end).to_numpy()
     codes = pd.factorize(with_id["customer_id"])[0]          # ints: group-bys on them are cheap
     customers = len(np.unique(codes[in_period]))
-    first = pd.Series(with_id["order_date"].to_numpy()).groupby(codes).min()
+    if "first_order_date" in with_id.columns:
+        first_all = with_id["first_order_date"].to_numpy()
+    else:
+        first_all = pd.Series(with_id["order_date"].to_numpy()).groupby(codes).transform("min").to_numpy()
+    first = pd.Series(first_all[in_period]).groupby(codes[in_period]).min()
     new = int(period_mask(first, start, end).sum())
     period = with_id[in_period]
     orders_per = pd.Series(period["order_key"].to_numpy()).groupby(codes[in_period]).nunique()

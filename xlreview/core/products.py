@@ -14,7 +14,7 @@ import pandas as pd
 
 from .channels import fmt_money, fmt_num, fmt_pct
 from .inputs import Inputs
-from .metrics import SECTION1_KEYS, SECTION2_KEYS, finish_money, in_year, money_summary, safe_div
+from .metrics import SECTION1_KEYS, SECTION2_KEYS, finish_money, in_year, money_summary, safe_div, sku_ad_spend
 
 COVER_WINDOW_DAYS = 90          # METRICS 5: units of the 90 days ending 31 December
 PRODUCT_CLASSES = ["problem", "hero", "evergreen", "long_tail"]
@@ -90,16 +90,7 @@ def _sku_ad_spend(inputs: Inputs, cur: pd.DataFrame) -> pd.Series:
     Spend of channels without review_year sales has no SKU to go to.
     """
     ads = inputs.ads[in_year(inputs.ads["date"], inputs.settings.review_year)]
-    own = ads[ads["sku"].ne("")].groupby("sku")["spend"].sum()
-    pool = ads[ads["sku"].eq("")].groupby("channel")["spend"].sum()
-    ns = cur.groupby(["channel", "sku"])["net_sales"].sum().reset_index()
-    ns = ns[ns["channel"].isin(pool.index)]
-    ch_total = ns.groupby("channel")["net_sales"].transform("sum")
-    ch_count = ns.groupby("channel")["net_sales"].transform("size")
-    weight = (ns["net_sales"] / ch_total.where(ch_total != 0)).fillna(1.0 / ch_count)
-    ns["spend"] = weight * ns["channel"].map(pool)
-    split = ns.groupby("sku")["spend"].sum()
-    return own.add(split, fill_value=0.0).astype("float64")
+    return sku_ad_spend(ads, cur).groupby(level="sku").sum().astype("float64")
 
 
 def _monthly_units(cur: pd.DataFrame, skus: pd.Index) -> pd.DataFrame:

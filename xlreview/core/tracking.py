@@ -72,9 +72,11 @@ def weekly_actuals(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict
             return c.groupby(weeks[c.index])["customer_id"].nunique().astype("float64")
         return sel.groupby(weeks)[sums[metric]].sum().astype("float64")
     if metric == "new_customers":
-        scoped = lines[metrics.scope_mask(lines, scope, cat) & lines["customer_id"].ne("")]
-        first = scoped.groupby("customer_id")["order_date"].min()
-        first = first[first.dt.year == year]
+        # new = first order in ALL the data (order_lines' first_order_date) in the plan year, with an
+        # order in scope that year; counted in the week of that first order (weeks sum to the year)
+        scoped = lines[metrics.scope_mask(lines, scope, cat) & lines["customer_id"].ne("")
+                       & (lines["year"] == year) & (lines["first_order_date"].dt.year == year)]
+        first = scoped.groupby("customer_id")["first_order_date"].min()
         return first.groupby(week_labels(first)).size().astype("float64")
     if metric == "sessions":
         tr = inputs.traffic[inputs.traffic["date"].dt.year == year]
