@@ -148,9 +148,9 @@ def _text_dates(texts: pd.Series) -> pd.Series:
     s = _nfkc(uniq).str.strip()
     m = s.str.extract(_DATE_YMD)
     c = s.str.extract(_DATE_COMPACT)
-    y = pd.to_numeric(m["y"].fillna(c["y"]), errors="coerce")
-    mo = pd.to_numeric(m["m"].fillna(c["m"]), errors="coerce")
-    d = pd.to_numeric(m["d"].fillna(c["d"]), errors="coerce")
+    def part(key):   # the Y-M-D form, else the compact YYYYMMDD form
+        return pd.to_numeric(m[key], errors="coerce").fillna(pd.to_numeric(c[key], errors="coerce"))
+    y, mo, d = part("y"), part("m"), part("d")
     stamps = pd.to_datetime(pd.DataFrame({"year": y, "month": mo, "day": d}), errors="coerce")
     return texts.map(dict(zip(uniq, stamps.astype("datetime64[ns]"))))
 
