@@ -126,6 +126,37 @@ def test_baseline_excludes_other_promotions_of_same_or_all_channels():
     assert (p["baseline"] == 15).all()
 
 
+def test_all_channel_promotion_baseline_excludes_only_other_all_channel_promotions():
+    # METRICS 4 read literally: other promotions "whose channel is this promotion's channel or blank"; for an
+    # all-channel promotion P that is only other blank-channel promotions, so the channel-A promotion Q's days
+    # stay in P's baseline. Daily net 10 on A, 30 during Q (10-16 Feb); P 1-7 Mar, baseline 1-28 Feb.
+    days = pd.date_range("2026-01-01", "2026-03-31", freq="D")
+    rows = [[f"A{i}", d.date(), "A", "A", 1, 30.0 if D(2026, 2, 10) <= d.date() <= D(2026, 2, 16) else 10.0, 0, ""]
+            for i, d in enumerate(days)]
+    mk = [["P", "promotion", "", D(2026, 3, 1), D(2026, 3, 7), 0.0],
+          ["Q", "promotion", "A", D(2026, 2, 10), D(2026, 2, 16), 0.0]]
+    inputs = inputs_of(rows, mk, {"promo_baseline_days": 28, "promo_after_days": 14})
+    lines = metrics.order_lines(inputs)
+    t = promotion_table(lines, inputs.marketing, inputs.settings).set_index("name")
+    p = t.loc["P"]
+    assert p["baseline_days"] == 28
+    assert p["baseline"] == pytest.approx((7 * 30 + 21 * 10) / 28)          # 15
+    assert p["uplift"] == pytest.approx(7 * (10 - 15))                      # -35
+    assert p["verdict"] == "no_lift"
+    d = promo_daily(lines, inputs.marketing, inputs.settings)
+    assert not d.loc[d["promotion"] == "P", "excluded"].any()
+    # the channel promotion Q still leaves out days of all-channel promotions (none before it here)
+    assert t.loc["Q", "baseline"] == pytest.approx(10.0)
+
+
+def test_all_channel_promotion_baseline_excludes_other_all_channel_promotions():
+    # baseline days -4..-1 (all channels): 10, 50 (inside all-channel R: left out), 20 (inside S-only Q: kept), 60
+    rows = daily_orders("S", {-4: 10, -3: 50, -2: 20, -1: 60, 0: 40, 1: 40})
+    inputs = inputs_of(rows, [promo("P", ""), promo("R", "", -3, -3), promo("Q", "S", -2, -2)])
+    r = promotion_table(metrics.order_lines(inputs), inputs.marketing, inputs.settings).set_index("name").loc["P"]
+    assert r["baseline_days"] == 3 and r["baseline"] == pytest.approx(30.0)
+
+
 def test_all_channel_promotion_uses_all_sales_and_days_without_orders_are_zero():
     rows = daily_orders("S", {-4: 10, -2: 10, 0: 20, 1: 20}) + daily_orders("T", {-4: 10, -3: 20, 0: 20})
     inputs = inputs_of(rows, [promo("P", "")])

@@ -191,11 +191,11 @@ def _promo_frames(lines: pd.DataFrame, marketing: pd.DataFrame, settings: Settin
             series = wide.sum(axis=1)
         series = series.reindex(days, fill_value=0.0).astype("float64")
 
-        # baseline window: the `before` days before start, minus days inside other promotions that touch
-        # this one's sales (same channel or all channels; for an all-channel promotion: every other one)
+        # baseline window: the `before` days before start, minus days inside other promotions whose channel is
+        # this one's channel or blank (METRICS 4, literally: an all-channel promotion leaves out only the days
+        # of other all-channel promotions)
         others = all_promos.drop(index=idx)
-        if ch:
-            others = others[others["channel"].isin([ch, ""])]
+        others = others[others["channel"].isin([ch, ""])]
         base_days = pd.date_range(lo, start - pd.Timedelta(days=1), freq="D")
         excluded = pd.Series(False, index=base_days)
         for _, o in others.iterrows():
@@ -276,8 +276,9 @@ def promotion_table(lines: pd.DataFrame, marketing: pd.DataFrame, settings: Sett
     Notes
     -----
     Daily net_sales of the channel (all channels when blank); days without orders are 0.
-    Baseline excludes days inside other promotions of the same channel or of all channels; for an
-    all-channel promotion it excludes days of every other promotion (they move the all-channel sales).
+    Baseline excludes days inside other promotions whose channel is this promotion's channel or blank
+    (METRICS 4 read literally): a channel promotion leaves out same-channel and all-channel promotions, an
+    all-channel promotion only other all-channel promotions (a single channel's promotion stays in its baseline).
     Days after the last order date of the whole data are unknown, not zero: they are left out of the
     baseline, promotion and after windows (a Christmas promotion in a file exported on 31 December).
     Days before the first order date do count as 0 (METRICS: days without orders count as 0).
