@@ -14,6 +14,7 @@ from worked_example import frames as worked_frames
 
 from xlreview.core import metrics
 from xlreview.core.channels import channel_table
+from xlreview.core.review import compute_review
 from xlreview.model.read import frames_to_raw, read_inputs
 
 D = dt.date
@@ -92,6 +93,42 @@ def test_blank_channel_marketing_split_by_net_sales_share_and_content_not_alloca
     assert t.at["Y", "marketing_costs"] == pytest.approx(10)
     assert t.at["X", "fixed_costs"] == 12 and t.at["Y", "fixed_costs"] == 0
     assert t["profit_per_hour"].isna().all()                   # 0 hours: empty, not an error
+
+
+def test_channels_without_review_year_orders_still_get_a_row():
+    # METRICS 1: ad spend by Ads.channel, fixed costs by Channels row -- even for a channel with no orders
+    orders = [order("s1", D(2026, 3, 1), "S", price=100)]
+    ads = pd.DataFrame({"date": [D(2026, 5, 1)], "channel": ["TikTok"], "campaign": ["c"], "spend": [40]})
+    channels = pd.DataFrame({"channel": ["Walmart"], "fixed_cost": [50]})
+    review = compute_review(make_inputs(orders, Ads=ads, Channels=channels, settings={"language": "en"}))
+    t = review.channels.set_index("channel")
+    assert sorted(t.index) == ["S", "TikTok", "Walmart"]
+    assert t.at["S", "net_profit"] == pytest.approx(100) and t.at["S", "class"] != "problem"
+    assert (t.at["TikTok", "net_sales"], t.at["TikTok", "ad_spend"], t.at["TikTok", "net_profit"]) == (0, 40, -40)
+    assert (t.at["Walmart", "net_sales"], t.at["Walmart", "fixed_costs"], t.at["Walmart", "net_profit"]) == (0, 50, -50)
+    assert t.at["TikTok", "class"] == "problem" and t.at["Walmart", "class"] == "problem"
+    assert t.at["TikTok", "orders"] == 0 and t.at["TikTok", "share"] == 0
+    assert "no sales" in t.at["TikTok", "action"] and "40.00" in t.at["TikTok", "action"]
+    assert "-50.00" in t.at["Walmart", "reason"]
+    assert t["net_profit"].sum() == pytest.approx(review.summary["net_profit"])       # 100 - 40 - 50
+
+
+def test_channels_with_only_marketing_or_traffic_get_a_row():
+    orders = [order("s1", D(2026, 3, 1), "S", price=100), order("p1", D(2025, 3, 1), "Pin", price=80)]
+    marketing = pd.DataFrame({"name": ["creator"], "type": ["influencer"], "channel": ["Pin"],
+                              "start_date": [D(2026, 4, 1)], "end_date": [D(2026, 4, 2)], "cost": [30]})
+    traffic = pd.DataFrame({"date": [D(2026, 3, 1)] * 3, "channel": ["Web", "Sku", "Old"], "sku": ["", "A", ""],
+                            "sessions": [200, 50, 0]})
+    channels = pd.DataFrame({"channel": ["Idle"], "hours_per_week": [1], "fixed_cost": [0]})
+    t = table(make_inputs(orders, Marketing=marketing, Traffic=traffic, Channels=channels))
+    # Pin: marketing 30 and orders only in 2025 (YoY -100 %); Web: channel-level sessions. Sku (only SKU-level
+    # traffic), Old (0 sessions) and Idle (no cost) have nothing at channel grain: no row
+    assert sorted(t.index) == ["Pin", "S", "Web"]
+    assert t.at["Pin", "marketing_costs"] == 30 and t.at["Pin", "net_profit"] == -30
+    assert t.at["Pin", "growth_basis"] == "yoy" and t.at["Pin", "growth"] == pytest.approx(-1.0)
+    assert t.at["Web", "sessions"] == 200 and t.at["Web", "net_profit"] == 0 and t.at["Web", "class"] == "problem"
+    assert math.isnan(t.at["Web", "conversion_rate"]) is False and t.at["Web", "conversion_rate"] == 0
+    assert t.at["Web", "growth_basis"] == "h2_h1" and math.isnan(t.at["Web", "growth"])
 
 
 # ---------------------------------------------------------------------------------------- classes
@@ -173,7 +210,7 @@ line = st.tuples(st.sampled_from(CHANNELS), st.sampled_from(["A", "B", "C"]), st
                  st.booleans())
 
 
-def random_inputs(rows, ad_rows=(), shuffle_seed=None):
+def random_inputs(rows, ad_rows=(), shuffle_seed=None, settings=None, **sheets):
     orders = []
     for i, (ch, sku, month, qty, price, refunded) in enumerate(rows):
         orders.append(order(f"o{i % 7}", D(2026, month, 1 + i % 27), ch, sku, qty, price,
@@ -185,11 +222,11 @@ def random_inputs(rows, ad_rows=(), shuffle_seed=None):
     if shuffle_seed is not None:
         frame = frame.sample(frac=1, random_state=shuffle_seed).reset_index(drop=True)
         ads = ads.sample(frac=1, random_state=shuffle_seed).reset_index(drop=True)
-    kv = {"review_year": 2026}
+    kv = {"review_year": 2026, **(settings or {})}
     frames = {"Settings": pd.DataFrame({"key": list(kv), "value": list(kv.values())}), "Orders": frame,
               "Products": pd.DataFrame({"sku": ["A", "B", "C"], "unit_cost": [1.0, 2.0, 3.0],
                                         "stock_qty": [0, 5, 0]}),
-              "Ads": ads}
+              "Ads": ads, **sheets}
     inputs, report = read_inputs(frames_to_raw(frames))
     assert inputs is not None
     return inputs
@@ -218,3 +255,39 @@ def test_shuffled_rows_give_the_same_channel_table(rows, ad_rows, seed):
     a = channel_table(x := random_inputs(rows, ad_rows), metrics.order_lines(x))
     b = channel_table(y := random_inputs(rows, ad_rows, shuffle_seed=seed), metrics.order_lines(y))
     assert_frame_equal(a, b, check_exact=False, rtol=1e-9, atol=1e-9)
+
+
+mk_row = st.tuples(st.sampled_from(CHANNELS + ["", "Pinterest"]), st.floats(0, 80, allow_nan=False).map(
+    lambda x: round(x, 2)))
+fixed_row = st.tuples(st.sampled_from(CHANNELS + ["Walmart"]), st.floats(0, 60, allow_nan=False).map(
+    lambda x: round(x, 2)))
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(st.lists(line, min_size=1, max_size=10), st.lists(ad_row, max_size=4), st.lists(mk_row, max_size=4),
+       st.lists(fixed_row, max_size=3, unique_by=lambda r: r[0]), st.floats(0, 100).map(lambda x: round(x, 2)),
+       st.floats(0, 100).map(lambda x: round(x, 2)))
+def test_channel_net_profits_add_up_to_the_business_net_profit(rows, ad_rows, mk_rows, fixed_rows, content_cost,
+                                                               overhead):
+    """Σ channel net_profit = business net_profit + fixed_overhead + Content cost (+ blank-channel Marketing when
+    no channel has net sales: it has no share to split by, so it stays in the business figure only)."""
+    marketing = pd.DataFrame({"name": [f"m{i}" for i in range(len(mk_rows))], "type": "other",
+                              "channel": [c for c, _ in mk_rows], "start_date": D(2026, 4, 1),
+                              "end_date": D(2026, 4, 2), "cost": [v for _, v in mk_rows]},
+                             columns=["name", "type", "channel", "start_date", "end_date", "cost"])
+    content = pd.DataFrame({"date": [D(2026, 5, 1)], "format": ["blog"], "visits": [1], "cost": [content_cost]})
+    channels = pd.DataFrame({"channel": [c for c, _ in fixed_rows], "fixed_cost": [v for _, v in fixed_rows]},
+                            columns=["channel", "fixed_cost"])
+    inputs = random_inputs(rows, ad_rows, settings={"fixed_overhead": overhead}, Marketing=marketing,
+                           Content=content, Channels=channels)
+    lines = metrics.order_lines(inputs)
+    t = channel_table(inputs, lines)
+    summary = metrics.business_summary(inputs, lines)
+    blank_mk = sum(v for c, v in mk_rows if c == "")
+    unsplit = blank_mk if t["net_sales"].sum() == 0 else 0.0
+    assert t["net_profit"].sum() == pytest.approx(summary["net_profit"] + overhead + content_cost + unsplit,
+                                                  abs=1e-6)
+    costly = ({c for c, _, v in ad_rows if v > 0} | {c for c, v in mk_rows if c and v > 0}
+              | {c for c, v in fixed_rows if v > 0} | {r[0] for r in rows})
+    assert set(t["channel"]) == costly
+    assert t.loc[t["net_sales"].eq(0) & t["orders"].eq(0), "class"].eq("problem").all()

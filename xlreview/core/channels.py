@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .inputs import Inputs
-from .metrics import SECTION1_KEYS, SECTION2_KEYS, in_year, money_summary, safe_div
+from .metrics import SECTION1_KEYS, SECTION2_KEYS, finish_money, in_year, money_summary, safe_div
 
 CHANNEL_CLASSES = ["problem", "rising_star", "cash_cow", "steady"]
 
@@ -64,11 +64,36 @@ def channel_costs(inputs: Inputs, net_sales: pd.Series) -> tuple[pd.Series, pd.S
     return ad_spend, marketing, fixed
 
 
-def channel_growth(lines: pd.DataFrame, year: int) -> pd.DataFrame:
-    """growth and its basis per channel: YoY when the channel has order lines in year - 1, else H2 / H1 - 1."""
+def table_channels(inputs: Inputs, lines: pd.DataFrame) -> pd.Index:
+    """The channels of the table (sorted): those with review_year order lines, plus any channel that carries a
+    channel-grain figure in review_year without orders -- Ads spend (Ads.channel), Marketing cost with that
+    channel, a Channels fixed_cost, or sessions / add-to-carts on channel-level Traffic rows (blank sku). So the
+    channels' net profits add up to the business's (METRICS 1) and a channel that only costs money shows.
+    Rows whose figure is 0 (and SKU-level Traffic rows, which do not count at channel grain) add no channel.
+    """
+    year = inputs.settings.review_year
+    ads = inputs.ads[in_year(inputs.ads["date"], year) & inputs.ads["spend"].ne(0)]
+    mk = inputs.marketing
+    mk = mk[in_year(mk["start_date"], year) & mk["channel"].ne("") & mk["cost"].ne(0)]
+    fixed = inputs.channels[inputs.channels["fixed_cost"].ne(0)]
+    tr = inputs.traffic
+    tr = tr[in_year(tr["date"], year) & tr["sku"].eq("") & (tr["sessions"].ne(0) | tr["add_to_cart"].ne(0))]
+    names = pd.concat([lines.loc[lines["year"].eq(year), "channel"], ads["channel"], mk["channel"],
+                       fixed["channel"], tr["channel"]], ignore_index=True).astype(str)
+    return pd.Index(sorted(set(names[names.ne("")])), name="channel", dtype=object)
+
+
+def channel_growth(lines: pd.DataFrame, year: int, channels: pd.Index | None = None) -> pd.DataFrame:
+    """growth and its basis per channel: YoY when the channel has order lines in year - 1, else H2 / H1 - 1.
+
+    ``channels``: the rows to return (default: the channels with order lines in ``year``); a channel without
+    order lines in ``year`` has net_sales 0 there (YoY -100 % when it sold the year before, else empty).
+    """
     cur = lines[lines["year"].eq(year)]
     prev = lines[lines["year"].eq(year - 1)]
     ns = _sum_by(cur, "channel", "net_sales")
+    if channels is not None:
+        ns = ns.reindex(channels, fill_value=0.0)
     h1 = _sum_by(cur[cur["month"].le(6)], "channel", "net_sales").reindex(ns.index, fill_value=0.0)
     h2 = _sum_by(cur[cur["month"].gt(6)], "channel", "net_sales").reindex(ns.index, fill_value=0.0)
     ns_prev = _sum_by(prev, "channel", "net_sales")
@@ -126,6 +151,10 @@ CHANNEL_ACTIONS = {
                      "fix or exit: {driver} is {ratio} of net sales against {avg} for the business, about {excess} "
                      "too much. Cut it first (price, logistics, inefficient ads); if it still loses money after a "
                      "quarter, consider exiting"),
+    "problem_no_sales": ("止损：复盘年度没有订单，却花了 {cost}（广告 {ads}、营销 {marketing}、固定成本 {fixed}）。"
+                         "要么开始在这里销售，要么停掉这些支出",
+                         "stop the loss: no sales in the review year, yet it cost {cost} (ad spend {ads}, marketing "
+                         "{marketing}, fixed costs {fixed}). Start selling there or stop the spend"),
     "rising_star": ("加大投入：增长 {growth}，增加上架 SKU、广告预算和库存，复制表现最好的产品",
                     "invest: growing {growth}; add listings, ad budget and stock, replicate its best products"),
     "cash_cow": ("守住基本盘：保证爆款库存、守住排名和评价，用它的利润支持增长渠道",
@@ -145,6 +174,11 @@ def channel_actions(table: pd.DataFrame, lang: str = "zh") -> pd.Series:
     out = []
     for _, row in table.iterrows():
         cls = row["class"]
+        if cls == "problem" and row["orders"] == 0:
+            out.append(CHANNEL_ACTIONS["problem_no_sales"][i].format(
+                cost=fmt_money(-row["net_profit"]), ads=fmt_money(row["ad_spend"]),
+                marketing=fmt_money(row["marketing_costs"]), fixed=fmt_money(row["fixed_costs"])))
+            continue
         if cls == "problem":
             variable = row["contribution_profit"] - row["marketing_costs"]
             if variable > 0 and row["fixed_costs"] > 0:
@@ -168,7 +202,12 @@ def channel_actions(table: pd.DataFrame, lang: str = "zh") -> pd.Series:
 
 
 def channel_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
-    """One row per channel with review_year orders, best profit per hour first.
+    """One row per channel of ``table_channels`` (review_year orders, or review_year ad spend, channel
+    marketing cost, channel-level traffic, or a Channels fixed_cost), best profit per hour first.
+
+    A channel without review_year orders has zero sales and counts, its costs as METRICS 1 assigns them.
+    The channels' net profits add up to the business net profit + fixed_overhead + Content costs (+ the
+    blank-channel Marketing costs when no channel has net sales: there is no share to split them by).
 
     Parameters
     ----------
@@ -185,9 +224,14 @@ def channel_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     s = inputs.settings
     year = s.review_year
     cur = lines[lines["year"].eq(year)]
-    net_sales = _sum_by(cur, "channel", "net_sales")
+    channels = table_channels(inputs, lines)
+    net_sales = _sum_by(cur, "channel", "net_sales").reindex(channels, fill_value=0.0)
     ad_spend, marketing, fixed = channel_costs(inputs, net_sales)
-    t = money_summary(cur, ["channel"], ad_spend, marketing, fixed)
+    sums = money_summary(cur, ["channel"])
+    sums = sums.reindex(channels, fill_value=0.0)          # channels without orders: zero sales and counts
+    sums[["ad_spend", "marketing_costs", "fixed_costs"]] = pd.DataFrame(
+        {"ad_spend": ad_spend, "marketing_costs": marketing, "fixed_costs": fixed}).reindex(channels).fillna(0.0)
+    t = finish_money(sums)
     t.index.name = "channel"
     t = t.join(_traffic(inputs, t["orders"], t["units"]))
     total_ns = float(t["net_sales"].sum())
@@ -195,7 +239,7 @@ def channel_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     hours = _sum_by(inputs.channels, "channel", "hours_per_week")
     t["hours_per_week"] = hours.reindex(t.index)
     t["profit_per_hour"] = safe_div(t["net_profit"], t["hours_per_week"] * 52)
-    t = t.join(channel_growth(lines, year)[["growth", "growth_basis"]])
+    t = t.join(channel_growth(lines, year, t.index)[["growth", "growth_basis"]])
     t = t.join(classify_channels(t, s.t, s.language))
     order = t.assign(_has=t["profit_per_hour"].notna(), _name=t.index).sort_values(
         ["_has", "profit_per_hour", "net_profit", "_name"], ascending=[False, False, False, True])
