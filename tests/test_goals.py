@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from xlreview.core.goals import achievability, smart_check
+from xlreview.core.goals import achievability, has_data, smart_check
 from xlreview.core.inputs import Settings
-from xlreview.core.metrics import order_lines
+from xlreview.core.metrics import order_lines, year_bounds
+from xlreview.core.review import compute_review
 from xlreview.model.read import frames_to_raw, read_inputs
 
 D = dt.date
@@ -98,6 +99,63 @@ def test_unrealistic_suggestion_names_the_scope_and_both_growths():
 def test_reference_growth_is_yoy_when_previous_year_has_data():
     g = check({}, prev_year=True)
     assert g["reference_basis"] == "yoy" and g["reference_growth"] == pytest.approx(1090 / 800 - 1)
+
+
+def test_year_without_orders_has_no_data_though_fixed_costs_give_it_a_net_profit():
+    # 2025 has no orders, only the fixed cost every year carries: net_profit 2025 = -100 (finite, not 0), but
+    # "the year before has data" is judged from its order lines -> H2 / H1 of 2026, not YoY (300 / -100 - 1 = -4)
+    orders = pd.DataFrame([["A1", D(2026, 2, 1), "Shop", "A", 1, 300.0], ["A2", D(2026, 9, 1), "Shop", "A", 1, 100.0]],
+                          columns=["order_id", "order_date", "channel", "sku", "quantity", "item_price"])
+    goal = {**GOOD, "metric": "net_profit", "scope": "all", "target": 450.0, "baseline": 300.0}
+    frames = {"Orders": orders, "Products": pd.DataFrame({"sku": ["A"], "unit_cost": [0.0]}),
+              "Channels": pd.DataFrame({"channel": ["Shop"], "fixed_cost": [100.0]}),
+              "Goals": pd.DataFrame([goal]),
+              "Settings": pd.DataFrame({"key": ["review_year", "language"], "value": [2026, "en"]})}
+    inputs, report = read_inputs(frames_to_raw(frames))
+    assert inputs is not None, report.lines()
+    g = compute_review(inputs).goals[0]
+    h1, h2 = 300 - 100 * 181 / 365, 100 - 100 * 184 / 365        # fixed costs prorated by days
+    assert g["reference_basis"] == "h2_h1"
+    assert g["reference_growth"] == pytest.approx(h2 / h1 - 1) and round(g["reference_growth"], 2) == -0.80
+    assert g["required_growth"] == pytest.approx(0.5)
+    assert g["achievability"] == "unrealistic" and not g["A"]["pass"]       # r = 0: 0.5 > 0.20
+
+
+def _sources_inputs():
+    orders = pd.DataFrame([["P1", D(2025, 5, 1), "Shop", "A", 1, 100.0, "US"],
+                           ["C1", D(2026, 5, 1), "Shop", "A", 1, 100.0, "US"],
+                           ["C2", D(2026, 5, 1), "Web", "B", 1, 100.0, "DE"]],
+                          columns=["order_id", "order_date", "channel", "sku", "quantity", "item_price", "country"])
+    ads = pd.DataFrame({"date": [D(2025, 6, 1), D(2025, 6, 1)], "channel": ["Shop", "Web"], "campaign": ["c", "w"],
+                        "sku": ["", "B"], "spend": [10.0, 5.0], "sales": [0.0, 0.0]})
+    traffic = pd.DataFrame({"date": [D(2025, 6, 1), D(2025, 6, 1)], "channel": ["Web", "Shop"], "sku": ["", "A"],
+                            "sessions": [50, 20]})
+    marketing = pd.DataFrame({"name": ["m"], "type": ["other"], "channel": ["Web"], "start_date": [D(2025, 7, 1)],
+                              "end_date": [D(2025, 7, 2)], "cost": [5.0]})
+    frames = {"Orders": orders, "Products": pd.DataFrame({"sku": ["A", "B"], "unit_cost": [1.0, 1.0],
+                                                          "category": ["toys", "tools"]}),
+              "Ads": ads, "Traffic": traffic, "Marketing": marketing,
+              "Settings": pd.DataFrame({"key": ["review_year"], "value": [2026]})}
+    inputs, report = read_inputs(frames_to_raw(frames))
+    assert inputs is not None, report.lines()
+    return inputs
+
+
+@pytest.mark.parametrize("metric, scope, expected", [
+    ("net_sales", {}, True), ("net_profit", {"channel": ["Web"]}, False),       # Web: no 2025 orders
+    ("orders", {"country": ["US"]}, True), ("net_sales", {"category": ["tools"]}, False),
+    ("ad_spend", {"channel": ["Web"]}, True), ("roas", {"channel": ["Web"]}, True),
+    ("ad_spend", {"sku": ["A"]}, True),          # Shop's sku-less spend is split to A, sold in Shop in 2025
+    ("roas", {"sku": ["A"]}, False),             # ROAS of a SKU: only Ads rows with that sku
+    ("ad_spend", {"sku": ["B"]}, True), ("ad_spend", {"country": ["DE"]}, False),   # no DE sales in 2025
+    ("sessions", {"channel": ["Web"]}, True), ("conversion_rate", {"channel": ["Shop"]}, False),  # SKU rows only
+    ("sessions", {"sku": ["A"]}, True), ("sessions", {"sku": ["B"]}, False),
+    ("marketing_costs", {"channel": ["Web"]}, True), ("marketing_costs", {"channel": ["Shop"]}, False),
+    ("marketing_costs", {}, True),
+])
+def test_has_data_looks_at_the_metric_source_rows_of_the_scope(metric, scope, expected):
+    inputs = _sources_inputs()
+    assert has_data(inputs, order_lines(inputs), metric, scope, *year_bounds(2025)) is expected
 
 
 def test_given_baseline_wins():

@@ -7,8 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .goals import has_data
 from .inputs import Inputs
-from .metrics import SECTION1_KEYS, SECTION2_KEYS, finish_money, in_year, money_summary, safe_div
+from .metrics import SECTION1_KEYS, SECTION2_KEYS, finish_money, in_year, money_summary, safe_div, year_bounds
 
 CHANNEL_CLASSES = ["problem", "rising_star", "cash_cow", "steady"]
 
@@ -83,8 +84,10 @@ def table_channels(inputs: Inputs, lines: pd.DataFrame) -> pd.Index:
     return pd.Index(sorted(set(names[names.ne("")])), name="channel", dtype=object)
 
 
-def channel_growth(lines: pd.DataFrame, year: int, channels: pd.Index | None = None) -> pd.DataFrame:
-    """growth and its basis per channel: YoY when the channel has order lines in year - 1, else H2 / H1 - 1.
+def channel_growth(inputs: Inputs, lines: pd.DataFrame, year: int, channels: pd.Index | None = None) -> pd.DataFrame:
+    """growth and its basis per channel: YoY when year - 1 "has data" for the channel (``goals.has_data`` for
+    net_sales: the channel has order lines in year - 1, the same rule as the SMART reference growth), else
+    H2 / H1 - 1.
 
     ``channels``: the rows to return (default: the channels with order lines in ``year``); a channel without
     order lines in ``year`` has net_sales 0 there (YoY -100 % when it sold the year before, else empty).
@@ -94,10 +97,12 @@ def channel_growth(lines: pd.DataFrame, year: int, channels: pd.Index | None = N
     ns = _sum_by(cur, "channel", "net_sales")
     if channels is not None:
         ns = ns.reindex(channels, fill_value=0.0)
+    start, end = year_bounds(year - 1)
+    has_prev = np.array([has_data(inputs, prev, "net_sales", {"channel": [c]}, start, end) for c in ns.index],
+                        dtype=bool)
     h1 = _sum_by(cur[cur["month"].le(6)], "channel", "net_sales").reindex(ns.index, fill_value=0.0)
     h2 = _sum_by(cur[cur["month"].gt(6)], "channel", "net_sales").reindex(ns.index, fill_value=0.0)
     ns_prev = _sum_by(prev, "channel", "net_sales")
-    has_prev = ns.index.isin(ns_prev.index)
     yoy = safe_div(ns, ns_prev.reindex(ns.index)) - 1
     half = safe_div(h2, h1) - 1
     return pd.DataFrame({"growth": yoy.where(has_prev, half),
@@ -239,7 +244,7 @@ def channel_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     hours = _sum_by(inputs.channels, "channel", "hours_per_week")
     t["hours_per_week"] = hours.reindex(t.index)
     t["profit_per_hour"] = safe_div(t["net_profit"], t["hours_per_week"] * 52)
-    t = t.join(channel_growth(lines, year, t.index)[["growth", "growth_basis"]])
+    t = t.join(channel_growth(inputs, lines, year, t.index)[["growth", "growth_basis"]])
     t = t.join(classify_channels(t, s.t, s.language))
     order = t.assign(_has=t["profit_per_hour"].notna(), _name=t.index).sort_values(
         ["_has", "profit_per_hour", "net_profit", "_name"], ascending=[False, False, False, True])

@@ -4,9 +4,13 @@
 METRICS is silent (also in docs/goals.md):
 
 - a metric is matched case-insensitively with spaces as ``_`` (``Net Sales`` -> ``net_sales``);
-- "the year before has data for the scope" = the metric's value in review_year - 1 is a finite, non-zero
-  number for that scope; otherwise H2 / H1 - 1 of review_year; when neither exists reference_growth is
-  null and counts as 0 in the bands (r = max(reference, 0) = 0);
+- "the year before has data for the scope" = the metric's SOURCE rows exist in review_year - 1 for that scope
+  (``has_data``: order lines for order-based metrics, Ads rows for ad_spend / roas / acos, Traffic rows of
+  the grain for sessions and the traffic ratios, Marketing / Content rows for marketing_costs), not the
+  value: a year without orders still carries fixed costs, so its net_profit is finite and not 0. With data
+  the basis is YoY even when that growth is undefined (previous value 0); otherwise H2 / H1 - 1 of
+  review_year (undefined when H1 is 0); an undefined reference_growth is null and counts as 0 in the bands
+  (r = max(reference, 0) = 0). Channel growth (METRICS 5) uses the same helper;
 - growths are reported exactly as METRICS says (target / baseline - 1), but the bands compare
   (target - baseline) / |baseline| so a negative baseline (a loss) is not turned upside down; a baseline
   of 0 (no data) makes A fail with "enter a baseline";
@@ -138,12 +142,61 @@ def _cmp_growth(new: float, old: float) -> float:
     return (new - old) / abs(old)
 
 
+AD_METRICS = {"ad_spend", "roas", "acos"}
+TRAFFIC_METRICS = {"sessions", "conversion_rate", "unit_session_rate", "cart_abandonment_rate"}
+MARKETING_METRICS = {"marketing_costs"}
+SPLIT_SCOPE_KEYS = {"sku", "category", "country"}     # scopes whose ad spend includes a split of channel rows
+
+
+def has_data(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict, start, end) -> bool:
+    """Whether the period start..end "has data" for the metric and scope (METRICS 5-6): its source rows exist.
+
+    Order lines in the scope for order-based metrics (every metric not below, net_profit included: a year
+    without orders has none however its fixed costs make the value look); Ads rows for ad_spend / roas / acos
+    (rows matching the scope's channel / sku / category; for ad_spend at SKU, category or country scope also
+    the channel rows split to the scope's order lines, as ``metrics.period_summary`` does); Traffic rows of
+    the scope's grain (channel-level rows, or SKU rows for a SKU / category scope) for sessions and the traffic
+    ratios; Marketing rows (and Content rows for the whole business) for marketing_costs.
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    cat = inputs.products.drop_duplicates("sku").set_index("sku")["category"]
+    ln = lines[metrics.period_mask(lines["order_date"], start, end)]
+    ln = ln[metrics.scope_mask(ln, scope, cat)]
+    if metric in AD_METRICS:
+        ads = inputs.ads[metrics.period_mask(inputs.ads["date"], start, end)]
+        rows = ads[metrics.scope_mask(ads, {k: v for k, v in scope.items() if k != "country"}, cat)]
+        if metric == "ad_spend" and SPLIT_SCOPE_KEYS & set(scope):
+            if "sku" in scope or "category" in scope:        # sku-less rows of channels where the scope sold
+                pool = ads[metrics.scope_mask(ads, {k: v for k, v in scope.items() if k == "channel"})]
+                rows = pd.concat([rows, pool[pool["sku"].eq("") & pool["channel"].isin(ln["channel"])]])
+            if "country" in scope:                           # split by the country's share of channel sales
+                rows = rows[rows["channel"].isin(ln["channel"])]
+        return len(rows) > 0
+    if metric in TRAFFIC_METRICS:
+        tr = inputs.traffic[metrics.period_mask(inputs.traffic["date"], start, end)]
+        sku_grain = "sku" in scope or "category" in scope
+        tr = tr[tr["sku"].ne("")] if sku_grain else tr[tr["sku"].eq("")]
+        return bool(metrics.scope_mask(tr, {k: v for k, v in scope.items() if k != "country"}, cat).any())
+    if metric in MARKETING_METRICS:
+        mk = inputs.marketing[metrics.period_mask(inputs.marketing["start_date"], start, end)]
+        if not scope:
+            return len(mk) > 0 or bool(metrics.period_mask(inputs.content["date"], start, end).any())
+        if set(scope) == {"channel"}:       # own rows, or blank rows split by the channel's net sales
+            return bool(mk["channel"].isin(scope["channel"]).any() or (mk["channel"].eq("").any() and len(ln)))
+        return False                        # not split below channel level (METRICS 1)
+    return len(ln) > 0
+
+
 def reference_growth(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict) -> tuple[float, float, str]:
-    """(reported growth, compared growth, basis "yoy" | "h2_h1" | "") of the metric and scope."""
+    """(reported growth, compared growth, basis "yoy" | "h2_h1" | "") of the metric and scope.
+
+    YoY when review_year - 1 ``has_data`` for the metric and scope (then YoY even if it is undefined), else
+    H2 / H1 - 1 of review_year.
+    """
     year = inputs.settings.review_year
-    cur = metric_value(inputs, lines, metric, scope, *metrics.year_bounds(year))
-    prev = metric_value(inputs, lines, metric, scope, *metrics.year_bounds(year - 1))
-    if _finite(prev) and prev != 0:
+    if has_data(inputs, lines, metric, scope, *metrics.year_bounds(year - 1)):
+        cur = metric_value(inputs, lines, metric, scope, *metrics.year_bounds(year))
+        prev = metric_value(inputs, lines, metric, scope, *metrics.year_bounds(year - 1))
         return growth(cur, prev), _cmp_growth(cur, prev), "yoy"
     h1 = metric_value(inputs, lines, metric, scope, pd.Timestamp(year, 1, 1), pd.Timestamp(year, 6, 30))
     h2 = metric_value(inputs, lines, metric, scope, pd.Timestamp(year, 7, 1), pd.Timestamp(year, 12, 31))
