@@ -107,7 +107,7 @@ def write_quadrant(wb: Workbook, review: Review) -> None:
     put(ws, row, 1, label("median_sessions", lang), font=Font(bold=True))
     put(ws, row, 2, med_s, kind="int")
     put(ws, row + 1, 1, label("median_conversion", lang), font=Font(bold=True))
-    put(ws, row + 1, 2, med_c, kind="pct")
+    put(ws, row + 1, 2, med_c, kind="pct2")        # two decimals: SKUs near the median must be told apart
 
     row = write_block_title(ws, row + 3, 1, label("quadrant_counts", lang))
     counts = pd.DataFrame({"quadrant_label": [label(f"quad_{q}", lang) for q in QUADRANTS],
@@ -123,7 +123,7 @@ def write_quadrant(wb: Workbook, review: Review) -> None:
     table = _labelled(has, lang).assign(_q=has["quadrant"].map(order)).sort_values(
         ["_q", "sessions", "sku"], ascending=[True, False, True])
     cols = [Col("sku", kind="text"), Col("name", kind="text"), Col("sessions"),
-            Col("conversion_rate"), Col("quadrant_label", "quadrant", "text"),
+            Col("conversion_rate", kind="pct2"), Col("quadrant_label", "quadrant", "text"),
             Col("class_label", "class", "text"), Col("net_sales"), Col("action", kind="text", width=44, wrap=True)]
     row = write_block_title(ws, clast + 2, 1, label("sku_table", lang))
     first, last = write_table(ws, table, cols, row, 1, lang)
