@@ -199,7 +199,7 @@ def test_quadrant_sheet_scatter_with_median_lines(tmp_path):
     med = find(ws, label("median_sessions", "zh"))
     assert ws.cell(row=med.row, column=2).value == 55
     assert math.isclose(ws.cell(row=med.row + 1, column=2).value, 0.055)
-    assert ws.cell(row=med.row + 1, column=2).number_format == FORMATS["pct"]
+    assert ws.cell(row=med.row + 1, column=2).number_format == FORMATS["pct2"]
 
 
 @pytest.mark.libreoffice
