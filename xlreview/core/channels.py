@@ -9,7 +9,16 @@ import pandas as pd
 
 from .goals import has_data
 from .inputs import Inputs
-from .metrics import SECTION1_KEYS, SECTION2_KEYS, finish_money, in_year, money_summary, safe_div, year_bounds
+from .metrics import (
+    SECTION1_KEYS,
+    SECTION2_KEYS,
+    finish_money,
+    in_year,
+    money_summary,
+    safe_div,
+    traffic_ratios,
+    year_bounds,
+)
 
 CHANNEL_CLASSES = ["problem", "rising_star", "cash_cow", "steady"]
 
@@ -117,9 +126,7 @@ def _traffic(inputs: Inputs, orders: pd.Series, units: pd.Series) -> pd.DataFram
     tr = tr[in_year(tr["date"], year) & tr["sku"].eq("")]        # channel-level rows only (METRICS 2)
     sessions = _sum_by(tr, "channel", "sessions").reindex(orders.index, fill_value=0.0)
     atc = _sum_by(tr, "channel", "add_to_cart").reindex(orders.index, fill_value=0.0)
-    return pd.DataFrame({"sessions": sessions, "conversion_rate": safe_div(orders, sessions),
-                         "unit_session_rate": safe_div(units, sessions),
-                         "cart_abandonment_rate": 1 - safe_div(orders, atc)}, index=orders.index)
+    return pd.DataFrame({"sessions": sessions, **traffic_ratios(orders, units, sessions, atc)}, index=orders.index)
 
 
 def classify_channels(table: pd.DataFrame, t, lang: str = "zh") -> pd.DataFrame:

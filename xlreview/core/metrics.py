@@ -313,6 +313,12 @@ def ad_returns(inputs, start, end, scope, cat) -> dict:
     return {"roas": safe_div(sales, spend), "acos": safe_div(spend, sales)}
 
 
+def traffic_ratios(orders, units, sessions, add_to_cart) -> dict:
+    """Section 2 ratios from their sums, for scalars or Series of any grain (empty on a zero denominator)."""
+    return {"conversion_rate": safe_div(orders, sessions), "unit_session_rate": safe_div(units, sessions),
+            "cart_abandonment_rate": 1 - safe_div(orders, add_to_cart)}
+
+
 def traffic_figures(inputs: Inputs, start, end, scope, orders: float, units: float, sku_category=None) -> dict:
     """Section 2 for a period and scope: sessions from channel-level rows (blank sku) unless the scope
     names SKUs or a category, then from the SKU rows."""
@@ -326,9 +332,7 @@ def traffic_figures(inputs: Inputs, start, end, scope, orders: float, units: flo
     tr = tr[scope_mask(tr, scope, sku_category)]
     sessions = float(tr["sessions"].sum())
     atc = float(tr["add_to_cart"].sum())
-    return {"sessions": sessions, "conversion_rate": safe_div(orders, sessions),
-            "unit_session_rate": safe_div(units, sessions),
-            "cart_abandonment_rate": (1 - safe_div(orders, atc)) if atc else np.nan}
+    return {"sessions": sessions, **traffic_ratios(orders, units, sessions, atc)}
 
 
 def customer_figures(lines: pd.DataFrame, start, end) -> dict:

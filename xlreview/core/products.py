@@ -14,7 +14,16 @@ import pandas as pd
 
 from .channels import fmt_money, fmt_num, fmt_pct
 from .inputs import Inputs
-from .metrics import SECTION1_KEYS, SECTION2_KEYS, finish_money, in_year, money_summary, safe_div, sku_ad_spend
+from .metrics import (
+    SECTION1_KEYS,
+    SECTION2_KEYS,
+    finish_money,
+    in_year,
+    money_summary,
+    safe_div,
+    sku_ad_spend,
+    traffic_ratios,
+)
 
 COVER_WINDOW_DAYS = 90          # METRICS 5: units of the 90 days ending 31 December
 PRODUCT_CLASSES = ["problem", "hero", "evergreen", "long_tail"]
@@ -228,9 +237,8 @@ def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
 
     t["sessions"] = tr.groupby("sku")["sessions"].sum().reindex(skus).fillna(0.0).astype("float64")
     atc = tr.groupby("sku")["add_to_cart"].sum().reindex(skus).fillna(0.0).astype("float64")
-    t["conversion_rate"] = safe_div(t["orders"], t["sessions"])
-    t["unit_session_rate"] = safe_div(t["units"], t["sessions"])
-    t["cart_abandonment_rate"] = 1 - safe_div(t["orders"], atc)
+    for key, value in traffic_ratios(t["orders"], t["units"], t["sessions"], atc).items():
+        t[key] = value
 
     total_ns = float(t["net_sales"].sum())
     t["share"] = t["net_sales"] / total_ns if total_ns else np.nan

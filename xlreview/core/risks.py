@@ -10,7 +10,7 @@ import pandas as pd
 
 from .channels import channel_table, fmt_money, fmt_num, fmt_pct
 from .inputs import Inputs
-from .metrics import in_year, safe_div
+from .metrics import order_lines, safe_div
 from .products import product_table
 
 RISK_KINDS = ["channel_concentration", "product_concentration", "ad_dependency", "refund_hot_spots",
@@ -94,7 +94,7 @@ def _top(frame: pd.DataFrame | None, key: str) -> tuple[str, float]:
     return str(frame.at[i, key]), float(frame.at[i, "share"])
 
 
-def risk_table(inputs: Inputs, review) -> pd.DataFrame:
+def risk_table(inputs: Inputs, review, lines: pd.DataFrame | None = None) -> pd.DataFrame:
     """The risk checklist: one row per kind of ``RISK_KINDS``, fired or not.
 
     Returns
@@ -145,10 +145,10 @@ def risk_table(inputs: Inputs, review) -> pd.DataFrame:
     short = heroes[hcover.lt(t("hero_min_cover_days")) | heroes["stock_qty"].eq(0)]
     add("stock_shortage", float(len(short)), t("hero_min_cover_days"), len(short) > 0, short["sku"].tolist())
 
-    cur = inputs.orders[in_year(inputs.orders["order_date"], s.review_year)]
-    ns = cur["item_price"] + cur["shipping_charged"] - cur["discount"] - cur["refund_amount"]
+    lines = order_lines(inputs) if lines is None else lines
+    cur = lines[lines["year"] == s.review_year]        # net_sales as order_lines defines it, one place
     code = cur["currency"].astype(str).str.upper().replace("", s.base_currency)
-    by_cur = ns.groupby(code).sum()
+    by_cur = cur["net_sales"].groupby(code).sum()
     foreign = by_cur.drop(s.base_currency, errors="ignore").sort_values(ascending=False)
     exposure = safe_div(float(foreign.sum()), float(by_cur.sum()))
     th = t("currency_exposure")
@@ -172,4 +172,4 @@ def review_step(inputs: Inputs, lines: pd.DataFrame, review) -> None:
     """SECTION_STEPS entry: channels and products (METRICS 1, 2, 5), then the risks (METRICS 9)."""
     review.channels = channel_table(inputs, lines)
     review.products = product_table(inputs, lines)
-    review.risks = risk_table(inputs, review)
+    review.risks = risk_table(inputs, review, lines)
