@@ -12,6 +12,7 @@ from .inputs import Inputs
 from .metrics import (
     SECTION1_KEYS,
     SECTION2_KEYS,
+    channel_marketing,
     finish_money,
     in_year,
     money_summary,
@@ -65,11 +66,7 @@ def channel_costs(inputs: Inputs, net_sales: pd.Series) -> tuple[pd.Series, pd.S
     ads = inputs.ads[in_year(inputs.ads["date"], year)]
     ad_spend = _sum_by(ads, "channel", "spend")
     mk = inputs.marketing[in_year(inputs.marketing["start_date"], year)]
-    direct = _sum_by(mk[mk["channel"].ne("")], "channel", "cost").reindex(net_sales.index, fill_value=0.0)
-    blank = float(mk.loc[mk["channel"].eq(""), "cost"].sum())
-    total = float(net_sales.sum())
-    share = net_sales / total if total else net_sales * 0.0     # as period_summary: no sales, no split
-    marketing = direct + blank * share
+    marketing = channel_marketing(mk, net_sales)          # the same split as period_summary
     fixed = _sum_by(inputs.channels, "channel", "fixed_cost")
     return ad_spend, marketing, fixed
 

@@ -238,6 +238,19 @@ def scope_ad_spend(inputs: Inputs, start, end, scope: dict, period_lines: pd.Dat
     return float(per.sum())
 
 
+def channel_marketing(marketing: pd.DataFrame, net_sales: pd.Series) -> pd.Series:
+    """Marketing cost per channel of ``net_sales.index`` (METRICS 1): the channel's own Marketing rows plus
+    the blank-channel rows split by its share of ``net_sales`` (no sales anywhere: no split).
+
+    ``marketing`` is already cut to the period (by start_date).
+    """
+    direct = marketing[marketing["channel"].ne("")].groupby("channel")["cost"].sum()
+    blank = float(marketing.loc[marketing["channel"].eq(""), "cost"].sum())
+    total = float(net_sales.sum())
+    share = net_sales / total if total else net_sales * 0.0
+    return (direct.reindex(net_sales.index, fill_value=0.0) + blank * share).astype("float64")
+
+
 def _costs(inputs: Inputs, start, end, scope, net_sales_by_channel: pd.Series | None,
            period_lines: pd.DataFrame | None = None):
     cat = inputs.products.drop_duplicates("sku").set_index("sku")["category"]
@@ -255,10 +268,8 @@ def _costs(inputs: Inputs, start, end, scope, net_sales_by_channel: pd.Series | 
             inputs.content.loc[period_mask(inputs.content["date"], start, end), "cost"].sum())
     elif set(scope) == {"channel"} and net_sales_by_channel is not None:
         chans = scope["channel"]
-        direct = float(m.loc[m["channel"].isin(chans), "cost"].sum())
-        total_ns = float(net_sales_by_channel.sum())
-        share = float(net_sales_by_channel.reindex(chans).fillna(0).sum()) / total_ns if total_ns else 0.0
-        marketing = direct + share * float(m.loc[m["channel"].eq(""), "cost"].sum())
+        ns = net_sales_by_channel.reindex(net_sales_by_channel.index.union(pd.Index(chans)), fill_value=0.0)
+        marketing = float(channel_marketing(m, ns).reindex(chans).sum())
     else:
         marketing = 0.0       # marketing costs are not split below channel level (METRICS 1)
     return ad_spend, marketing
