@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
 from ..core.review import Review
@@ -35,7 +36,6 @@ COMPARE = ["gross_sales", "discounts", "refunds", "net_sales", "cogs", "gross_pr
 
 MONTHLY = ["net_sales", "gross_profit", "net_profit", "net_margin", "orders", "units", "aov", "sessions",
            "conversion_rate", "new_customers", "ad_spend", "tacos", "refund_rate"]
-ADDITIVE = {"net_sales", "gross_profit", "net_profit", "orders", "units", "sessions", "new_customers", "ad_spend"}
 
 
 def write_dashboard(wb: Workbook, review: Review) -> None:
@@ -106,7 +106,7 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
         series.smooth = False
     bar += line
     bar.height, bar.width = 8, 22
-    ws.add_chart(bar, f"{_col_letter(mcol)}{mlast + 3}")
+    ws.add_chart(bar, f"{get_column_letter(mcol)}{mlast + 3}")
 
     # data warnings (unknown SKUs)
     wrow = max(compare_end, mlast + 20) + 2
@@ -146,8 +146,3 @@ def _actions(ws, review: Review, row: int, lang: str) -> int:
         width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in rec.action)
         ws.row_dimensions[r].height = 15 * max(1, -(-width // 105))
     return row + len(acts) + 2
-
-
-def _col_letter(c: int) -> str:
-    from openpyxl.utils import get_column_letter
-    return get_column_letter(c)
