@@ -16,7 +16,7 @@ from xlreview.excel import package as pkg
 from xlreview.excel.ovba import build_vba_project
 from xlreview.libreoffice import convert
 
-EXCEL_DIR = Path(__file__).parents[1] / "xlreview" / "excel"
+EXCEL_DIR = Path(__file__).parents[2] / "xlreview" / "excel"
 CUI = "{http://schemas.microsoft.com/office/2009/07/customui}"
 CALLBACKS = {"XlrImport": "import_files", "XlrBuild": "build_review", "XlrCheck": "check_goals",
              "XlrPlan": "make_plan", "XlrTrack": "track_week", "XlrHelp": "show_help"}

@@ -14,7 +14,7 @@ from xlreview.sheets.labels import sheet_name
 from xlreview.template import write_workbook
 from xlreview.workbook.live import is_generated
 
-IMPORTS = Path(__file__).parent / "data" / "imports"
+IMPORTS = Path(__file__).parents[1] / "data" / "imports"
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from xlreview.importers import UnknownFormat, UnreadableFile, detect, import_files, read_export
 from xlreview.importers.base import parse_datetime, parse_money
 
-DATA = Path(__file__).parent / "data" / "imports"
+DATA = Path(__file__).parents[1] / "data" / "imports"
 FIXTURES = sorted(p for p in DATA.iterdir() if (DATA / f"{p.name}.expected.json").exists())
 UNKNOWN = sorted((DATA / "unknown").iterdir())
 

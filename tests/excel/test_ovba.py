@@ -27,7 +27,7 @@ from xlreview.excel.ovba import (
 XLWINGS_DIR = Path(importlib.util.find_spec("xlwings").submodule_search_locations[0])
 XLWINGS_BAS = (XLWINGS_DIR / "xlwings.bas").read_text(encoding="ascii")
 DICTIONARY_CLS = (XLWINGS_DIR / "addin" / "Dictionary.cls").read_text(encoding="ascii")
-RIBBON_BAS = (Path(__file__).parents[1] / "xlreview" / "excel" / "vba" / "XlreviewRibbon.bas").read_text("ascii")
+RIBBON_BAS = (Path(__file__).parents[2] / "xlreview" / "excel" / "vba" / "XlreviewRibbon.bas").read_text("ascii")
 
 MODULES = [
     ("ThisWorkbook", "document", ""),

@@ -12,8 +12,8 @@ from xlreview.excel.package import ensure_ribbon_relationship
 from xlreview.importers import import_files, read_export
 from xlreview.pipeline import build
 
-ROOT = Path(__file__).resolve().parent.parent
-IMPORTS = Path(__file__).parent / "data" / "imports"
+ROOT = Path(__file__).resolve().parents[2]
+IMPORTS = Path(__file__).parents[1] / "data" / "imports"
 ORDER_FIXTURES = ["shopify_orders.csv", "tiktok_orders_bom_tabs.csv", "amazon_all_orders.txt",
                   "dianxiaomi_orders_gbk.csv", "mabang_orders_merged.xlsx"]
 

@@ -20,7 +20,7 @@ from xlreview.pipeline import build
 from xlreview.template import write_workbook
 from xlreview.workbook.transplant import generated_sheet_names
 
-GOLDEN = Path(__file__).parent / "data" / "golden"
+GOLDEN = Path(__file__).parents[1] / "data" / "golden"
 
 
 def snapshot(path: Path) -> dict:
