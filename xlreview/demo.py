@@ -541,6 +541,8 @@ def demo_frames(seed: int = 7, review_year: int = 2026, n_order_lines: int | Non
         "channel": list(CHANNEL_NAMES), "hours_per_week": _CH["hours"].astype(float),
         "fixed_cost": np.round(_CH["fixed"].astype(float) * scale, 2),
     })
+    costs = _costs(review_year, scale)
+    unit_costs = _unit_costs(review_year, products)
     fx = _fx(review_year)
     goals = _goals(orders, fx, review_year)
     settings = pd.DataFrame({"key": ["base_currency", "review_year", "plan_year", "language", "fixed_overhead",
@@ -548,7 +550,7 @@ def demo_frames(seed: int = 7, review_year: int = 2026, n_order_lines: int | Non
                              "value": ["USD", review_year, plan_year, "zh", round(24000 * scale, 2),
                                        "品牌化, 多市场, 利润优先"]}, dtype=object)
     return {"Settings": settings, "Orders": orders, "Products": products, "Traffic": traffic, "Ads": ads,
-            "Marketing": marketing, "Content": content, "Channels": channels, "FX": fx, "Goals": goals}
+            "Marketing": marketing, "Content": content, "Channels": channels, "Costs": costs, "UnitCosts": unit_costs, "FX": fx, "Goals": goals}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -731,6 +733,40 @@ def _content(rng, review_year: int, scale: float) -> pd.DataFrame:
         "visits": v, "orders": orders.astype(np.int64), "revenue": revenue,
         "cost": np.round(np.array(cost) * scale * rng.uniform(0.8, 1.25, len(rows)), 2),
     })
+
+
+def _costs(review_year: int, scale: float) -> pd.DataFrame:
+    """Account-level costs as a transaction report gives them: monthly FBA storage per Amazon marketplace,
+    the Shopify plan, one long-term storage charge, one removal order and one lost-inventory reimbursement."""
+    rows = []
+    for m in range(1, 13):
+        day = dt.date(review_year, m, 7)
+        rows.append((day, "storage", round(310 * scale * (1.6 if m in (10, 11, 12) else 1.0), 2), "Amazon US", "",
+                     "USD", "FBA storage fee", f"STO-US-{review_year}{m:02d}"))
+        rows.append((day, "storage", round(62 * scale, 2), "Amazon DE", "", "EUR", "Lagergebühr",
+                     f"STO-DE-{review_year}{m:02d}"))
+        rows.append((dt.date(review_year, m, 1), "subscription", 39.0, "Shopify", "", "USD", "Shopify Basic plan",
+                     f"SUB-SHOP-{review_year}{m:02d}"))
+    rows.append((dt.date(review_year, 8, 15), "long_term_storage", round(145 * scale, 2), "Amazon US", "KT-TUMB-30",
+                 "USD", "Long-Term Storage Fee", f"LTS-US-{review_year}08"))
+    rows.append((dt.date(review_year, 9, 3), "removal", round(48 * scale, 2), "Amazon US", "KT-TUMB-30", "USD",
+                 "FBA Removal Order: Disposal Fee", f"REM-US-{review_year}09"))
+    rows.append((dt.date(review_year, 5, 20), "reimbursement", round(-86 * scale, 2), "Amazon US", "", "USD",
+                 "FBA Inventory Reimbursement - Lost:Warehouse", f"RMB-US-{review_year}05"))
+    date, kind, amount, channel, sku, ccy, desc, ref = zip(*rows)
+    return _frame("Costs", {"date": pd.to_datetime(list(date)), "kind": list(kind), "amount": list(amount),
+                            "channel": list(channel), "sku": list(sku), "currency": list(ccy),
+                            "description": list(desc), "ref": list(ref)})
+
+
+def _unit_costs(review_year: int, products: pd.DataFrame) -> pd.DataFrame:
+    """Two SKUs whose landed cost rose mid-year (new supplier price / freight), as a purchasing sheet records."""
+    cost = products.set_index("sku")["unit_cost"]
+    skus = [s for s in ("PH-PB10K-MAG", "PT-FEEDER-WIFI") if s in cost.index]
+    rows = [(s, dt.date(review_year, 7, 1), round(float(cost[s]) * 1.08, 2)) for s in skus]
+    sku, start, unit = zip(*rows) if rows else ((), (), ())
+    return _frame("UnitCosts", {"sku": list(sku), "effective_from": pd.to_datetime(list(start)),
+                                "unit_cost": list(unit)})
 
 
 def _fx(review_year: int) -> pd.DataFrame:

@@ -244,3 +244,42 @@ def test_blank_review_year_with_a_partial_latest_year_warns():
     assert inputs.settings.review_year == 2026
     assert [p.code for p in report.warnings] == ["review_year_partial"]
     assert "review_year = 2025" in report.warnings[0].text("en")
+
+
+# ---------------------------------------------------------------- Costs and UnitCosts (DATA_MODEL.md)
+def test_costs_are_converted_to_base_currency_and_kinds_are_canonical():
+    f = frames()
+    f["FX"] = pd.DataFrame({"currency": ["EUR"], "rate_to_base": [1.2], "month": [None]})
+    f["Costs"] = pd.DataFrame({
+        "date": [dt.date(2026, 3, 7), dt.date(2026, 4, 1), dt.date(2026, 5, 2)],
+        "kind": ["仓储费", "reimbursement", "warehouse party"], "amount": ["€10.00", -5, 7],
+        "channel": ["Amazon DE", "Amazon US", ""], "currency": ["EUR", "", ""], "ref": ["S1", "R1", ""]})
+    inputs, report = read_inputs(frames_to_raw(f))
+    assert report.ok
+    c = inputs.costs
+    assert c["kind"].tolist() == ["storage", "reimbursement", "other"]
+    assert c["amount"].tolist() == pytest.approx([12.0, -5.0, 7.0])          # credits stay negative
+    assert c["currency"].tolist() == ["EUR", "USD", "USD"]
+    assert [(p.row, p.code) for p in report.warnings if p.sheet == "Costs"] == [(4, "unknown_cost_kind")]
+
+
+def test_unit_costs_duplicate_sku_and_effective_from_is_an_error(tmp_path):
+    f = frames()
+    sku = f["Products"]["sku"].iloc[0]
+    f["UnitCosts"] = pd.DataFrame({"sku": [sku, sku, sku], "effective_from": [dt.date(2026, 7, 1),
+                                   dt.date(2026, 1, 1), dt.date(2026, 7, 1)], "unit_cost": [5.0, 4.0, 6.0]})
+    report = check(workbook(tmp_path, f))
+    assert ("UnitCosts", 4, "effective_from", "duplicate_unit_cost") in codes(report)
+    assert "row 2" in next(p for p in report.errors if p.code == "duplicate_unit_cost").text("en")
+
+
+def test_unit_costs_are_sorted_and_an_unknown_sku_is_a_warning():
+    f = frames()
+    sku = f["Products"]["sku"].iloc[0]
+    f["UnitCosts"] = pd.DataFrame({"sku": [sku, sku, "NOPE"], "effective_from": [dt.date(2026, 7, 1),
+                                   dt.date(2026, 1, 1), dt.date(2026, 1, 1)], "unit_cost": [5.0, 4.0, 6.0]})
+    inputs, report = read_inputs(frames_to_raw(f))
+    assert report.ok
+    assert inputs.unit_costs["sku"].tolist() == [sku, sku, "NOPE"]
+    assert inputs.unit_costs["unit_cost"].tolist() == [4.0, 5.0, 6.0]
+    assert [p.code for p in report.warnings if p.sheet == "UnitCosts"] == ["unit_cost_unknown_sku"]

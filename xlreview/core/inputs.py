@@ -35,7 +35,11 @@ class Inputs:
     - optional numeric blanks are 0, except Products.rating and Goals.baseline/target (NaN);
     - optional text blanks are "" (empty string), text is str;
     - ``_row`` holds the Excel row number of each row (for messages);
-    - an absent optional sheet is an empty frame with the columns.
+    - an absent optional sheet is an empty frame with the columns;
+    - ``costs`` (Costs sheet): one row per account-level charge or credit, ``amount`` in base currency
+      (positive = cost, negative = credit), ``kind`` one of ``schema.COST_KINDS``;
+    - ``unit_costs`` (UnitCosts sheet): one row per (sku, effective_from), ``unit_cost`` in base currency,
+      sorted by sku then effective_from.
     """
 
     orders: pd.DataFrame
@@ -45,6 +49,8 @@ class Inputs:
     marketing: pd.DataFrame
     content: pd.DataFrame
     channels: pd.DataFrame
+    costs: pd.DataFrame
+    unit_costs: pd.DataFrame
     fx: pd.DataFrame
     goals: pd.DataFrame
     settings: Settings

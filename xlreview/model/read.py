@@ -167,6 +167,39 @@ def _check_unique(frame: pd.DataFrame, sheet: str, key: str, report: Report) -> 
                          first=int(first_row[vals[i]]))
 
 
+def _check_cost_kinds(costs: pd.DataFrame, sheet: str, report: Report) -> pd.DataFrame:
+    """Costs.kind as its canonical key (``仓储费`` -> ``storage``); an unknown kind is a warning and counts as
+    ``other``."""
+    if not len(costs):
+        return costs
+    kinds = costs["kind"].map(lambda v: schema.cost_kind(v) if str(v).strip() else "")
+    unknown = kinds.isna()
+    for i in unknown[unknown].index:
+        report.warning(sheet, costs.at[i, "_row"], "kind", costs.at[i, "kind"], "unknown_cost_kind",
+                       kind=costs.at[i, "kind"], kinds=", ".join(schema.COST_KINDS))
+    return costs.assign(kind=kinds.fillna("other"))
+
+
+def _check_unit_costs(unit_costs: pd.DataFrame, products: pd.DataFrame, sheet: str, report: Report) -> pd.DataFrame:
+    """Two rows with the same sku and effective_from are an error; a SKU absent from Products a warning.
+    Returns the rows sorted by sku then effective_from."""
+    if not len(unit_costs):
+        return unit_costs
+    key = unit_costs[["sku", "effective_from"]]
+    dup = key.duplicated(keep="first") & unit_costs["sku"].ne("") & unit_costs["effective_from"].notna()
+    if dup.any():
+        first = unit_costs[~key.duplicated(keep="first")].set_index(["sku", "effective_from"])["_row"]
+        for i in dup[dup].index:
+            sku, day = unit_costs.at[i, "sku"], unit_costs.at[i, "effective_from"]
+            report.error(sheet, unit_costs.at[i, "_row"], "effective_from", day.date(), "duplicate_unit_cost",
+                         sku=sku, date=day.date().isoformat(), first=int(first[(sku, day)]))
+    known = set(products["sku"])
+    stray = unit_costs[~unit_costs["sku"].isin(known) & unit_costs["sku"].ne("")].drop_duplicates("sku")
+    for _, r in stray.iterrows():
+        report.warning(sheet, r["_row"], "sku", r["sku"], "unit_cost_unknown_sku", sku=r["sku"])
+    return unit_costs.sort_values(["sku", "effective_from"], kind="stable").reset_index(drop=True)
+
+
 def read_settings(raw: RawSheet | None, report: Report) -> dict[str, object]:
     """Settings key -> raw value (only non-blank values; keys normalised)."""
     values: dict[str, object] = {}
@@ -303,12 +336,15 @@ def read_inputs(raw_sheets: dict[str, RawSheet]) -> tuple[Inputs | None, Report]
     name_of = {k: (by_spec[k].name if k in by_spec else k) for k in frames}
 
     base = settings.base_currency
-    for sheet, date_col in (("Orders", "order_date"), ("Ads", "date"), ("Marketing", "start_date")):
+    for sheet, date_col in (("Orders", "order_date"), ("Ads", "date"), ("Marketing", "start_date"),
+                            ("Costs", "date")):
         frames[sheet] = convert_money(frames[sheet], schema.SHEETS_BY_NAME[sheet], date_col, frames["FX"], base,
                                       report, name_of[sheet])
     _check_unique(frames["Products"], name_of["Products"], "sku", report)
     _check_unique(frames["Goals"], name_of["Goals"], "goal_id", report)
     _check_unique(frames["Marketing"], name_of["Marketing"], "name", report)
+    frames["Costs"] = _check_cost_kinds(frames["Costs"], name_of["Costs"], report)
+    frames["UnitCosts"] = _check_unit_costs(frames["UnitCosts"], frames["Products"], name_of["UnitCosts"], report)
     mk = frames["Marketing"]
     if len(mk):
         back = mk["end_date"] < mk["start_date"]
@@ -338,7 +374,8 @@ def read_inputs(raw_sheets: dict[str, RawSheet]) -> tuple[Inputs | None, Report]
         return None, report
     f = {k: v for k, v in frames.items()}
     inputs = Inputs(orders=f["Orders"], products=f["Products"], traffic=f["Traffic"], ads=f["Ads"],
-                    marketing=f["Marketing"], content=f["Content"], channels=f["Channels"], fx=f["FX"],
+                    marketing=f["Marketing"], content=f["Content"], channels=f["Channels"], costs=f["Costs"],
+                    unit_costs=f["UnitCosts"], fx=f["FX"],
                     goals=f["Goals"], settings=settings, unknown_skus=unknown)
     return inputs, report
 

@@ -94,6 +94,9 @@ ORDERS = SheetSpec("Orders", "订单", True, (
       ("currency code", "货币", "币别")),
     C("promo", "text", False, "促销活动", "name of the promotion (Marketing sheet) the line belongs to",
       ("promotion", "promotion name", "promotion-ids", "活动", "促销")),
+    C("return_reason", "text", False, "退货原因",
+      "the buyer's return reason where known (FBA returns report, ERP 退货原因)",
+      ("return reason", "reason", "退款原因", "退货理由")),
 ), "one row per order line")
 
 PRODUCTS = SheetSpec("Products", "产品", True, (
@@ -164,6 +167,44 @@ CHANNELS = SheetSpec("Channels", "渠道", False, (
     C("fixed_cost", "money+", False, "固定成本", "annual fixed cost (subscription, store fees, staff share)", ("fixed cost", "年固定费用")),
 ), "one row per channel")
 
+#: Costs.kind: the canonical kinds (DATA_MODEL.md) and the other spellings a seller may type for each.
+COST_KINDS: dict[str, tuple[str, ...]] = {
+    "storage": ("仓储费", "月度仓储费", "storage fee", "fba storage fee", "inventory storage"),
+    "long_term_storage": ("长期仓储费", "long term storage", "long-term storage fee", "aged inventory surcharge"),
+    "removal": ("移除费", "弃置费", "removal fee", "disposal fee"),
+    "inbound": ("入库费", "入库配置费", "inbound placement", "inbound placement fee", "inbound transportation"),
+    "subscription": ("订阅费", "月租", "店铺月租", "subscription fee", "monthly subscription"),
+    "coupon": ("优惠券费", "coupon fee", "coupon redemption fee"),
+    "deal": ("秒杀费", "促销活动费", "deal fee", "lightning deal fee"),
+    "vine": ("vine费", "vine 计划费", "vine fee", "vine enrollment fee"),
+    "advertising_other": ("其他广告费", "广告费", "advertising", "cost of advertising"),
+    "reimbursement": ("赔偿", "赔付", "reimbursements", "safe-t reimbursement"),
+    "adjustment": ("调整", "adjustments"),
+    "other": ("其他", "其他费用", "misc"),
+}
+
+COSTS = SheetSpec("Costs", "其他费用", False, (
+    C("date", "date", True, "日期", "posting date of the charge or credit", ("posting date", "date/time", "入账日期")),
+    C("kind", "text", True, "费用类型", "storage / long_term_storage / removal / inbound / subscription / coupon / "
+      "deal / vine / advertising_other / reimbursement / adjustment / other", ("cost kind", "类型", "费用类别")),
+    C("amount", "money", True, "金额", "positive = a cost; negative = a credit (reimbursement, fee refund)",
+      ("cost", "费用", "费用金额")),
+    C("channel", "text", False, "渠道", "blank = the whole business", ("platform", "平台", "店铺")),
+    C("sku", "text", False, "SKU", "blank = not tied to one SKU", ("seller-sku", "msku")),
+    C("currency", "text", False, "币种", "ISO 4217 code", ("货币",)),
+    C("description", "text", False, "说明", "the platform's own wording", ("描述", "备注")),
+    C("ref", "text", False, "来源编号", "the source's own reference (settlement / transaction id) so a re-import "
+      "never counts a row twice", ("reference", "transaction id", "参考号", "流水号")),
+), "costs that are not on an order line: one row per charge or credit")
+
+UNIT_COSTS = SheetSpec("UnitCosts", "单位成本变动", False, (
+    C("sku", "text", True, "SKU", "seller SKU", ("seller-sku", "msku", "商品sku", "产品sku")),
+    C("effective_from", "date", True, "生效日期", "first order_date to which this cost applies",
+      ("effective from", "from", "起始日期", "开始日期")),
+    C("unit_cost", "money+", True, "单位成本", "landed cost per unit in base currency",
+      ("unit cost", "cost", "landed cost", "成本", "采购成本", "落地成本")),
+), "landed unit cost that changes over time: one row per SKU and start date")
+
 FX = SheetSpec("FX", "汇率", False, (
     C("currency", "text", True, "币种", "ISO 4217", ("货币",)),
     C("rate_to_base", "rate+", True, "兑本位币汇率", "1 unit of currency = rate_to_base units of base currency",
@@ -189,7 +230,7 @@ SETTINGS = SheetSpec("Settings", "设置", False, (
 ), "two columns key | value", key_value=True)
 
 INPUT_SHEETS: tuple[SheetSpec, ...] = (SETTINGS, ORDERS, PRODUCTS, TRAFFIC, ADS, MARKETING, CONTENT,
-                                       CHANNELS, FX, GOALS)
+                                       CHANNELS, COSTS, UNIT_COSTS, FX, GOALS)
 SHEETS_BY_NAME = {s.name: s for s in INPUT_SHEETS}
 
 # Settings: key -> (default, zh label, meaning). Thresholds live in core.thresholds.
@@ -217,6 +258,15 @@ def alias_table(spec: SheetSpec) -> dict[str, str]:
         for spelling in (col.key, col.zh, *col.aliases):
             table.setdefault(normalize_header(spelling), col.key)
     return table
+
+
+def cost_kind(text: object) -> str | None:
+    """The canonical Costs.kind a spelling stands for (``仓储费`` -> ``storage``), or None when unknown."""
+    n = normalize_header(text)
+    for kind, spellings in COST_KINDS.items():
+        if n == normalize_header(kind) or n in {normalize_header(s) for s in spellings}:
+            return kind
+    return None
 
 
 def sheet_for_name(name: str) -> SheetSpec | None:
