@@ -29,8 +29,8 @@ from xlreview.core.review import compute_review  # noqa: E402
 from xlreview.demo import demo_frames  # noqa: E402
 from xlreview.pipeline import build, check_backend, open_backend, read_frozen_plan  # noqa: E402
 from xlreview.sheets import WRITERS, render  # noqa: E402
-from xlreview.sheets.labels import sheet_name  # noqa: E402
 from xlreview.template import write_workbook  # noqa: E402
+from xlreview.text import sheet_name  # noqa: E402
 
 PDF_ONE_PAGE_PER_SHEET = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
 HIDDEN = {"plan_data"}           # the hidden frozen-plan sheet is not a picture

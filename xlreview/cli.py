@@ -14,11 +14,7 @@ import click
 
 from . import __version__
 from .errors import InputProblems, XlreviewError
-
-STEP_NAMES = {"read": ("读取工作簿", "reading the workbook"), "validate": ("检查数据", "checking the data"),
-              "compute": ("计算复盘", "computing the review"), "write": ("写入工作表", "writing the sheets"),
-              "template": ("生成模板", "writing the template"), "demo": ("生成示例数据", "generating sample data"),
-              "import": ("导入文件", "importing files")}
+from .text import tr
 
 
 class Progress:
@@ -32,8 +28,7 @@ class Progress:
     def __call__(self, step: str) -> None:
         now = time.perf_counter()
         if self.current is not None and (self.verbose or now - self.last > 1.0):
-            zh, en = STEP_NAMES.get(self.current, (self.current, self.current))
-            click.echo(f"  {zh if self.lang == 'zh' else en}: {now - self.last:.1f}s", err=True)
+            click.echo(f"  {tr('step.' + self.current, self.lang)}: {now - self.last:.1f}s", err=True)
         self.current, self.last = step, now
 
     def done(self) -> None:
@@ -49,8 +44,7 @@ def _fail(exc: XlreviewError, lang: str) -> None:
         exc.report.language = lang if exc.report.language is None else exc.report.language
         for line in exc.report.lines():
             click.echo(line, err=True)
-        from .i18n import msg
-        click.echo(exc.report.summary_line() + " — " + msg("build_failed_untouched", exc.report.language), err=True)
+        click.echo(exc.report.summary_line() + " — " + tr("msg.build_failed_untouched", exc.report.language), err=True)
     else:
         click.echo(str(exc), err=True)
     sys.exit(exc.exit_code)
@@ -207,7 +201,7 @@ def track(path: Path, json_out):
     """
     from .core.tracking import latest_status
     from .pipeline import build as run_build
-    from .sheets.labels import label
+    from .text import label
     try:
         result = run_build(path, json_out, Progress(_lang()))
     except XlreviewError as exc:

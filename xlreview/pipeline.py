@@ -48,7 +48,7 @@ def check_backend(backend: Backend, progress: Progress = _quiet):
 def read_frozen_plan(backend: Backend):
     """The plan a previous build stored in the hidden ``xlr_plan`` sheet (None when there is none)."""
     from .core.plan import frozen_from_rows
-    from .sheets.labels import sheet_name
+    from .text import sheet_name
     name = sheet_name("plan_data")
     if name not in backend.sheet_names():
         return None

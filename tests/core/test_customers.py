@@ -104,7 +104,7 @@ def test_shuffle_invariant(perm):
 def test_minimal_workbook_without_optional_data_builds_both_sheets():
     from xlreview.core.review import compute_review, review_json
     from xlreview.sheets import render
-    from xlreview.sheets.labels import sheet_name
+    from xlreview.text import sheet_name
     rows = [["1", D(2026, 5, 1), "S", "A", 1, 10, "", ""]]
     review = compute_review(inputs_of(rows))
     out = review_json(review)

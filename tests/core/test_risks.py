@@ -17,9 +17,9 @@ from xlreview.core import metrics
 from xlreview.core.review import Review, compute_review, review_json
 from xlreview.core.risks import RISK_KINDS, review_step
 from xlreview.model.read import frames_to_raw, read_inputs
-from xlreview.sheets.labels import label, sheet_name
 from xlreview.sheets.layout import FORMATS
 from xlreview.template import write_workbook
+from xlreview.text import label, sheet_name
 
 D = dt.date
 

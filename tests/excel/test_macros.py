@@ -10,8 +10,8 @@ import xlwings as xw
 from xlwings_fake import FakeBook
 
 from xlreview.excel import macros
-from xlreview.sheets.labels import sheet_name
 from xlreview.template import write_workbook
+from xlreview.text import sheet_name
 from xlreview.workbook.live import is_generated
 
 IMPORTS = Path(__file__).parents[1] / "data" / "imports"

@@ -20,45 +20,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputProblems, XlreviewError
+from ..text import sheet_name, tr
 
 TITLE = "xlreview"
-TEXTS: dict[str, tuple[str, str]] = {
-    "built": ("复盘已生成：{n} 张工作表。", "Review built: {n} sheet(s)."),
-    "built_warnings": ("另有 {w} 条数据提示，见仪表盘。", "{w} data warning(s): see the Dashboard."),
-    "input_errors": ("输入数据有 {e} 个错误，工作簿的复盘表未改动。详情见「{log}」表。",
-                     "The input data has {e} error(s); the review sheets were not changed. See the '{log}' sheet."),
-    "failed": ("{text}\n详情见「{log}」表。", "{text}\nSee the '{log}' sheet."),
-    "internal": ("内部错误，复盘表未改动。详情见「{log}」表，请把该表内容发给开发者。",
-                 "Internal error; the review sheets were not changed. See the '{log}' sheet and send it to the developers."),
-    "goals": ("{smart}/{n} 个目标符合 SMART。", "{smart} of {n} goal(s) are SMART."),
-    "no_goals": ("「Goals」表还没有目标。", "The Goals sheet has no goals yet."),
-    "plan": ("计划已生成，见「{sheet}」表。", "Plan made: see the '{sheet}' sheet."),
-    "track": ("周跟踪已更新，见「{sheet}」表。", "Tracking updated: see the '{sheet}' sheet."),
-    "not_yet": ("本版本尚未生成「{sheet}」表。", "This version does not make the '{sheet}' sheet yet."),
-    "save_first": ("请先保存工作簿（.xlsm），再导入数据。", "Save the workbook (.xlsm) first, then import."),
-    "imported": ("已导入 {added} 行，跳过重复 {dup} 行，拒绝 {rej} 行（见导入日志）。",
-                 "Imported {added} row(s); {dup} duplicate(s) skipped, {rej} rejected (see the Import Log)."),
-    "pick": ("选择要导入的平台/ERP 导出文件", "Choose platform / ERP export files to import"),
-    "help": ("xlreview 跨境复盘\n\n"
-             "导入数据：读取亚马逊、eBay、Shopify、TikTok、马帮、店小秘的导出文件，写入输入表。\n"
-             "生成复盘：检查输入表并重建全部复盘表和图表（输入表不会被修改）。\n"
-             "检查目标：按 SMART 检查 Goals 表的目标。\n"
-             "生成计划：把年度目标拆到月、季度和周。\n"
-             "周跟踪：用今年的订单对比计划。\n\n"
-             "公式：=XLR_NET_SALES(Orders!A1:P500) 等，见 docs/excel.md。",
-             "xlreview year-end review\n\n"
-             "Import: read Amazon, eBay, Shopify, TikTok, Mabang, Dianxiaomi exports into the input sheets.\n"
-             "Build review: check the input sheets and rebuild every review sheet and chart (inputs are never changed).\n"
-             "Check goals: SMART check of the Goals sheet.\n"
-             "Make plan: split the yearly goals into months, quarters and weeks.\n"
-             "Track week: compare this year's orders with the plan.\n\n"
-             "Formulas: =XLR_NET_SALES(Orders!A1:P500) and more, see docs/excel.md."),
-}
-
-
-def text(key: str, lang: str, **params) -> str:
-    zh, en = TEXTS[key]
-    return (zh if lang == "zh" else en).format(**params)
 
 
 # ---------------------------------------------------------------------------------- the buttons
@@ -74,8 +38,8 @@ def check_goals() -> None:
         goals = result.review.goals or []
         _show(backend, "smart", lang)
         if not goals:
-            return text("no_goals", lang)
-        return text("goals", lang, smart=sum(bool(g.get("smart")) for g in goals), n=len(goals))
+            return tr("macro.no_goals", lang)
+        return tr("macro.goals", lang, smart=sum(bool(g.get("smart")) for g in goals), n=len(goals))
     run(action)
 
 
@@ -92,7 +56,7 @@ def track_week() -> None:
 def import_files() -> None:
     """导入数据 / Import: pick export files, import them with the CLI's importer, update the sheets."""
     def action(backend, progress, lang):
-        files = pick_files(backend.book, text("pick", lang))
+        files = pick_files(backend.book, tr("macro.pick", lang))
         if not files:
             return None
         return import_into_book(backend, files, progress, lang)
@@ -103,7 +67,7 @@ def show_help() -> None:
     """帮助 / Help: what each button does."""
     import xlwings as xw
     book = xw.Book.caller()
-    book.app.alert(text("help", book_language(book)), title=TITLE, mode="info")
+    book.app.alert(tr("macro.help", book_language(book)), title=TITLE, mode="info")
 
 
 # ---------------------------------------------------------------------------------- the machinery
@@ -129,13 +93,13 @@ def run(action: Callable, book=None) -> str | None:
     except InputProblems as exc:
         exc.report.language = lang
         log = exc.report.lines() + [exc.report.summary_line()]
-        message, mode = text("input_errors", lang, e=len(exc.report.errors), log=_log_name(lang)), "critical"
+        message, mode = tr("macro.input_errors", lang, e=len(exc.report.errors), log=_log_name(lang)), "critical"
     except XlreviewError as exc:
         log = [str(exc)]
-        message, mode = text("failed", lang, text=_short(str(exc)), log=_log_name(lang)), "critical"
+        message, mode = tr("macro.failed", lang, text=_short(str(exc)), log=_log_name(lang)), "critical"
     except Exception:   # noqa: BLE001 - the one place that turns any bug into a message
-        log = [text("internal", lang, log=_log_name(lang)), "", traceback.format_exc()]
-        message, mode = text("internal", lang, log=_log_name(lang)), "critical"
+        log = [tr("macro.internal", lang, log=_log_name(lang)), "", traceback.format_exc()]
+        message, mode = tr("macro.internal", lang, log=_log_name(lang)), "critical"
     finally:
         app.status_bar = False
     if log is not None:
@@ -150,11 +114,8 @@ def run(action: Callable, book=None) -> str | None:
 
 def status_bar(app, lang: str) -> Callable[[str], None]:
     """A pipeline progress callback showing each step in Excel's status bar."""
-    from ..cli import STEP_NAMES
-
     def progress(step: str) -> None:
-        zh, en = STEP_NAMES.get(step, (step, step))
-        app.status_bar = f"xlreview: {zh if lang == 'zh' else en}…"
+        app.status_bar = f"xlreview: {tr('step.' + step, lang)}…"
     return progress
 
 
@@ -176,7 +137,6 @@ def book_language(book) -> str:
 
 
 def _log_name(lang: str) -> str:
-    from ..sheets.labels import sheet_name
     return sheet_name("log", lang)
 
 
@@ -197,13 +157,12 @@ def write_log_sheet(book, lines: list[str], lang: str) -> None:
 
 
 def _built(result, lang: str) -> str:
-    out = text("built", lang, n=len(result.sheets))
+    out = tr("macro.built", lang, n=len(result.sheets))
     warnings = len(result.review.warnings) + len(result.review.unknown_skus)
-    return out + ("\n" + text("built_warnings", lang, w=warnings) if warnings else "")
+    return out + ("\n" + tr("macro.built_warnings", lang, w=warnings) if warnings else "")
 
 
 def _show(backend, sheet_id: str, lang: str) -> str | None:
-    from ..sheets.labels import sheet_name
     name = sheet_name(sheet_id, lang)
     if name in backend.sheet_names():
         backend.book.sheets[name].activate()
@@ -212,12 +171,11 @@ def _show(backend, sheet_id: str, lang: str) -> str | None:
 
 
 def _after_build(backend, progress, lang: str, sheet_id: str) -> str:
-    from ..sheets.labels import sheet_name
     build_backend_(backend, progress)
     shown = _show(backend, sheet_id, lang)
     if shown is None:
-        return text("not_yet", lang, sheet=sheet_name(sheet_id, lang))
-    return text("plan" if sheet_id == "plan" else "track", lang, sheet=shown)
+        return tr("macro.not_yet", lang, sheet=sheet_name(sheet_id, lang))
+    return tr("macro.plan" if sheet_id == "plan" else "track", lang, sheet=shown)
 
 
 # ---------------------------------------------------------------------------------- import
@@ -254,7 +212,7 @@ def import_into_book(backend, files: list[Path], progress, lang: str) -> str:
     book = backend.book
     path = Path(book.fullname)
     if not path.parent.is_dir() or not path.is_file():
-        return text("save_first", lang)
+        return tr("macro.save_first", lang)
     progress("import")
     book.save()
     with tempfile.TemporaryDirectory(prefix="xlreview-import-") as tmp:
@@ -267,7 +225,7 @@ def import_into_book(backend, files: list[Path], progress, lang: str) -> str:
         progress("write")
         copy_changes(book, before, after, copy)
     book.save()
-    return text("imported", lang, added=report.added, dup=report.duplicates, rej=report.rejected)
+    return tr("macro.imported", lang, added=report.added, dup=report.duplicates, rej=report.rejected)
 
 
 __all__ = ["build_review", "check_goals", "make_plan", "track_week", "import_files", "show_help"]

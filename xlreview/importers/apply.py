@@ -29,9 +29,9 @@ import pandas as pd
 
 from ..errors import NotAWorkbook, WorkbookLocked, XlreviewError
 from ..model.schema import SHEETS_BY_NAME, alias_table, normalize_header, sheet_for_name
+from ..text import sheet_name, tr
 from .base import DEDUPE_KEYS, ImportBatch, Rejected, key_text, read_export
 
-LOG_SHEET = {"zh": "导入日志", "en": "Import Log"}
 INT_TYPES = ("int+",)
 
 
@@ -245,14 +245,9 @@ def apply_batch(wb, batch: ImportBatch, report: FileReport) -> None:
 
 
 # ----------------------------------------------------------------------------- import log
-_LABELS = {
-    "zh": ["文件", "格式", "读取行数", "导入行数", "新增", "更新", "已存在(跳过)", "拒绝", "对账金额", "币种",
-           "导入前合计", "导入后合计", "差额(拒绝行)", "错误"],
-    "en": ["File", "Format", "Rows read", "Rows imported", "Added", "Updated", "Already present (skipped)",
-           "Rejected", "Reconciled figure", "Currency", "Total before", "Total after", "Difference (rejected)",
-           "Error"],
-}
-_REJ = {"zh": ["拒绝的行", "文件", "行号", "原因", "原始数据"], "en": ["Rejected rows", "File", "Line", "Reason", "Raw values"]}
+LOG_COLUMNS = ["file", "format", "rows_read", "rows_imported", "added", "updated", "duplicates", "rejected",
+               "money_label", "currency", "total_before", "total_after", "difference", "error"]
+REJECTED_COLUMNS = ["rej_file", "rej_line", "rej_reason", "rej_raw"]
 
 
 def workbook_language(wb) -> str:
@@ -269,11 +264,11 @@ def workbook_language(wb) -> str:
 def write_import_log(wb, report: ImportReport, lang: str) -> str:
     from openpyxl.styles import Font
 
-    for name in LOG_SHEET.values():
+    for name in (sheet_name("import_log", "zh"), sheet_name("import_log", "en")):
         if name in wb.sheetnames:
             del wb[name]
-    ws = wb.create_sheet(LOG_SHEET[lang])
-    labels = _LABELS[lang]
+    ws = wb.create_sheet(sheet_name("import_log", lang))
+    labels = [tr("import.col_" + c, lang) for c in LOG_COLUMNS]
     for i, h in enumerate(labels, 1):
         ws.cell(1, i, h).font = Font(bold=True)
     r = 1
@@ -290,9 +285,9 @@ def write_import_log(wb, report: ImportReport, lang: str) -> str:
                 if c in (11, 12, 13):
                     ws.cell(r, c).number_format = "#,##0.00"
     r += 2
-    ws.cell(r, 1, _REJ[lang][0]).font = Font(bold=True)
+    ws.cell(r, 1, tr("import.rejected_block", lang)).font = Font(bold=True)
     r += 1
-    for i, h in enumerate(_REJ[lang][1:], 1):
+    for i, h in enumerate([tr("import." + c, lang) for c in REJECTED_COLUMNS], 1):
         ws.cell(r, i, h).font = Font(bold=True)
     for f in report.files:
         for rej in f.rejected:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..i18n import msg
+from ..text import tr
 
 
 @dataclass(frozen=True)
@@ -13,18 +13,18 @@ class Problem:
     row: int | None        # Excel row number (1-based), None for sheet/column-level problems
     column: str | None     # header as found in the workbook (or the canonical key when missing)
     value: object
-    code: str              # message id in the i18n catalogue
+    code: str              # message key in xlreview.text ("msg." + code)
     params: tuple = ()     # (name, value) pairs for the message
 
     def text(self, lang: str = "zh") -> str:
         """One line a seller can act on: where, what, and what to do."""
-        where = msg("where_sheet", lang, sheet=self.sheet)
+        where = tr("msg.where_sheet", lang, sheet=self.sheet)
         if self.row is not None:
-            where += msg("where_row", lang, row=self.row)
+            where += tr("msg.where_row", lang, row=self.row)
         if self.column:
-            where += msg("where_col", lang, column=self.column)
-        shown = "" if self.value is None or self.value == "" else msg("where_value", lang, value=_short(self.value))
-        return f"{where}{shown}: {msg(self.code, lang, **dict(self.params))}"
+            where += tr("msg.where_col", lang, column=self.column)
+        shown = "" if self.value is None or self.value == "" else tr("msg.where_value", lang, value=_short(self.value))
+        return f"{where}{shown}: {tr('msg.' + self.code, lang, **dict(self.params))}"
 
     def as_dict(self, lang: str = "zh") -> dict:
         return {"severity": self.severity, "sheet": self.sheet, "row": self.row, "column": self.column,
@@ -65,9 +65,9 @@ class Report:
         return not self.errors
 
     def summary_line(self) -> str:
-        return msg("report_summary", self.language, errors=len(self.errors), warnings=len(self.warnings))
+        return tr("msg.report_summary", self.language, errors=len(self.errors), warnings=len(self.warnings))
 
     def lines(self) -> list[str]:
         order = sorted(self.problems, key=lambda p: (p.severity != "error", p.sheet, p.row or 0, p.column or ""))
-        tag = {"error": msg("tag_error", self.language), "warning": msg("tag_warning", self.language)}
+        tag = {"error": tr("msg.tag_error", self.language), "warning": tr("msg.tag_warning", self.language)}
         return [f"{tag[p.severity]} {p.text(self.language)}" for p in order]

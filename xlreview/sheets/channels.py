@@ -8,7 +8,7 @@ from openpyxl.workbook import Workbook
 
 from ..core.channels import fmt_money, fmt_pct
 from ..core.review import Review
-from .labels import label
+from ..text import label
 from .layout import SUB_FONT, Col, put, start_sheet, write_table
 
 CLASS_FILLS = {"problem": "F8CBAD", "rising_star": "C6E0B4", "cash_cow": "FFE699", "steady": "D9E1F2"}

@@ -8,7 +8,7 @@ from openpyxl.workbook import Workbook
 
 from ..core.customers import COHORT_OFFSETS, UNKNOWN_COUNTRY
 from ..core.review import Review
-from .labels import label
+from ..text import label
 from .layout import Col, put, start_sheet, write_block_title, write_table, write_tiles
 from .marketing import axes_visible, col_after, fit_page, write_note
 

@@ -8,7 +8,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
 from ..core.review import Review
-from .labels import label
+from ..text import label, tr
 from .layout import (
     BOX,
     HEADER_FILL,
@@ -112,9 +112,8 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
     wrow = max(compare_end, mlast + 20) + 2
     if review.unknown_skus or review.warnings:
         wrow = write_block_title(ws, wrow, 1, label("warnings_block", lang))
-        from ..i18n import msg
         for sku in review.unknown_skus:
-            put(ws, wrow, 1, msg("unknown_sku", lang, sku=sku))
+            put(ws, wrow, 1, tr("msg.unknown_sku", lang, sku=sku))
             wrow += 1
         for w in review.warnings:
             put(ws, wrow, 1, w)

@@ -17,7 +17,7 @@ from ..core.goals import MONEY_RATIOS, PLAIN_RATIOS
 from ..core.plan import FROZEN_COLUMNS, frozen_table
 from ..core.review import Review
 from ..core.tracking import latest_status
-from .labels import label, sheet_name
+from ..text import label, sheet_name
 from .layout import (
     BOX,
     HEADER_FILL,

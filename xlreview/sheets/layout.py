@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .labels import label
+from ..text import label
 
 FORMATS = {
     "money": '#,##0.00;[Red]-#,##0.00',
@@ -253,7 +253,7 @@ def start_sheet(wb, sheet_id: str, review, title_key: str):
 
     Returns (worksheet, first free row).
     """
-    from .labels import sheet_name
+    from ..text import sheet_name
     lang, s = review.lang, review.settings
     ws = wb.create_sheet(sheet_name(sheet_id, lang))
     ws.sheet_view.showGridLines = False

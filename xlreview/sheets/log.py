@@ -10,7 +10,7 @@ import datetime as dt
 from openpyxl.styles import Alignment
 from openpyxl.workbook import Workbook
 
-from .labels import label, sheet_name
+from ..text import label, sheet_name
 from .layout import HEADER_FILL, HEADER_FONT, put, write_title
 
 

@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.marketing import AD_SUMS, ad_ratios
 from ..core.review import Review
-from .labels import label
+from ..text import label
 from .layout import (
     SUB_FONT,
     Col,

@@ -14,7 +14,7 @@ from openpyxl.workbook import Workbook
 from ..core.channels import fmt_num, fmt_pct
 from ..core.products import PRODUCT_CLASSES, QUADRANTS, quadrant_medians
 from ..core.review import Review
-from .labels import label, sheet_name
+from ..text import label, sheet_name
 from .layout import SUB_FONT, Col, hide_columns, put, start_sheet, write_block_title, write_table, write_title
 
 CLASS_FILLS = {"problem": "F8CBAD", "hero": "C6E0B4", "evergreen": "DDEBF7", "long_tail": "EDEDED"}

@@ -7,7 +7,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook import Workbook
 
 from ..core.review import Review
-from .labels import label, sheet_name
+from ..text import label, sheet_name
 from .layout import BOX, SUB_FONT, Col, put, write_table, write_title
 
 # traffic light: status -> (fill, font colour)

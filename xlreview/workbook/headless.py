@@ -13,8 +13,7 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from ..errors import NotAWorkbook, WorkbookLocked
-from ..i18n import msg
+from ..errors import NotAWorkbook, WorkbookLocked, XlreviewError
 from ..model.read import RawSheet
 from .base import Backend
 
@@ -64,25 +63,25 @@ def check_not_locked(path: Path) -> None:
     """Raise WorkbookLocked when Excel/WPS/LibreOffice has the file open or it is read-only."""
     lockfiles = [path.with_name("~$" + path.name), path.with_name(".~lock." + path.name + "#")]
     if any(p.exists() for p in lockfiles):
-        raise WorkbookLocked(msg("file_locked", "zh", path=path) + "\n" + msg("file_locked", "en", path=path))
+        raise WorkbookLocked("file_locked", path=path)
     try:
         with open(path, "r+b"):
             pass
     except PermissionError as exc:
-        raise WorkbookLocked(msg("file_locked", "zh", path=path) + "\n" + msg("file_locked", "en", path=path)) from exc
+        raise WorkbookLocked("file_locked", path=path) from exc
 
 
 def open_zip(path: Path) -> zipfile.ZipFile:
     path = Path(path)
     if not path.exists():
-        raise NotAWorkbook(msg("file_missing", "zh", path=path) + "\n" + msg("file_missing", "en", path=path))
+        raise NotAWorkbook("file_missing", path=path)
     try:
         z = zipfile.ZipFile(path)
         if "xl/workbook.xml" not in z.namelist():
             raise zipfile.BadZipFile("no xl/workbook.xml")
         return z
     except (zipfile.BadZipFile, OSError) as exc:
-        raise NotAWorkbook(msg("not_a_workbook", "zh", path=path) + "\n" + msg("not_a_workbook", "en", path=path)) from exc
+        raise NotAWorkbook("not_a_workbook", path=path) from exc
 
 
 class HeadlessBackend(Backend):
@@ -113,7 +112,7 @@ class HeadlessBackend(Backend):
         try:
             book = pc.CalamineWorkbook.from_path(str(src))
         except Exception as exc:   # calamine raises its own error types for damaged files
-            raise NotAWorkbook(msg("not_a_workbook", "zh", path=src) + "\n" + msg("not_a_workbook", "en", path=src)) from exc
+            raise NotAWorkbook("not_a_workbook", path=src) from exc
         if names is None:
             skip = set(self.generated_names())
             names = [n for n in book.sheet_names if n not in skip]
@@ -173,7 +172,7 @@ def verify_preserved(before: Path, after: Path) -> None:
         names_a, names_b = set(a.namelist()), set(b.namelist())
         if "xl/vbaProject.bin" in names_a:
             if "xl/vbaProject.bin" not in names_b or a.read("xl/vbaProject.bin") != b.read("xl/vbaProject.bin"):
-                raise RuntimeError("internal error: the VBA project would change; nothing was saved")
+                raise XlreviewError("vba_would_change", path=before)
         if "_rels/.rels" in names_a and RIBBON_REL.encode() in a.read("_rels/.rels"):
             if RIBBON_REL.encode() not in b.read("_rels/.rels"):
-                raise RuntimeError("internal error: the ribbon relationship would be lost; nothing was saved")
+                raise XlreviewError("ribbon_would_be_lost", path=before)
