@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 from ..errors import XlreviewError
@@ -277,18 +278,18 @@ def build_table(path: Path, sheets, m: FormatMatch) -> RawTable:
     sheet, rows, enc = next(s for s in sheets if s[0] == m.sheet)
     header = [_clean(c) for c in rows[m.header_row]]
     width = len(header)
-    body = []
-    lines = []
     start = m.header_row + 1
     if m.format.skip_after_header and start < len(rows) and m.format.skip_after_header(rows[start]):
         start += 1
-    for i in range(start, len(rows)):
-        cells = [_clean(c) for c in rows[i]][:width]
-        if not any(cells):
-            continue
-        body.append(cells + [""] * (width - len(cells)))
-        lines.append(i + 1)
-    frame = pd.DataFrame(body, columns=range(width), index=pd.Index(lines, name="line"), dtype=object)
+    pad = [""] * width
+    body = [r[:width] if len(r) >= width else r + pad[len(r):] for r in rows[start:]]
+    frame = pd.DataFrame(body, columns=range(width), dtype=object)
+    frame.index = pd.Index(np.arange(start + 1, start + 1 + len(frame)), name="line")
+    for j in frame.columns:     # _clean once per distinct value of a column
+        codes, uniques = pd.factorize(frame[j].to_numpy(dtype=object), use_na_sentinel=False)
+        cleaned = np.array([_clean(v) for v in uniques] or [""], dtype=object)
+        frame[j] = cleaned[codes]
+    frame = frame[(frame != "").any(axis=1)] if width else frame
     preamble = [" ".join(c for c in r if c) for r in rows[: m.header_row]]
     return RawTable(path, header, frame, preamble, enc, sheet)
 
@@ -471,15 +472,23 @@ def local_day(ts: datetime | None, tz: str | None = None) -> date | None:
 
 # ----------------------------------------------------------------------------- frame helpers
 def parse_column(values: pd.Series, parser: Callable, what: str, problems: dict[int, str], **kw) -> pd.Series:
-    """Parse a column cell by cell at the edge; unparseable cells add a problem for their line."""
-    out = []
-    for line, v in values.items():
+    """Parse a column at the edge, each distinct value once; unparseable cells add a problem for their line."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    parsed, failed = [], []
+    for v in uniques:
         try:
-            out.append(parser(v, **kw))
+            parsed.append(parser(v, **kw))
+            failed.append(False)
         except ValueError:
-            problems.setdefault(line, f"{what}: cannot read {v!r}")
-            out.append(None)
-    return pd.Series(out, index=values.index, dtype=object)
+            parsed.append(None)
+            failed.append(True)
+    if any(failed):
+        for line, v, bad in zip(values.index, values, np.array(failed)[codes]):
+            if bad:
+                problems.setdefault(line, f"{what}: cannot read {v!r}")
+    out = np.empty(len(parsed), dtype=object)
+    out[:] = parsed
+    return pd.Series(out[codes], index=values.index, dtype=object)
 
 
 def money(values: pd.Series, what: str, problems: dict[int, str], decimal_comma=None) -> pd.Series:
@@ -612,34 +621,73 @@ def sniff_decimal_comma(*columns: pd.Series | None) -> bool | None:
     return comma > point
 
 
+def key_texts(values: pd.Series) -> np.ndarray:
+    """:func:`key_text` of every value of ``values`` (an object ndarray), computed once per distinct value.
+
+    Distinct strings are folded with pandas' vectorised string methods; other distinct values
+    (numbers, dates, blanks) go through :func:`key_text`.
+    """
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    uniques = pd.Series(uniques, dtype=object)
+    is_str = uniques.map(type).eq(str).to_numpy()
+    out = np.empty(len(uniques), dtype=object)
+    if is_str.any():
+        out[is_str] = uniques[is_str].str.normalize("NFKC").str.strip().str.casefold().to_numpy(dtype=object)
+    if (~is_str).any():
+        out[~is_str] = [key_text(v) for v in uniques[~is_str]]
+    return out[codes]
+
+
+def _merge_cols_text(values) -> str:
+    return ",".join(sorted({p for v in values if isinstance(v, str) for p in v.split(",") if p}))
+
+
 def collapse(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     """One row per dedupe key: numbers summed, text first non-blank (merge flags unioned).
 
     Rows of one file sharing a key (two search-term rows of one ad group, an order split in
     shipments) must add up, or the second would be taken for a duplicate and lost.
+
+    ``frame``: canonical columns plus the helpers ``_lines`` (file line numbers, text),
+    ``_merge_cols`` (comma-separated canonical keys) and ``_can_add`` (bool). Returns the same
+    columns, groups in order of first appearance: numeric columns summed (NaN when every value is
+    blank), other columns the first non-blank value (None, NaN, NaT and "" are blank), ``_can_add``
+    any, ``_lines`` joined with commas, ``_merge_cols`` the sorted union. Vectorised: only groups
+    of more than one row reach Python, for the two text helpers.
     """
     if frame.empty:
         return frame
-    work = frame.copy()
-    kcols = []
-    for k in key:
-        kc = f"__k_{k}"
-        work[kc] = work[k].map(key_text)
-        kcols.append(kc)
-    agg = {}
+    keys = pd.DataFrame({i: key_texts(frame[k].to_numpy(dtype=object)) for i, k in enumerate(key)})
+    gid = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
+    _, first = np.unique(gid, return_index=True)      # gid counts groups in order of first appearance
+    sizes = np.bincount(gid)
+    out = frame.iloc[first].reset_index(drop=True)
+    multi = sizes[gid] > 1
     for c in frame.columns:
+        col = frame[c]
         if c == "_merge_cols":
-            agg[c] = lambda s: ",".join(sorted({p for v in s for p in str(v or "").split(",") if p}))
+            codes, uniques = pd.factorize(col.astype(object).where(col.notna(), ""))
+            normal = np.array([_merge_cols_text([u]) for u in uniques] or [""], dtype=object)
+            values = normal[codes[first]]
+            if multi.any():
+                joined = col[multi].groupby(gid[multi], sort=False).agg(_merge_cols_text)
+                values[joined.index.to_numpy()] = joined.to_numpy(dtype=object)
+            out[c] = values
         elif c == "_can_add":
-            agg[c] = "any"
+            out[c] = col.astype(bool).groupby(gid, sort=False).any().to_numpy()
         elif c == "_lines":
-            agg[c] = lambda s: ",".join(str(v) for v in s)
-        elif pd.api.types.is_numeric_dtype(frame[c]):
-            agg[c] = lambda s: s.sum(min_count=1)
-        else:
-            agg[c] = lambda s: next((v for v in s if v is not None and not (isinstance(v, float) and math.isnan(v))
-                                     and str(v) != ""), s.iloc[0])
-    out = work.groupby(kcols, sort=False, dropna=False).agg(agg).reset_index(drop=True)
+            values = col.astype(str).to_numpy(dtype=object)[first]
+            if multi.any():
+                joined = col[multi].astype(str).groupby(gid[multi], sort=False).agg(",".join)
+                values[joined.index.to_numpy()] = joined.to_numpy(dtype=object)
+            out[c] = values
+        elif pd.api.types.is_numeric_dtype(col):
+            out[c] = col.groupby(gid, sort=False).sum(min_count=1).to_numpy()
+        elif multi.any():
+            blank = col.isna().to_numpy() | (col.astype(str).to_numpy() == "")
+            found = col.where(~blank).groupby(gid, sort=False).first()   # first non-null of each group
+            has = pd.Series(~blank).groupby(gid, sort=False).any().to_numpy()
+            out[c] = out[c].where(~has, pd.Series(found.to_numpy(), dtype=col.dtype))
     return out[frame.columns]
 
 
