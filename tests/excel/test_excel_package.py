@@ -169,12 +169,13 @@ def test_vba_modules_for_template():
     modules = pkg.vba_modules_for_template(["Sheet1", "Sheet2"])
     assert [(n, k) for n, k, _ in modules] == [
         ("ThisWorkbook", "document"), ("Sheet1", "document"), ("Sheet2", "document"),
-        ("xlwings", "standard"), ("Dictionary", "class"), ("XlreviewRibbon", "standard"),
-        ("XlreviewInfo", "standard")]
+        ("xlwings", "standard"), ("Dictionary", "class"), ("xlwings_udfs", "standard"),
+        ("XlreviewRibbon", "standard"), ("XlreviewInfo", "standard")]
     source = dict((n, s) for n, _, s in modules)
     version = importlib.metadata.version("xlwings")
     assert f"'Version: {version}" in source["xlwings"]
-    assert f'Public Const XLWINGS_VERSION As String = "{version}"' in source["XlreviewInfo"]
+    assert f'Public Const XLWINGS_VERSION As String = "{version}"' in source["xlwings"]
+    assert "XLWINGS_VERSION" not in source["XlreviewInfo"].replace("'", "\n'").split("\n'")[0]
     assert (pkg.XLWINGS_CONF_VERSION_KEY, version) in pkg.xlwings_conf_entries()
     assert all(s.isascii() for s in source.values())
 

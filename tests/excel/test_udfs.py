@@ -196,8 +196,8 @@ def test_promo_lift_worked_by_hand():
     assert u.XLR_PROMO_LIFT(days, 31, 37) == pytest.approx(70.0)
     assert u.XLR_PROMO_LIFT(days, 31, 37, "verdict") == "pulled_forward"
     assert u.XLR_PROMO_LIFT(days, 31, 37, "pull_forward_ratio") == pytest.approx(0.5)
-    assert u.XLR_PROMO_LIFT(days, 1, 3).startswith("#XLR! start")
-    assert u.XLR_PROMO_LIFT(days, 40, 39).startswith("#XLR! start / end")
+    assert u.XLR_PROMO_LIFT(days, 1, 3).startswith("#XLR! first_day")
+    assert u.XLR_PROMO_LIFT(days, 40, 39).startswith("#XLR! first_day / last_day")
 
 
 def test_promo_lift_matches_the_build(demo_case):

@@ -458,12 +458,15 @@ PROMO_FIELDS = ("incremental_sales", "verdict", "baseline", "uplift", "dip", "pu
 @xw.func
 @xw.arg("daily_sales", ndim=2)
 @excel_safe
-def XLR_PROMO_LIFT(daily_sales, start, end, output="incremental_sales", baseline_days=None, after_days=None):
-    """Incremental sales (or ``output`` = verdict / baseline / uplift / dip / pull_forward_ratio) of a
-    promotion on a column of daily net sales; ``start`` / ``end`` are 1-based positions in that column.
+def XLR_PROMO_LIFT(daily_sales, first_day, last_day, figure="incremental_sales", baseline_days=None,
+                   after_days=None):
+    """Incremental sales (or ``figure`` = verdict / baseline / uplift / dip / pull_forward_ratio) of a
+    promotion on a column of daily net sales; ``first_day`` / ``last_day`` are the 1-based positions of
+    the promotion's first and last day in that column (not ``start`` / ``end``: End is a VBA keyword, and
+    xlwings copies parameter names into the VBA wrapper).
 
-    Baseline = mean of up to ``promo_baseline_days`` (28) days before start inside the range, dip over up
-    to ``promo_after_days`` (14) days after end: ``core.marketing.promotion_table``, as the build.
+    Baseline = mean of up to ``promo_baseline_days`` (28) days before the first day inside the range, dip
+    over up to ``promo_after_days`` (14) days after the last day: ``core.marketing.promotion_table``, as the build.
     Example: ``=XLR_PROMO_LIFT(B2:B120, 60, 66, "verdict")``
     """
     from ..core.inputs import Settings
@@ -476,14 +479,14 @@ def XLR_PROMO_LIFT(daily_sales, start, end, output="incremental_sales", baseline
         raise BadArgument("daily_sales: blank day (enter 0 for days without sales)")
     n = len(values)
     try:
-        s0, s1 = int(float(start)), int(float(end))
+        s0, s1 = int(float(first_day)), int(float(last_day))
     except (TypeError, ValueError):
-        raise BadArgument("start / end: give 1-based positions in daily_sales") from None
+        raise BadArgument("first_day / last_day: give 1-based positions in daily_sales") from None
     if not 1 <= s0 <= s1 <= n:
-        raise BadArgument(f"start / end: need 1 <= start <= end <= {n}")
-    field = str(output or "incremental_sales").strip().lower()
+        raise BadArgument(f"first_day / last_day: need 1 <= first_day <= last_day <= {n}")
+    field = str(figure or "incremental_sales").strip().lower()
     if field not in PROMO_FIELDS:
-        raise BadArgument("output: one of " + ", ".join(PROMO_FIELDS))
+        raise BadArgument("figure: one of " + ", ".join(PROMO_FIELDS))
     day0 = pd.Timestamp(2026, 1, 1)   # positions become days; only their order matters to the rule
     days = pd.date_range(day0, periods=n, freq="D")
     settings = Settings(review_year=days[s0 - 1].year)
@@ -493,7 +496,7 @@ def XLR_PROMO_LIFT(daily_sales, start, end, output="incremental_sales", baseline
     settings.thresholds = {**defaults, "promo_baseline_days": min(before, int(defaults["promo_baseline_days"])),
                            "promo_after_days": min(after, int(defaults["promo_after_days"]))}
     if settings.thresholds["promo_baseline_days"] < 1:
-        raise BadArgument("start: needs at least one day before the promotion for the baseline")
+        raise BadArgument("first_day: needs at least one day before the promotion for the baseline")
     lines = pd.DataFrame({"order_date": days, "channel": "", "net_sales": values.to_numpy(), "gross_profit": 0.0,
                           "discount": 0.0, "promo": "", "order_key": [f"d{i}" for i in range(n)],
                           "year": days.year.astype("int64")})
