@@ -90,25 +90,27 @@ def table_channels(inputs: Inputs, lines: pd.DataFrame) -> pd.Index:
     return pd.Index(sorted(set(names[names.ne("")])), name="channel", dtype=object)
 
 
-def channel_growth(inputs: Inputs, lines: pd.DataFrame, year: int, channels: pd.Index | None = None) -> pd.DataFrame:
+def channel_growth(inputs: Inputs, lines: pd.DataFrame, year: int, channels: pd.Index | None = None,
+                   key: str = "channel") -> pd.DataFrame:
     """growth and its basis per channel: YoY when year - 1 "has data" for the channel (``goals.has_data`` for
     net_sales: the channel has order lines in year - 1, the same rule as the SMART reference growth), else
     H2 / H1 - 1.
 
     ``channels``: the rows to return (default: the channels with order lines in ``year``); a channel without
     order lines in ``year`` has net_sales 0 there (YoY -100 % when it sold the year before, else empty).
+    ``key``: the column of the order lines to group by (``channel``, or ``country`` for the markets).
     """
     cur = lines[lines["year"].eq(year)]
     prev = lines[lines["year"].eq(year - 1)]
-    ns = _sum_by(cur, "channel", "net_sales")
+    ns = _sum_by(cur, key, "net_sales")
     if channels is not None:
         ns = ns.reindex(channels, fill_value=0.0)
     start, end = year_bounds(year - 1)
-    has_prev = np.array([has_data(inputs, prev, "net_sales", {"channel": [c]}, start, end) for c in ns.index],
+    has_prev = np.array([has_data(inputs, prev, "net_sales", {key: [c]}, start, end) for c in ns.index],
                         dtype=bool)
-    h1 = _sum_by(cur[cur["month"].le(6)], "channel", "net_sales").reindex(ns.index, fill_value=0.0)
-    h2 = _sum_by(cur[cur["month"].gt(6)], "channel", "net_sales").reindex(ns.index, fill_value=0.0)
-    ns_prev = _sum_by(prev, "channel", "net_sales")
+    h1 = _sum_by(cur[cur["month"].le(6)], key, "net_sales").reindex(ns.index, fill_value=0.0)
+    h2 = _sum_by(cur[cur["month"].gt(6)], key, "net_sales").reindex(ns.index, fill_value=0.0)
+    ns_prev = _sum_by(prev, key, "net_sales")
     yoy = safe_div(ns, ns_prev.reindex(ns.index)) - 1
     half = safe_div(h2, h1) - 1
     return pd.DataFrame({"growth": yoy.where(has_prev, half),

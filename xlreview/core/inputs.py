@@ -16,6 +16,7 @@ class Settings:
     language: str = "zh"
     fixed_overhead: float = 0.0
     strategy_pillars: list[str] = field(default_factory=list)
+    next_year_budget: float | None = None     # ads + marketing budget of plan_year (None: from the goals)
     thresholds: dict[str, float] = field(default_factory=lambda: dict(THRESHOLDS))
 
     def t(self, key: str) -> float:

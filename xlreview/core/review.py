@@ -18,6 +18,7 @@ from .goals import fill_goals
 from .inputs import Inputs, Settings
 from .marketing import marketing_step
 from .risks import review_step as channels_products_risks_step
+from .strategy import strategy_step
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Review:
     plan_actions: pd.DataFrame | None = None
     tracking: pd.DataFrame | None = None
     actions: pd.DataFrame | None = None         # the to-do list (core/actions.py)
+    strategy: dict[str, pd.DataFrame] | None = None   # next year's budget, markets, products (core/strategy.py)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -81,6 +83,7 @@ SECTION_STEPS: list = [
     customers_step,
     channels_products_risks_step,     # channels, products, then risks (needs both)
     fill_goals,                       # goals, plan, tracking (after products: plan actions use quadrants)
+    strategy_step,                    # next year's budget, markets, products (after goals and plan)
     actions_step,                     # the to-do list, from every section above
 ]
 
@@ -137,4 +140,7 @@ def review_json(review: Review) -> dict:
             rec["quadrant"] = None
     if review.goals is not None:
         out["goals"] = _clean(review.goals)
+    if review.strategy is not None:
+        out["strategy"] = {key: (records(frame)[0] if key == "budget" else records(frame))
+                           for key, frame in review.strategy.items()}
     return out

@@ -35,6 +35,12 @@ THRESHOLDS: dict[str, float] = {
     "hero_min_cover_days": 30,
     "currency_exposure": 0.5,
     "reserve_budget_share": 0.10,
+    # strategy (docs/metrics.md 10): next year's budget and markets
+    "budget_cut_share": 0.5,          # a line to cut keeps (1 - this) of this year's spend
+    "budget_max_increase": 1.0,       # a line to increase gets at most this share of its spend more
+    "market_deepen_share": 0.10,      # deepen: share of net sales >= this (and margin above the floor)
+    "market_test_growth": 0.20,       # test: a smaller market growing at least this fast
+    "market_min_margin": 0.0,         # both need a contribution margin above this
 }
 
 INTEGER_THRESHOLDS = {"problem_cover_days", "evergreen_months", "promo_baseline_days",

@@ -262,6 +262,12 @@ def build_settings(values: dict, orders: pd.DataFrame, raw_name: str, report: Re
                        latest=latest.date().isoformat(), prev=default_year - 1)
     s.plan_year = _setting_number(values, "plan_year", raw_name, report, integer=True, default=s.review_year + 1)
     s.fixed_overhead = _setting_number(values, "fixed_overhead", raw_name, report, default=0.0)
+    s.next_year_budget = _setting_number(values, "next_year_budget", raw_name, report, default=None)
+    if s.next_year_budget is not None and s.next_year_budget < 0:
+        v, row = values["next_year_budget"]
+        report.error(raw_name, row, "next_year_budget", v, "bad_setting", key="next_year_budget",
+                     why="不能为负数 / must not be negative")
+        s.next_year_budget = None
     if "strategy_pillars" in values:
         v, _ = values["strategy_pillars"]
         s.strategy_pillars = [p.strip() for p in str(v).replace("，", ",").replace("、", ",").split(",") if p.strip()]

@@ -241,6 +241,9 @@ SETTINGS_DEFAULTS: dict[str, tuple[object, str, str]] = {
     "language": ("zh", "语言", "zh or en: labels of generated sheets and messages"),
     "fixed_overhead": (0, "公司固定费用", "annual company overhead not tied to a channel (base currency)"),
     "strategy_pillars": ("", "战略支柱", "comma-separated strategy themes, e.g. brand, multi-market"),
+    "next_year_budget": (None, "来年营销预算",
+                         "plan_year ad + marketing budget (base currency; blank = this year's spend grown with "
+                         "the SMART net_sales goal, or flat)"),
 }
 
 
