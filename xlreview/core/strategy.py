@@ -293,6 +293,18 @@ def budget_tables(inputs: Inputs, summary: dict, campaigns, content, promotions,
 
 
 # -------------------------------------------------------------------------------------------- markets
+def classify_markets(frame: pd.DataFrame, t) -> pd.Series:
+    """``MARKET_RULES`` on a frame with share, growth and contribution_margin: the first class whose every
+    condition holds (``t``: the threshold lookup, ``Settings.t``). A NaN figure fails its condition."""
+    out = pd.Series("hold", index=frame.index, dtype=object)
+    decided = pd.Series(False, index=frame.index)
+    for cls, conditions in MARKET_RULES:
+        hit = _fires(frame, conditions, t) & ~decided
+        out[hit] = cls
+        decided |= hit
+    return out
+
+
 def market_strategy(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     """Per ship-to country of review_year: net_sales, share, growth (``channels.channel_growth`` by country:
     YoY when the year before has data for the country, else H2 / H1 - 1), ad_spend and contribution_profit
@@ -314,13 +326,7 @@ def market_strategy(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
                      "contribution_margin": safe_div(s["contribution_profit"], s["net_sales"])})
     out = pd.DataFrame(rows)
     out["share"] = safe_div(out["net_sales"], float(out["net_sales"].sum()))
-    out["class"] = "hold"
-    t = inputs.settings.t
-    decided = pd.Series(False, index=out.index)
-    for cls, conditions in MARKET_RULES:
-        hit = _fires(out, conditions, t) & ~decided
-        out.loc[hit, "class"] = cls
-        decided |= hit
+    out["class"] = classify_markets(out, inputs.settings.t)
     out = out.sort_values(["net_sales", "country"], ascending=[False, True], kind="mergesort")
     return out[["country", "net_sales", "share", "growth", "growth_basis", "ad_spend", "contribution_profit",
                 "contribution_margin", "class"]].reset_index(drop=True)

@@ -11,6 +11,7 @@ from .goals import write_plan, write_plan_data, write_smart, write_tracking
 from .marketing import write_marketing
 from .products import write_products, write_quadrant
 from .risks import write_risks
+from .strategy import write_strategy
 
 # (sheet id, writer): later sections append their writers in the order the sheets should appear.
 WRITERS = [
@@ -24,6 +25,7 @@ WRITERS = [
     ("smart", write_smart),
     ("plan", write_plan),
     ("tracking", write_tracking),
+    ("strategy", write_strategy),       # next year's budget, markets, products
     ("plan_data", write_plan_data),     # hidden xlr_plan: the frozen plan (read back by the next build)
 ]
 
