@@ -9,7 +9,6 @@ import openpyxl
 import pandas as pd
 import pytest
 from worked_example import frames as worked_frames
-from xlreview.sheets.labels import sheet_name
 
 from xlreview.core.review import compute_review, review_json
 from xlreview.core.strategy import (
@@ -25,6 +24,7 @@ from xlreview.core.strategy import (
 from xlreview.core.thresholds import THRESHOLDS
 from xlreview.model.read import frames_to_raw, read_inputs
 from xlreview.sheets import render
+from xlreview.text import sheet_name
 
 
 def t(key):
