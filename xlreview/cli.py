@@ -1,26 +1,37 @@
 """The ``xlreview`` command: a thin click layer over the pipeline (one library call per command).
 
-Exit codes: 0 ok, 1 input problems (or a file that cannot be used), 2 usage.
-No traceback reaches the user for bad input: every ``XlreviewError`` becomes a message.
+Exit codes: 0 ok, 1 input problems (or a file that cannot be used), 2 usage (an existing target
+without --force, --json onto the workbook, a missing folder), 70 internal error.
+No traceback reaches the user: every ``XlreviewError`` becomes a message in the command's language,
+anything else a one-line "internal error" with the traceback saved to a file.
+
+Language: resolved ONCE per command -- ``--lang`` when given, else the workbook's Settings
+``language`` (zh for a new workbook or one that cannot be read) -- and passed down to the pipeline,
+the sheets and every message (docs/architecture.md, "Words and language").
 """
 from __future__ import annotations
 
-import os
 import sys
+import tempfile
 import time
+import traceback
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import InputProblems, XlreviewError
-from .text import tr
+from .errors import InputProblems, UsageError, XlreviewError
+from .text import DEFAULT_LANGUAGE, LANGUAGES, tr
+
+LANG_HELP = ("语言 / language of the messages and of the sheets written: zh or en "
+             "(default: the workbook's Settings language; zh for a new workbook)")
+_LANG = "xlreview.lang"     # ctx.meta key: the command's language, for the error handler
 
 
 class Progress:
     """Prints a step on stderr when the previous one took over a second (and always with --verbose)."""
 
-    def __init__(self, lang: str = "zh", verbose: bool = False):
+    def __init__(self, lang: str = DEFAULT_LANGUAGE, verbose: bool = False):
         self.lang, self.verbose = lang, verbose
         self.t0 = self.last = time.perf_counter()
         self.current = None
@@ -35,22 +46,75 @@ class Progress:
         self("")
 
 
-def _lang() -> str:
-    return "en" if os.environ.get("XLREVIEW_LANG", "").lower().startswith("en") else "zh"
+def lang_option(command):
+    return click.option("--lang", "lang_override", type=click.Choice(LANGUAGES), default=None, help=LANG_HELP)(command)
+
+
+def resolve_language(override: str | None, workbook: Path | None = None) -> str:
+    """The command's language: ``override``, else the workbook's Settings language, else zh. Called once."""
+    from .pipeline import file_language
+    lang = override or (file_language(workbook) if workbook is not None and workbook.is_file() else DEFAULT_LANGUAGE)
+    click.get_current_context().meta[_LANG] = lang
+    return lang
+
+
+def check_targets(workbook: Path | None = None, json_out: Path | None = None, new: Path | None = None,
+                  force: bool = False) -> None:
+    """Refuse, before anything is written, a target that would fail or hurt a file.
+
+    ``new``: a workbook to create (its folder must exist; an existing one only with ``force``, and not
+    while open in Excel). ``json_out``: its folder must exist and it must not be the workbook.
+    """
+    from .workbook.headless import check_not_locked
+    if new is not None:
+        if not new.parent.is_dir():
+            raise UsageError("folder_missing", path=new.parent)
+        if new.exists():
+            if not force:
+                raise UsageError("target_exists", path=new)
+            check_not_locked(new)
+    if json_out is not None:
+        if not json_out.parent.is_dir():
+            raise UsageError("folder_missing", path=json_out.parent)
+        book = workbook or new
+        if book is not None and json_out.resolve() == book.resolve():
+            raise UsageError("json_is_workbook", path=json_out)
 
 
 def _fail(exc: XlreviewError, lang: str) -> None:
     if isinstance(exc, InputProblems):
-        exc.report.language = lang if exc.report.language is None else exc.report.language
+        exc.report.language = lang
         for line in exc.report.lines():
             click.echo(line, err=True)
-        click.echo(exc.report.summary_line() + " — " + tr("msg.build_failed_untouched", exc.report.language), err=True)
+        click.echo(exc.report.summary_line() + " — " + tr("msg.build_failed_untouched", lang), err=True)
     else:
-        click.echo(str(exc), err=True)
+        click.echo(exc.message(lang), err=True)
     sys.exit(exc.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _internal(exc: Exception, lang: str) -> None:
+    with tempfile.NamedTemporaryFile("w", prefix="xlreview-error-", suffix=".txt", delete=False,
+                                     encoding="utf-8") as f:
+        f.write(traceback.format_exc())
+    click.echo(tr("msg.internal_error", lang, error=f"{type(exc).__name__}: {exc}", log=f.name), err=True)
+    sys.exit(70)
+
+
+class Commands(click.Group):
+    """Every command runs under one handler: an ``XlreviewError`` becomes its message, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except XlreviewError as exc:
+            _fail(exc, ctx.meta.get(_LANG, DEFAULT_LANGUAGE))
+        except Exception as exc:   # noqa: BLE001 - the one place that turns a bug into a message
+            _internal(exc, ctx.meta.get(_LANG, DEFAULT_LANGUAGE))
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xlreview")
 def cli():
     """xlreview: 跨境电商年度复盘与来年计划 / year-end review and next-year plan for cross-border sellers.
@@ -66,19 +130,24 @@ def cli():
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="overwrite PATH if it exists")
-def new(path: Path, force: bool):
+@lang_option
+def new(path: Path, force: bool, lang_override):
     """新建空白工作簿 / Create an empty workbook from the template (input sheets, Settings, Goals, ribbon).
 
     The current Python interpreter is written into the xlwings.conf sheet so the ribbon finds xlreview.
+    With --lang en the workbook's Settings language is en (its sheets and messages in English).
 
     \b
     Example:
         xlreview new 2026复盘.xlsm
     """
+    import pandas as pd
+
     from .template import write_workbook
-    if path.exists() and not force:
-        raise click.UsageError(f"{path} exists; use --force to overwrite")
-    write_workbook(path, None, macros=path.suffix.lower() == ".xlsm", interpreter=sys.executable)
+    lang = resolve_language(lang_override)
+    check_targets(new=path, force=force)
+    settings = pd.DataFrame({"key": ["language"], "value": [lang]})
+    write_workbook(path, {"Settings": settings}, macros=path.suffix.lower() == ".xlsm", interpreter=sys.executable)
     click.echo(str(path))
 
 
@@ -87,13 +156,15 @@ def new(path: Path, force: bool):
 @click.option("--seed", default=7, show_default=True, help="seed of the sample data")
 @click.option("--lines", "n_lines", type=int, default=None, help="number of order lines (default about 15k)")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="also write the JSON result")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="labels of the sheets")
+@click.option("--force", is_flag=True, help="overwrite PATH if it exists")
+@lang_option
 @click.option("-v", "--verbose", is_flag=True, help="print timings of every step")
-def demo(path: Path, seed: int, n_lines, json_out, lang: str, verbose: bool):
+def demo(path: Path, seed: int, n_lines, json_out, force: bool, lang_override, verbose: bool):
     """示例：生成带示例数据的完整复盘 / Write a workbook of realistic sample data and build the review.
 
     Sample data: 5+ channels, 2+ currencies, 30+ SKUs, two years of orders, ads, traffic, promotions,
     content and goals (one SKU is deliberately missing from Products, to show the warning).
+    An existing PATH is left alone unless --force is given. --lang sets the sample workbook's Settings language.
 
     \b
     Example:
@@ -102,41 +173,35 @@ def demo(path: Path, seed: int, n_lines, json_out, lang: str, verbose: bool):
     from .demo import demo_frames
     from .pipeline import build
     from .template import write_workbook
+    lang = resolve_language(lang_override)
+    check_targets(new=path, json_out=json_out, force=force)
     progress = Progress(lang, verbose)
-    try:
-        progress("demo")
-        frames = demo_frames(seed=seed, n_order_lines=n_lines)
-        if lang != "zh":
-            s = frames["Settings"]
-            frames["Settings"] = s.assign(value=s["value"].where(s["key"] != "language", lang))
-        progress("template")
-        write_workbook(path, frames, macros=path.suffix.lower() == ".xlsm", interpreter=sys.executable)
-        result = build(path, json_out, progress)
-        progress.done()
-    except XlreviewError as exc:
-        _fail(exc, lang)
-    _print_result(result, path)
+    progress("demo")
+    frames = demo_frames(seed=seed, n_order_lines=n_lines)
+    s = frames["Settings"]
+    frames["Settings"] = s.assign(value=s["value"].where(s["key"] != "language", lang))
+    progress("template")
+    write_workbook(path, frames, macros=path.suffix.lower() == ".xlsm", interpreter=sys.executable)
+    result = build(path, json_out, progress, lang=lang)
+    progress.done()
+    _print_result(result, path, lang)
 
 
-def _print_result(result, path: Path) -> None:
-    lang = result.review.lang
+def _print_result(result, path: Path, lang: str) -> None:
     for p in result.report.warnings:
-        click.echo(("[提示] " if lang == "zh" else "[warning] ") + p.text(lang), err=True)
+        click.echo(tr("msg.tag_warning", lang) + " " + p.text(lang), err=True)
     s = result.review.summary
-    head = "已生成" if lang == "zh" else "built"
-    click.echo(f"{head} {path}: " + ", ".join(result.sheets))
-    cur = result.review.settings.base_currency
-    if lang == "zh":
-        click.echo(f"净销售额 {s['net_sales']:,.2f} {cur}  净利润 {s['net_profit']:,.2f} {cur}  订单 {s['orders']:,.0f}")
-    else:
-        click.echo(f"net sales {s['net_sales']:,.2f} {cur}  net profit {s['net_profit']:,.2f} {cur}  orders {s['orders']:,.0f}")
+    click.echo(tr("msg.built", lang, path=path, sheets=", ".join(result.sheets)))
+    click.echo(tr("msg.built_figures", lang, net_sales=f"{s['net_sales']:,.2f}", net_profit=f"{s['net_profit']:,.2f}",
+                  orders=f"{s['orders']:,.0f}", currency=result.review.settings.base_currency))
 
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="write the problems as JSON")
-def check(path: Path, json_out):
+@lang_option
+def check(path: Path, json_out, lang_override):
     """检查数据，列出每个问题 / Validate the input sheets and print every problem (sheet, row, column, value, fix).
 
     Exit code 1 when there are errors; warnings alone exit 0. Nothing is written to the workbook.
@@ -145,17 +210,17 @@ def check(path: Path, json_out):
     Example:
         xlreview check my.xlsm
     """
+    import json
+
     from .pipeline import check as run_check
-    try:
-        report = run_check(path)
-    except XlreviewError as exc:
-        _fail(exc, _lang())
+    lang = resolve_language(lang_override, path)
+    check_targets(workbook=path, json_out=json_out)
+    report = run_check(path, lang=lang)
     for line in report.lines():
         click.echo(line)
     click.echo(report.summary_line())
     if json_out:
-        import json
-        Path(json_out).write_text(json.dumps([p.as_dict(report.language) for p in report.problems],
+        Path(json_out).write_text(json.dumps([p.as_dict(lang) for p in report.problems],
                                              ensure_ascii=False, indent=1), encoding="utf-8")
     sys.exit(0 if report.ok else 1)
 
@@ -166,7 +231,8 @@ def check(path: Path, json_out):
               help="write every figure as JSON (docs/metrics.md, the JSON result)")
 @click.option("-v", "--verbose", is_flag=True, help="print timings of every step")
 @click.option("--replan", is_flag=True, help="recompute the plan of every goal (the plan is otherwise kept frozen)")
-def build(path: Path, json_out, verbose: bool, replan: bool):
+@lang_option
+def build(path: Path, json_out, verbose: bool, replan: bool, lang_override):
     """生成复盘 / Compute the review and (re)write the generated sheets; inputs, VBA and ribbon stay as they are.
 
     On any input error nothing is written and every problem is listed (exit code 1).
@@ -177,20 +243,20 @@ def build(path: Path, json_out, verbose: bool, replan: bool):
         xlreview build my.xlsm --json review.json
     """
     from .pipeline import build as run_build
-    progress = Progress(_lang(), verbose)
-    try:
-        result = run_build(path, json_out, progress, replan=replan)
-        progress.done()
-    except XlreviewError as exc:
-        _fail(exc, _lang())
-    _print_result(result, path)
+    lang = resolve_language(lang_override, path)
+    check_targets(workbook=path, json_out=json_out)
+    progress = Progress(lang, verbose)
+    result = run_build(path, json_out, progress, replan=replan, lang=lang)
+    progress.done()
+    _print_result(result, path, lang)
 
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="write every figure as JSON (docs/metrics.md, the JSON result)")
-def track(path: Path, json_out):
+@lang_option
+def track(path: Path, json_out, lang_override):
     """周跟踪 / Build with the plan frozen and print each goal's status for the latest week of plan-year orders.
 
     Exit code 0 whatever the status; goals without plan-year data are listed as such.
@@ -202,12 +268,10 @@ def track(path: Path, json_out):
     from .core.tracking import latest_status
     from .pipeline import build as run_build
     from .text import label
-    try:
-        result = run_build(path, json_out, Progress(_lang()))
-    except XlreviewError as exc:
-        _fail(exc, _lang())
+    lang = resolve_language(lang_override, path)
+    check_targets(workbook=path, json_out=json_out)
+    result = run_build(path, json_out, Progress(lang), lang=lang)
     review = result.review
-    lang = review.lang
     latest = latest_status(review.tracking).set_index("goal_id") if review.tracking is not None else None
     planned = [g for g in review.goals or [] if g.get("planned") and g.get("additive")]
     if not planned:
@@ -241,30 +305,35 @@ def _list_formats(ctx, _param, value):
                                "amazon, ebay, shopify, tiktok, mabang, dianxiaomi")
 @click.option("--list-formats", is_flag=True, is_eager=True, expose_value=False, callback=_list_formats,
               help="list the supported export formats and exit")
-def import_(path: Path, files, source):
+@lang_option
+def import_(path: Path, files, source, lang_override):
     """导入平台报表 / Import downloaded reports (Amazon, eBay, Shopify, TikTok Shop, 马帮, 店小秘) into the input sheets.
 
     Formats are found by their headers; importing the same file twice adds nothing. Every row is
     imported, skipped as already present, or listed with its reason on the Import Log sheet.
+    Refused while the workbook is open in Excel/WPS/LibreOffice.
 
     \b
     Example:
         xlreview import my.xlsm "All Orders.txt" BusinessReport_2026-03.csv
     """
     from .importers import import_files
-    try:
-        report = import_files(path, list(files), source)
-    except XlreviewError as exc:
-        _fail(exc, _lang())
+    from .pipeline import open_backend
+    from .workbook.headless import check_not_locked
+    lang = resolve_language(lang_override, path)
+    open_backend(path)                 # missing, damaged, or macros under .xlsx: refused before reading exports
+    check_not_locked(path)
+    report = import_files(path, list(files), source, lang=lang)
     for err in report.errors:
         click.echo(err, err=True)
-    click.echo(report.summary_line())
+    click.echo(report.summary_line(lang))
     sys.exit(1 if report.errors else 0)
 
 
 @cli.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path), required=False)
-def template(out):
+@lang_option
+def template(out, lang_override):
     """重建模板 / Rebuild workbook_template.xlsm for the installed xlwings version (deterministic).
 
     \b
@@ -272,14 +341,15 @@ def template(out):
         xlreview template workbook_template.xlsm
     """
     from .template import build_template
+    resolve_language(lang_override)
+    if out is not None:
+        check_targets(new=out, force=True)
     click.echo(str(build_template(out)))
 
 
 def main():  # console script entry point
     try:
         cli(standalone_mode=True)
-    except XlreviewError as exc:   # pragma: no cover - commands handle their own
-        _fail(exc, _lang())
     except KeyboardInterrupt:      # pragma: no cover
         sys.exit(130)
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .core.review import Review, compute_review, review_json
-from .errors import InputProblems
+from .errors import InputProblems, XlreviewError
 from .model.problems import Report
 from .model.read import read_inputs
+from .text import DEFAULT_LANGUAGE, sheet_name
 from .workbook.base import Backend
 
 Progress = Callable[[str], None]
@@ -37,18 +38,46 @@ def open_backend(path) -> Backend:
     return HeadlessBackend(Path(path))
 
 
-def check_backend(backend: Backend, progress: Progress = _quiet):
-    """Read and validate every input sheet. Returns (Inputs or None, Report)."""
+def workbook_language(backend: Backend) -> str:
+    """The language ("zh" / "en") of an open workbook: its Settings ``language``; zh when there is none.
+
+    The CLI and the ribbon call this once per command (unless ``--lang`` overrides it) and pass the
+    result down; nothing else reads the language (docs/architecture.md, "Words and language").
+    """
+    from .model.read import settings_language
+    from .model.schema import sheet_for_name
+    names = [n for n in backend.sheet_names() if (spec := sheet_for_name(n)) is not None and spec.name == "Settings"]
+    return settings_language(backend.read_sheets(names[:1])) if names else DEFAULT_LANGUAGE
+
+
+def file_language(path) -> str:
+    """``workbook_language`` of a workbook file; zh when the file is missing or cannot be read."""
+    from .workbook.headless import HeadlessBackend
+    try:
+        return workbook_language(HeadlessBackend(Path(path), any_extension=True))
+    except XlreviewError:
+        return DEFAULT_LANGUAGE
+
+
+def check_backend(backend: Backend, progress: Progress = _quiet, lang: str | None = None):
+    """Read and validate every input sheet. Returns (Inputs or None, Report).
+
+    ``lang`` (the command's language, when resolved) replaces Settings ``language`` for the report and the review.
+    """
     progress("read")
     raw = backend.read_sheets()
     progress("validate")
-    return read_inputs(raw)
+    inputs, report = read_inputs(raw)
+    if lang is not None:
+        report.language = lang
+        if inputs is not None:
+            inputs.settings.language = lang
+    return inputs, report
 
 
 def read_frozen_plan(backend: Backend):
     """The plan a previous build stored in the hidden ``xlr_plan`` sheet (None when there is none)."""
     from .core.plan import frozen_from_rows
-    from .text import sheet_name
     name = sheet_name("plan_data")
     if name not in backend.sheet_names():
         return None
@@ -57,15 +86,16 @@ def read_frozen_plan(backend: Backend):
 
 
 def build_backend(backend: Backend, progress: Progress = _quiet, json_out: Path | None = None,
-                  replan: bool = False) -> BuildResult:
+                  replan: bool = False, lang: str | None = None) -> BuildResult:
     """Run the whole review on an open backend and replace its generated sheets (then save).
 
     The plan of a previous build stays frozen for unchanged goals unless ``replan`` is true.
+    ``lang``: the command's language (None: Settings ``language``).
     """
     from .sheets import render
     t = {}
     t0 = time.perf_counter()
-    inputs, report = check_backend(backend, progress)
+    inputs, report = check_backend(backend, progress, lang)
     t["read"] = time.perf_counter() - t0
     if inputs is None:
         raise InputProblems(report)
@@ -94,22 +124,24 @@ def write_json(payload: dict, path: Path) -> None:
     tmp.replace(path)
 
 
-def check(path, progress: Progress = _quiet) -> Report:
-    """Validate a workbook file; returns the report (errors and warnings)."""
-    _, report = check_backend(open_backend(path), progress)
+def check(path, progress: Progress = _quiet, lang: str | None = None) -> Report:
+    """Validate a workbook file; returns the report (errors and warnings) in ``lang`` (None: Settings)."""
+    _, report = check_backend(open_backend(path), progress, lang)
     return report
 
 
-def build(path, json_out=None, progress: Progress = _quiet, replan: bool = False) -> BuildResult:
+def build(path, json_out=None, progress: Progress = _quiet, replan: bool = False,
+          lang: str | None = None) -> BuildResult:
     """Build the review into the workbook file at ``path`` (and the JSON result when asked).
 
     ``replan``: recompute the plan of every goal instead of keeping the frozen one.
+    ``lang``: the command's language (None: Settings ``language``).
     """
     from .workbook.headless import check_not_locked
-    check_not_locked(Path(path))
     backend = open_backend(path)
+    check_not_locked(Path(path))
     try:
-        return build_backend(backend, progress, Path(json_out) if json_out else None, replan=replan)
+        return build_backend(backend, progress, Path(json_out) if json_out else None, replan=replan, lang=lang)
     finally:
         close = getattr(backend, "close", None)
         if close:

@@ -68,7 +68,7 @@ def test_input_errors_write_only_the_log(book):
 
 
 def test_a_bug_shows_a_short_message_and_the_traceback_only_on_the_log(book, monkeypatch):
-    def boom(backend, progress):
+    def boom(backend, progress, lang):
         raise ZeroDivisionError("deep inside")
     monkeypatch.setattr(macros, "build_backend_", boom)
     macros.build_review()

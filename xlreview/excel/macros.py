@@ -28,13 +28,13 @@ TITLE = "xlreview"
 # ---------------------------------------------------------------------------------- the buttons
 def build_review() -> None:
     """生成复盘 / Build review: validate the inputs, rebuild every generated sheet, save."""
-    run(lambda backend, progress, lang: _built(build_backend_(backend, progress), lang))
+    run(lambda backend, progress, lang: _built(build_backend_(backend, progress, lang), lang))
 
 
 def check_goals() -> None:
     """检查目标 / Check goals: build, then show the SMART Check sheet and how many goals pass."""
     def action(backend, progress, lang):
-        result = build_backend_(backend, progress)
+        result = build_backend_(backend, progress, lang)
         goals = result.review.goals or []
         _show(backend, "smart", lang)
         if not goals:
@@ -71,9 +71,9 @@ def show_help() -> None:
 
 
 # ---------------------------------------------------------------------------------- the machinery
-def build_backend_(backend, progress):
+def build_backend_(backend, progress, lang: str):
     from ..pipeline import build_backend
-    return build_backend(backend, progress)
+    return build_backend(backend, progress, lang=lang)
 
 
 def run(action: Callable, book=None) -> str | None:
@@ -95,8 +95,8 @@ def run(action: Callable, book=None) -> str | None:
         log = exc.report.lines() + [exc.report.summary_line()]
         message, mode = tr("macro.input_errors", lang, e=len(exc.report.errors), log=_log_name(lang)), "critical"
     except XlreviewError as exc:
-        log = [str(exc)]
-        message, mode = tr("macro.failed", lang, text=_short(str(exc)), log=_log_name(lang)), "critical"
+        log = [exc.message(lang)]
+        message, mode = tr("macro.failed", lang, text=_short(exc.message(lang)), log=_log_name(lang)), "critical"
     except Exception:   # noqa: BLE001 - the one place that turns any bug into a message
         log = [tr("macro.internal", lang, log=_log_name(lang)), "", traceback.format_exc()]
         message, mode = tr("macro.internal", lang, log=_log_name(lang)), "critical"
@@ -120,20 +120,13 @@ def status_bar(app, lang: str) -> Callable[[str], None]:
 
 
 def book_language(book) -> str:
-    """The Settings sheet's ``language`` (zh/en) read from the open book; zh when absent or unreadable."""
-    from ..model.schema import normalize_header
+    """The language of the calling book: ``pipeline.workbook_language`` (its Settings) read live; zh when unreadable."""
+    from ..pipeline import workbook_language
+    from ..workbook.live import XlwingsBackend
     try:
-        names = [s.name for s in book.sheets]
-        settings = next((n for n in names if normalize_header(n) in ("settings", "设置")), None)
-        if settings is None:
-            return "zh"
-        rows = book.sheets[settings].range("A1:B60").options(ndim=2).value
-        for key, value in rows:
-            if key is not None and normalize_header(key) in ("language", "语言") and value:
-                return "en" if str(value).strip().lower().startswith("en") else "zh"
-    except Exception:   # noqa: BLE001 - language is a nicety; never fail on it
-        pass
-    return "zh"
+        return workbook_language(XlwingsBackend(book))
+    except Exception:   # noqa: BLE001 - a book we cannot read still gets a (zh) message box, never a traceback
+        return "zh"
 
 
 def _log_name(lang: str) -> str:
@@ -171,7 +164,7 @@ def _show(backend, sheet_id: str, lang: str) -> str | None:
 
 
 def _after_build(backend, progress, lang: str, sheet_id: str) -> str:
-    build_backend_(backend, progress)
+    build_backend_(backend, progress, lang)
     shown = _show(backend, sheet_id, lang)
     if shown is None:
         return tr("macro.not_yet", lang, sheet=sheet_name(sheet_id, lang))
@@ -219,7 +212,7 @@ def import_into_book(backend, files: list[Path], progress, lang: str) -> str:
         copy = Path(tmp) / ("copy" + path.suffix)
         shutil.copyfile(path, copy)
         before = HeadlessBackend(copy).read_sheets(backend.sheet_names())
-        report = import_into_file(copy, files)
+        report = import_into_file(copy, files, lang=lang)
         after_backend = HeadlessBackend(copy)
         after = after_backend.read_sheets(after_backend.sheet_names())
         progress("write")

@@ -82,11 +82,11 @@ class ImportReport:
     def errors(self) -> list[str]:
         return [f.error for f in self.files if f.error]
 
-    def summary_line(self) -> str:
+    def summary_line(self, lang: str = "zh") -> str:
         ok = [f for f in self.files if not f.error]
-        return (f"{len(ok)}/{len(self.files)} file(s) imported into {self.workbook.name}: {self.added} row(s) added, "
-                f"{sum(f.updated for f in self.files)} updated, {self.duplicates} already present, "
-                f"{self.rejected} rejected (see sheet {self.log_sheet!r})")
+        return tr("msg.import_summary", lang, ok=len(ok), files=len(self.files), book=self.workbook.name,
+                  added=self.added, updated=sum(f.updated for f in self.files), duplicates=self.duplicates,
+                  rejected=self.rejected, sheet=self.log_sheet)
 
 
 # ----------------------------------------------------------------------------- cells
@@ -250,17 +250,6 @@ LOG_COLUMNS = ["file", "format", "rows_read", "rows_imported", "added", "updated
 REJECTED_COLUMNS = ["rej_file", "rej_line", "rej_reason", "rej_raw"]
 
 
-def workbook_language(wb) -> str:
-    """Settings ``language`` (zh or en); zh when absent."""
-    ws = next((w for w in wb.worksheets if (s := sheet_for_name(w.title)) and s.name == "Settings"), None)
-    if ws is not None:
-        for row in ws.iter_rows(min_row=1, max_col=2, values_only=True):
-            if row and row[0] is not None and normalize_header(row[0]) in ("language", "语言"):
-                v = str(row[1] or "").strip().lower()
-                return "en" if v.startswith("en") else "zh"
-    return "zh"
-
-
 def write_import_log(wb, report: ImportReport, lang: str) -> str:
     from openpyxl.styles import Font
 
@@ -334,20 +323,21 @@ def _save_atomically(wb, target: Path) -> None:
         _ensure_ribbon(tmp)
         os.replace(tmp, target)
     except PermissionError as exc:
-        raise WorkbookLocked(f"{target.name} is open in Excel/WPS or read-only: close it and import again") from exc
+        raise WorkbookLocked("file_locked", path=target) from exc
     finally:
         if tmp.exists():
             tmp.unlink()
 
 
-def import_files(workbook: Path, files: list[Path], source: str | None = None) -> ImportReport:
+def import_files(workbook: Path, files: list[Path], source: str | None = None, lang: str = "zh") -> ImportReport:
     """Import downloaded reports into a workbook's input sheets and write its Import Log.
 
     Example::
 
         report = import_files(Path("review.xlsm"), [Path("orders.txt"), Path("BusinessReport_2026-03.csv")])
-        print(report.summary_line())
+        print(report.summary_line("en"))
 
+    ``lang``: the command's language (the Import Log's name and words, the file errors).
     Files that cannot be read are listed on the Import Log with the reason; when none can be
     read, the first error is raised (``UnknownFormat`` names the closest formats).
     """
@@ -355,15 +345,17 @@ def import_files(workbook: Path, files: list[Path], source: str | None = None) -
 
     workbook = Path(workbook)
     if not workbook.is_file():
-        raise NotAWorkbook(f"{workbook}: workbook not found")
+        raise NotAWorkbook("file_missing", path=workbook)
     batches: list[tuple[FileReport, ImportBatch | None]] = []
     first_error: XlreviewError | None = None
     for path in map(Path, files):
         rep = FileReport(path)
         try:
+            if not path.is_file():
+                raise NotAWorkbook("file_missing", path=path)
             batch = read_export(path, source)
         except XlreviewError as exc:
-            rep.error = str(exc)
+            rep.error = exc.message(lang)
             first_error = first_error or exc
             batches.append((rep, None))
             continue
@@ -376,11 +368,11 @@ def import_files(workbook: Path, files: list[Path], source: str | None = None) -
     try:
         wb = load_workbook(workbook, keep_vba=workbook.suffix.lower() in (".xlsm", ".xltm"))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise NotAWorkbook(f"{workbook.name}: not a readable .xlsx/.xlsm workbook ({exc})") from exc
+        raise NotAWorkbook("not_a_workbook", path=workbook) from exc
     for rep, batch in batches:
         if batch is not None:
             apply_batch(wb, batch, rep)
     report = ImportReport(workbook, [rep for rep, _ in batches])
-    report.log_sheet = write_import_log(wb, report, workbook_language(wb))
+    report.log_sheet = write_import_log(wb, report, lang)
     _save_atomically(wb, workbook)
     return report

@@ -17,6 +17,10 @@ import pandas as pd
 EXCEL_ERRORS = {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!",
                 "#GETTING_DATA", "#N/A N/A"}
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# dates a review can hold: Excel's own dates start in 1900; 2200 is far past any plan and well inside
+# pandas' datetime64[ns] range (1677-2262), so 9999-12-31 is a bad cell, not an OutOfBoundsDatetime
+FIRST_DATE, LAST_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-12-31")
+_LAST_SERIAL = (LAST_DATE - _EXCEL_EPOCH).days + 1
 
 _CURRENCY_TOKENS = re.compile(r"(US\$|CA\$|AU\$|HK\$|NZ\$|C\$|A\$|RMB|CNY|USD|EUR|GBP|JPY|CAD|AUD|MXN|[$€£¥￥₩₹])",
                               re.IGNORECASE)
@@ -152,6 +156,7 @@ def _text_dates(texts: pd.Series) -> pd.Series:
         return pd.to_numeric(m[key], errors="coerce").fillna(pd.to_numeric(c[key], errors="coerce"))
     y, mo, d = part("y"), part("m"), part("d")
     stamps = pd.to_datetime(pd.DataFrame({"year": y, "month": mo, "day": d}), errors="coerce")
+    stamps = stamps.where(stamps.between(FIRST_DATE, LAST_DATE))       # out of range: bad, like any non-date
     return texts.map(dict(zip(uniq, stamps.astype("datetime64[ns]"))))
 
 
@@ -159,18 +164,24 @@ def parse_dates(raw: pd.Series, kinds: Kinds | None = None) -> tuple[pd.Series, 
     """Dates from Excel dates, Excel serial numbers, ``2026-03-01``, ``2026/3/1``, ``2026年3月1日`` or
     datetime text. Returns datetime64[ns] normalised to the day (NaT for empty/bad) and the bad mask.
 
-    Day-first or month-first text such as ``03/01/2026`` is ambiguous and reported as bad.
+    Day-first or month-first text such as ``03/01/2026`` is ambiguous and reported as bad, and so is
+    a date before ``FIRST_DATE`` or after ``LAST_DATE`` (1900-01-01 .. 2200-12-31).
     """
     k = kinds or Kinds(raw)
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     bad = np.zeros(len(raw), dtype=bool)
     if k.date.any():
-        stamps = pd.to_datetime(pd.Series([pd.Timestamp(v) for v in k.values[k.date]], dtype=object).astype(
-            "datetime64[ns]")).dt.normalize()
-        out.iloc[np.flatnonzero(k.date)] = stamps.to_numpy()
+        given = [pd.Timestamp(v) for v in k.values[k.date]]
+        ok = np.array([not pd.isna(v) and FIRST_DATE <= v.tz_localize(None).normalize() <= LAST_DATE
+                       for v in given], dtype=bool)
+        idx = np.flatnonzero(k.date)
+        if ok.any():
+            stamps = pd.Series([v.tz_localize(None) for v, good in zip(given, ok) if good], dtype=object)
+            out.iloc[idx[ok]] = stamps.astype("datetime64[ns]").dt.normalize().to_numpy()
+        bad[idx[~ok]] = True
     if k.num.any():
         serial = k.values[k.num].astype("float64")
-        ok = (serial >= 1) & (serial < 2958466)
+        ok = (serial >= 1) & (serial < _LAST_SERIAL)
         days = np.floor(np.where(ok, serial, 0)).astype("int64")
         stamps = (_EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).to_numpy(dtype="datetime64[ns]")
         idx = np.flatnonzero(k.num)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..core.inputs import Inputs, Settings
 from ..core.thresholds import INTEGER_THRESHOLDS, THRESHOLDS
+from ..text import DEFAULT_LANGUAGE, normalize_language
 from . import schema
 from .parse import Kinds, is_blank, is_error_literal, parse_dates, parse_numbers, parse_text
 from .problems import Report
@@ -236,6 +237,23 @@ def _setting_number(values, key, raw_name, report, integer=False, default=None):
     return int(v) if integer else float(v)
 
 
+def _language(values: dict) -> str:
+    if "language" not in values:
+        return DEFAULT_LANGUAGE
+    return normalize_language(values["language"][0]) or DEFAULT_LANGUAGE
+
+
+def settings_language(raw_sheets: dict[str, RawSheet]) -> str:
+    """The Settings sheet's ``language`` ("zh" / "en") among ``raw_sheets``; zh when absent or not zh/en.
+
+    The one reading of the workbook's language; the CLI and the ribbon resolve a command's language
+    with it (docs/architecture.md, "Words and language").
+    """
+    raw = next((r for n, r in raw_sheets.items() if (spec := schema.sheet_for_name(n)) and spec.name == "Settings"),
+               None)
+    return _language(read_settings(raw, Report())) if raw is not None else DEFAULT_LANGUAGE
+
+
 def build_settings(values: dict, orders: pd.DataFrame, raw_name: str, report: Report) -> Settings:
     s = Settings()
     if "base_currency" in values:
@@ -247,9 +265,8 @@ def build_settings(values: dict, orders: pd.DataFrame, raw_name: str, report: Re
             s.base_currency = code
     if "language" in values:
         v, row = values["language"]
-        lang = str(v).strip().lower()
-        lang = {"中文": "zh", "chinese": "zh", "english": "en", "英文": "en", "zh-cn": "zh", "en-us": "en"}.get(lang, lang)
-        if lang not in ("zh", "en"):
+        lang = normalize_language(v)
+        if lang is None:
             report.error(raw_name, row, "language", v, "bad_setting", key="language", why="zh / en")
         else:
             s.language = lang
@@ -333,8 +350,7 @@ def read_inputs(raw_sheets: dict[str, RawSheet]) -> tuple[Inputs | None, Report]
     report = Report()
     settings_raw = by_spec.get("Settings")
     values = read_settings(settings_raw, report)
-    if "language" in values and str(values["language"][0]).strip().lower() in ("en", "english", "英文", "en-us"):
-        report.language = "en"
+    report.language = _language(values)
     frames = {spec.name: read_sheet(spec, by_spec.get(spec.name), report)
               for spec in schema.INPUT_SHEETS if spec.name != "Settings"}
     settings = build_settings(values, frames["Orders"], settings_raw.name if settings_raw else "Settings", report)

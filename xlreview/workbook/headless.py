@@ -67,6 +67,8 @@ def check_not_locked(path: Path) -> None:
     try:
         with open(path, "r+b"):
             pass
+    except FileNotFoundError as exc:
+        raise NotAWorkbook("file_missing", path=path) from exc
     except PermissionError as exc:
         raise WorkbookLocked("file_locked", path=path) from exc
 
@@ -79,18 +81,39 @@ def open_zip(path: Path) -> zipfile.ZipFile:
         z = zipfile.ZipFile(path)
         if "xl/workbook.xml" not in z.namelist():
             raise zipfile.BadZipFile("no xl/workbook.xml")
-        return z
     except (zipfile.BadZipFile, OSError) as exc:
         raise NotAWorkbook("not_a_workbook", path=path) from exc
+    return z
+
+
+def check_extension(path: Path, z: zipfile.ZipFile) -> None:
+    """Refuse a macro-enabled package named .xlsx (an .xlsm renamed): Excel will not open it."""
+    if path.suffix.lower() in (".xlsx", ".xltx") and holds_macros(z):
+        raise NotAWorkbook("macros_in_xlsx", path=path, name=path.with_suffix(".xlsm").name)
+
+
+def holds_macros(z: zipfile.ZipFile) -> bool:
+    """True when the package is macro-enabled: a VBA project part, or the workbook part's content type
+    ``application/vnd.ms-excel.sheet.macroEnabled.main+xml`` (ECMA-376 Part 2 [Content_Types].xml).
+    Excel refuses to open such a package under the .xlsx extension."""
+    if "xl/vbaProject.bin" in z.namelist():
+        return True
+    try:
+        return b"macroEnabled" in z.read("[Content_Types].xml")
+    except KeyError:
+        return False
 
 
 class HeadlessBackend(Backend):
     """A workbook file (.xlsx / .xlsm) edited without Excel."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, any_extension: bool = False):
+        """Open the workbook file ``path``; ``NotAWorkbook`` when it is missing or damaged, or (unless
+        ``any_extension``, for reading only) when its extension does not match its content."""
         self.path = Path(path)
-        with open_zip(self.path):
-            pass
+        with open_zip(self.path) as z:
+            if not any_extension:
+                check_extension(self.path, z)
         self._pending: Path | None = None
         self._tmpdir = None
 
