@@ -58,7 +58,7 @@ def test_bad_input_exit_1_message_no_traceback_file_untouched(wb):
     book = openpyxl.load_workbook(wb, keep_vba=True)
     book["Orders"]["B3"] = "someday"
     book.save(wb)
-    from xlreview.excel.package import ensure_ribbon_relationship
+    from xlreview.ooxml.package import ensure_ribbon_relationship
     ensure_ribbon_relationship(wb)
     before = wb.read_bytes()
     res = CliRunner().invoke(cli, ["build", str(wb)])

@@ -59,6 +59,11 @@ class WorkbookLocked(XlreviewError):
     """The file is open in Excel/WPS/LibreOffice or not writable."""
 
 
+class SaveRefused(XlreviewError):
+    """A save was checked and refused (the VBA project or the ribbon would be lost, the file would not
+    reopen); nothing was written. A bug of xlreview, never of the seller's data."""
+
+
 class UsageError(XlreviewError):
     """A command used the wrong way (an existing target without --force, --json onto the workbook, ...)."""
 

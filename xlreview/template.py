@@ -234,6 +234,8 @@ def write_workbook(out: Path, frames: dict[str, pd.DataFrame] | None = None, mac
         conf.delete_rows(1, conf.max_row)
         for k, v in xlwings_conf_rows(interpreter):
             conf.append([k, v])
+    from .excel.package import assign_codenames
+    assign_codenames(wb)
     with tempfile.TemporaryDirectory(prefix="xlr-tpl-") as tmp:
         plain = Path(tmp) / "plain.xlsx"
         wb.save(plain)
@@ -246,15 +248,14 @@ def write_workbook(out: Path, frames: dict[str, pd.DataFrame] | None = None, mac
 
 def finish_package(plain: Path, out: Path, macros: bool) -> None:
     """Deterministic zip (fixed timestamps, pinned core.xml dates); VBA project and ribbon when ``macros``."""
-    from .excel import package
+    from .excel.package import make_macro_enabled
+    from .ooxml.package import COPY, Package, pin_core_properties, write_package
     if macros:
-        package.make_macro_enabled(plain, out)
+        make_macro_enabled(plain, out)
         return
-    import zipfile
-    with zipfile.ZipFile(plain) as z:
-        entries = [(n, package.pin_core_properties(z.read(n)) if n == "docProps/core.xml" else z.read(n))
-                   for n in z.namelist()]
-    package.write_zip_deterministic(entries, out)
+    with Package(plain) as pkg:
+        write_package(out, [(n, pin_core_properties(pkg.read(n)) if n == "docProps/core.xml" else COPY)
+                            for n in pkg.names], pkg)
 
 
 def build_template(out: Path | None = None) -> Path:

@@ -428,6 +428,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{ok}/{files} file(s) imported into {book}: {added} row(s) added, {updated} updated, {duplicates} already present, {rejected} rejected (see sheet '{sheet}')"),
     "msg.internal_error": ("内部错误（{error}）。详细信息已保存到 {log}，请把它发给开发者",
         "internal error ({error}). The details are in {log}: please send it to the developers"),
+    "msg.save_unreadable": ("内部错误：保存后的文件无法重新打开，已取消，文件未做任何修改：{path}。请把这条信息发给开发者",
+        "internal error: the saved file would not reopen, so nothing was saved: {path}. Please send this message to the developers"),
     # --- progress steps (CLI stderr, Excel status bar)
     "step.read": ('读取工作簿', 'reading the workbook'),
     "step.validate": ('检查数据', 'checking the data'),

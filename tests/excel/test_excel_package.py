@@ -15,6 +15,7 @@ from lxml import etree
 from xlreview.excel import package as pkg
 from xlreview.excel.ovba import build_vba_project
 from xlreview.libreoffice import convert
+from xlreview.ooxml import package as ooxml
 
 EXCEL_DIR = Path(__file__).parents[2] / "xlreview" / "excel"
 CUI = "{http://schemas.microsoft.com/office/2009/07/customui}"
@@ -70,10 +71,10 @@ def test_parts_relationships_and_content_types(xlsm):
     parts = _parts(xlsm)
     assert parts["customUI/customUI14.xml"] == pkg.ribbon_xml()
     root_rels = _rels(parts["_rels/.rels"])
-    assert {"Type": pkg.REL_RIBBON, "Target": "customUI/customUI14.xml"}.items() <= next(
-        r for r in root_rels if r["Type"] == pkg.REL_RIBBON).items()
+    assert {"Type": ooxml.REL_RIBBON, "Target": "customUI/customUI14.xml"}.items() <= next(
+        r for r in root_rels if r["Type"] == ooxml.REL_RIBBON).items()
     wb_rels = _rels(parts["xl/_rels/workbook.xml.rels"])
-    assert [r["Target"] for r in wb_rels if r["Type"] == pkg.REL_VBA] == ["vbaProject.bin"]
+    assert [r["Target"] for r in wb_rels if r["Type"] == ooxml.REL_VBA] == ["vbaProject.bin"]
     assert len({r["Id"] for r in wb_rels}) == len(wb_rels)
     types = etree.fromstring(parts["[Content_Types].xml"])
     overrides = {el.get("PartName"): el.get("ContentType") for el in types if el.get("PartName")}
@@ -111,9 +112,9 @@ def test_openpyxl_save_drops_ribbon_relationship_and_we_restore_it(tmp_path, xls
     wb.save(resaved)
     problems = pkg.check_macro_package(resaved)
     assert problems and all("customUI" in p for p in problems)
-    assert pkg.ensure_ribbon_relationship(resaved) is True
+    assert ooxml.ensure_ribbon_relationship(resaved) is True
     assert pkg.check_macro_package(resaved) == []
-    assert pkg.ensure_ribbon_relationship(resaved) is False  # idempotent
+    assert ooxml.ensure_ribbon_relationship(resaved) is False  # idempotent
 
 
 def test_check_reports_a_plain_xlsx(tmp_path):
@@ -126,18 +127,19 @@ def test_check_reports_a_plain_xlsx(tmp_path):
 
 def test_write_zip_deterministic_and_pinned_core(tmp_path):
     entries = [("b.txt", b"b" * 1000), ("a.txt", b"a")]
-    one = pkg.write_zip_deterministic(entries, tmp_path / "one.zip").read_bytes()
-    two = pkg.write_zip_deterministic(entries, tmp_path / "two.zip").read_bytes()
+    one = ooxml.write_package(tmp_path / "one.zip", entries).read_bytes()
+    two = ooxml.write_package(tmp_path / "two.zip", entries).read_bytes()
     assert one == two
     assert zipfile.ZipFile(tmp_path / "one.zip").namelist() == ["b.txt", "a.txt"]
     assert list(tmp_path.glob("*.tmp")) == []
     with pytest.raises(ValueError, match="duplicate"):
-        pkg.write_zip_deterministic(entries + entries[:1], tmp_path / "dup.zip")
-    core = (b'<cp:coreProperties xmlns:cp="x" xmlns:dcterms="http://purl.org/dc/terms/">'
+        ooxml.write_package(tmp_path / "dup.zip", entries + entries[:1])
+    core = (b'<cp:coreProperties xmlns:cp="x" xmlns:dcterms="http://purl.org/dc/terms/" '
+            b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
             b'<dcterms:created xsi:type="dcterms:W3CDTF">2024-05-01T12:00:00Z</dcterms:created>'
             b'<dcterms:modified xsi:type="dcterms:W3CDTF">2024-05-02T12:00:00Z</dcterms:modified></cp:coreProperties>')
-    pinned = pkg.pin_core_properties(core)
-    assert pinned.count(pkg.FIXED_DATE.encode()) == 2 and b"2024" not in pinned
+    pinned = ooxml.pin_core_properties(core)
+    assert pinned.count(ooxml.FIXED_DATE.encode()) == 2 and b"2024" not in pinned
 
 
 def test_ribbon_xml():

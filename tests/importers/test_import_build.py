@@ -8,8 +8,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from xlreview.excel.package import ensure_ribbon_relationship
 from xlreview.importers import import_files, read_export
+from xlreview.ooxml.package import ensure_ribbon_relationship
 from xlreview.pipeline import build
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
 from xlreview.libreoffice import convert
-from xlreview.workbook.transplant import GENERATED_NAME, NS_MAIN, generated_sheet_names, transplant
+from xlreview.ooxml.package import NS_MAIN
+from xlreview.workbook.transplant import GENERATED_NAME, generated_sheet_names, transplant
 
 REWRITABLE = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml",
               "docProps/app.xml"}

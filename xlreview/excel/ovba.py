@@ -1,5 +1,6 @@
 """Writer of ``vbaProject.bin`` from VBA source: [MS-OVBA] compression, a [MS-CFB] v3 writer, the project streams.
 
+Only a writer: reading a project back is olefile's and oletools' job (the tests do).
 The project is written *source only*: ``VBA/_VBA_PROJECT`` carries version 0xFFFF and every module's
 ``MODULEOFFSET`` is 0 (no compiled p-code), so Excel compiles the modules from their source on open.
 Output is deterministic: zero CLSIDs and timestamps, a project ID derived from the project name, a fixed
@@ -21,12 +22,9 @@ __all__ = [
     "CHUNK_SIZE",
     "build_vba_project",
     "compress",
-    "decompress",
     "decrypt_project_value",
     "encrypt_project_value",
     "module_source",
-    "read_cfb",
-    "read_dir_modules",
     "write_cfb",
 ]
 
@@ -93,50 +91,6 @@ def compress(data: bytes) -> bytes:
     out = bytearray(b"\x01")
     for start in range(0, len(data), CHUNK_SIZE):
         out += _compress_chunk(data, start, min(start + CHUNK_SIZE, len(data)))
-    return bytes(out)
-
-
-def decompress(container: bytes) -> bytes:
-    """Decompress an [MS-OVBA] 2.4.1 CompressedContainer; raises ValueError on malformed input."""
-    container = bytes(container)
-    if not container or container[0] != 0x01:
-        raise ValueError("not an MS-OVBA compressed container (signature byte is not 0x01)")
-    out = bytearray()
-    pos = 1
-    while pos < len(container):
-        if pos + 2 > len(container):
-            raise ValueError("truncated chunk header")
-        (header,) = struct.unpack_from("<H", container, pos)
-        size = (header & 0x0FFF) + 3
-        if (header >> 12) & 0x7 != 0b011:
-            raise ValueError(f"bad chunk signature at {pos}")
-        chunk_end = min(pos + size, len(container))
-        pos += 2
-        chunk_start = len(out)
-        if not header & 0x8000:
-            out += container[pos:pos + CHUNK_SIZE]
-            pos += CHUNK_SIZE
-            continue
-        while pos < chunk_end:
-            flags = container[pos]
-            pos += 1
-            for bit in range(8):
-                if pos >= chunk_end:
-                    break
-                if not flags & (1 << bit):
-                    out.append(container[pos])
-                    pos += 1
-                    continue
-                (token,) = struct.unpack_from("<H", container, pos)
-                pos += 2
-                bits = _bit_count(len(out) - chunk_start)
-                length = (token & (0xFFFF >> bits)) + 3
-                offset = (token >> (16 - bits)) + 1
-                src = len(out) - offset
-                if src < chunk_start:
-                    raise ValueError("copy token points before the chunk start")
-                for i in range(length):  # byte by byte: source and target may overlap
-                    out.append(out[src + i])
     return bytes(out)
 
 
@@ -313,83 +267,6 @@ def write_cfb(streams: dict[str, bytes]) -> bytes:
               + b"".join(struct.pack("<I", x) for x in difat))
     assert len(header) == _SECTOR
     return header + bytes(sectors)
-
-
-def read_cfb(data: bytes) -> dict[str, bytes]:
-    """Streams of a compound file as ``{"VBA/dir": bytes, ...}``: a small reader for checks after saves.
-
-    Handles versions 3 and 4, the mini stream and DIFAT sectors; raises ValueError on a malformed file.
-    """
-    data = bytes(data)
-    if data[:8] != _SIGNATURE or len(data) < _SECTOR:
-        raise ValueError("not a compound file")
-    sector = 1 << struct.unpack_from("<H", data, 30)[0]
-    mini_sector = 1 << struct.unpack_from("<H", data, 32)[0]
-    (n_fat, dir_first, _, cutoff, minifat_first, _, difat_first, n_difat) = struct.unpack_from("<8I", data, 44)
-
-    def read_sector(i: int) -> bytes:
-        start = (i + 1) * sector
-        if start >= len(data):
-            raise ValueError(f"sector {i} beyond the end of the file")
-        return data[start:start + sector]
-
-    difat = list(struct.unpack_from("<109I", data, 76))
-    nxt = difat_first
-    for _ in range(n_difat):
-        words = struct.unpack(f"<{sector // 4}I", read_sector(nxt))
-        difat += words[:-1]
-        nxt = words[-1]
-    fat: list[int] = []
-    for i in difat[:n_fat]:
-        fat += struct.unpack(f"<{sector // 4}I", read_sector(i))
-
-    def chain(first: int, table: list[int]) -> list[int]:
-        out, seen = [], set()
-        while first not in (_ENDOFCHAIN, _FREESECT):
-            if first in seen or first >= len(table):
-                raise ValueError("broken sector chain")
-            seen.add(first)
-            out.append(first)
-            first = table[first]
-        return out
-
-    def read_chain(first: int) -> bytes:
-        return b"".join(read_sector(i) for i in chain(first, fat))
-
-    directory = read_chain(dir_first)
-    raw_entries = [directory[i:i + 128] for i in range(0, len(directory), 128)]
-    minifat_raw = read_chain(minifat_first) if minifat_first != _ENDOFCHAIN else b""
-    minifat = list(struct.unpack(f"<{len(minifat_raw) // 4}I", minifat_raw))
-    root = raw_entries[0]
-    mini_stream = read_chain(struct.unpack_from("<I", root, 116)[0]) if minifat else b""
-
-    def stream(entry: bytes) -> bytes:
-        start, size = struct.unpack_from("<IQ", entry, 116)
-        if sector == _SECTOR:  # version 3: the high 32 bits may be garbage ([MS-CFB] 2.6.3)
-            size &= 0xFFFFFFFF
-        if size < cutoff:
-            blob = b"".join(mini_stream[i * mini_sector:(i + 1) * mini_sector] for i in chain(start, minifat))
-        else:
-            blob = read_chain(start)
-        return blob[:size]
-
-    out: dict[str, bytes] = {}
-
-    def visit(sid: int, prefix: str, depth: int) -> None:
-        if sid == _NOSTREAM or depth > 64 or sid >= len(raw_entries):
-            return
-        entry = raw_entries[sid]
-        name_len, kind, _, left, right, child = struct.unpack_from("<HBBIII", entry, 64)
-        name = entry[:max(name_len - 2, 0)].decode("utf-16-le")
-        visit(left, prefix, depth + 1)
-        visit(right, prefix, depth + 1)
-        if kind == _STREAM:
-            out[prefix + name] = stream(entry)
-        elif kind == _STORAGE:
-            visit(child, prefix + name + "/", depth + 1)
-
-    visit(struct.unpack_from("<I", root, 76)[0], "", 0)
-    return out
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -645,22 +522,3 @@ def build_vba_project(modules: Iterable[tuple[str, str, str]], project_name: str
     for name, kind, source in mods:
         streams["VBA/" + name] = compress(module_source(name, kind, source).encode("cp1252"))
     return write_cfb(streams)
-
-
-def read_dir_modules(dir_stream: bytes) -> list[tuple[str, int, int]]:
-    """(name, type record id, offset) of each module in a decompressed ``VBA/dir`` stream; for checks."""
-    out: list[tuple[str, int, int]] = []
-    pos, name, offset = 0, "", 0
-    while pos < len(dir_stream):
-        rid, size = struct.unpack_from("<HI", dir_stream, pos)
-        if rid == 0x09:
-            size = 6
-        data = dir_stream[pos + 6:pos + 6 + size]
-        pos += 6 + size
-        if rid == 0x19:
-            name = data.decode("cp1252")
-        elif rid == 0x31:
-            (offset,) = struct.unpack("<I", data)
-        elif rid in (0x21, 0x22):
-            out.append((name, rid, offset))
-    return out

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,6 +28,7 @@ import pandas as pd
 
 from ..errors import NotAWorkbook, WorkbookLocked, XlreviewError
 from ..model.schema import SHEETS_BY_NAME, alias_table, normalize_header, sheet_for_name
+from ..ooxml.package import ensure_ribbon_relationship
 from ..text import sheet_name, tr
 from .base import DEDUPE_KEYS, ImportBatch, Rejected, key_text, read_export
 
@@ -290,37 +290,11 @@ def write_import_log(wb, report: ImportReport, lang: str) -> str:
 
 
 # ----------------------------------------------------------------------------- saving
-_RIBBON_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
-
-
-def _ensure_ribbon(path: Path) -> None:
-    try:
-        from ..excel.package import ensure_ribbon_relationship
-    except ImportError:     # fallback while excel/package.py is not there
-        ensure_ribbon_relationship = _ensure_ribbon_fallback
-    ensure_ribbon_relationship(path)
-
-
-def _ensure_ribbon_fallback(path: Path) -> bool:
-    with zipfile.ZipFile(path) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    ui = next((p for p in ("customUI/customUI14.xml", "customUI/customUI.xml") if p in parts), None)
-    rels = parts.get("_rels/.rels", b"").decode("utf-8")
-    if ui is None or "ui/extensibility" in rels:
-        return False
-    rel = f'<Relationship Id="xlrRibbon" Type="{_RIBBON_REL}" Target="{ui}"/>'
-    parts["_rels/.rels"] = re.sub(r"</Relationships>\s*$", rel + "</Relationships>", rels).encode("utf-8")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for n, d in parts.items():
-            z.writestr(n, d)
-    return True
-
-
 def _save_atomically(wb, target: Path) -> None:
     tmp = target.with_name(f".{target.stem}.import-{os.getpid()}{target.suffix}")
     try:
         wb.save(tmp)
-        _ensure_ribbon(tmp)
+        ensure_ribbon_relationship(tmp)
         os.replace(tmp, target)
     except PermissionError as exc:
         raise WorkbookLocked("file_locked", path=target) from exc

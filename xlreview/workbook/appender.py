@@ -16,8 +16,8 @@ def append_rows(src: Path, out: Path, sheet: str, frame: pd.DataFrame) -> int:
     """Write ``src`` + the rows of ``frame`` appended to ``sheet`` to ``out``; returns the rows written."""
     import openpyxl
 
-    from ..excel.package import ensure_ribbon_relationship
     from ..importers.apply import _Sheet
+    from ..ooxml.package import ensure_ribbon_relationship
 
     src, out = Path(src), Path(out)
     wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() in (".xlsm", ".xltm"))
