@@ -35,9 +35,13 @@ def frames() -> dict[str, pd.DataFrame]:
 EXPECTED = {
     "gross_sales": 125.0, "discounts": 4.0, "refunds": 30.0, "net_sales": 91.0, "cogs": 35.0,
     "gross_profit": 56.0, "gross_margin": 56 / 91, "platform_fees": 12.0, "fulfillment_fees": 2.0,
-    "shipping_costs": 7.0, "ad_spend": 10.0, "marketing_costs": 10.0, "contribution_profit": 25.0,
+    "shipping_costs": 7.0, "ad_spend": 10.0, "other_costs": 0.0, "marketing_costs": 10.0, "contribution_profit": 25.0,
     "fixed_costs": 20.0, "net_profit": -5.0, "net_margin": -5 / 91, "orders": 3.0, "units": 5.0,
     "aov": 121 / 3, "refund_rate": 30 / 121, "unit_refund_rate": 0.2, "tacos": 10 / 91,
     "sessions": 150.0, "conversion_rate": 0.02, "unit_session_rate": 5 / 150, "cart_abandonment_rate": 0.7,
-    "customers": 2.0, "new_customers": 1.0, "returning_customers": 1.0, "repeat_rate": 0.5, "ltv": 28.0,
+    "customers": 2.0, "new_customers": 1.0, "returning_customers": 1.0, "repeat_rate": 0.5,
+    "gross_profit_per_customer": 28.0,
+    # c2 (first order 2025-12-01) is the only 2025 customer; the data ends 2026-02-15, before the end of c2's
+    # 365-day window, so nobody qualifies: ltv is empty (METRICS 3)
+    "ltv": None,
 }

@@ -13,6 +13,7 @@ from .metrics import (
     SECTION1_KEYS,
     SECTION2_KEYS,
     channel_marketing,
+    channel_other_costs,
     finish_money,
     in_year,
     money_summary,
@@ -56,11 +57,13 @@ def _sum_by(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
     return frame.groupby(key, sort=True)[value].sum().astype("float64")
 
 
-def channel_costs(inputs: Inputs, net_sales: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Ad spend, marketing costs and fixed costs of review_year per channel (METRICS 1, channel grain).
+def channel_costs(inputs: Inputs, net_sales: pd.Series,
+                  lines: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Ad spend, marketing costs, fixed costs and other_costs of review_year per channel (METRICS 1, channel grain).
 
     ``net_sales``: review_year net_sales indexed by channel (the channels of the table). Blank-channel
     Marketing costs are split by these shares; Content costs and fixed_overhead are not allocated.
+    ``lines``: review_year order lines (blank-channel Costs rows are split by their net_sales, ``channel_other_costs``).
     """
     year = inputs.settings.review_year
     ads = inputs.ads[in_year(inputs.ads["date"], year)]
@@ -68,13 +71,14 @@ def channel_costs(inputs: Inputs, net_sales: pd.Series) -> tuple[pd.Series, pd.S
     mk = inputs.marketing[in_year(inputs.marketing["start_date"], year)]
     marketing = channel_marketing(mk, net_sales)          # the same split as period_summary
     fixed = _sum_by(inputs.channels, "channel", "fixed_cost")
-    return ad_spend, marketing, fixed
+    other = channel_other_costs(inputs.costs[in_year(inputs.costs["date"], year)], lines)
+    return ad_spend, marketing, fixed, other
 
 
 def table_channels(inputs: Inputs, lines: pd.DataFrame) -> pd.Index:
     """The channels of the table (sorted): those with review_year order lines, plus any channel that carries a
     channel-grain figure in review_year without orders -- Ads spend (Ads.channel), Marketing cost with that
-    channel, a Channels fixed_cost, or sessions / add-to-carts on channel-level Traffic rows (blank sku). So the
+    channel, a Costs row with that channel, a Channels fixed_cost, or sessions / add-to-carts on channel-level Traffic rows (blank sku). So the
     channels' net profits add up to the business's (METRICS 1) and a channel that only costs money shows.
     Rows whose figure is 0 (and SKU-level Traffic rows, which do not count at channel grain) add no channel.
     """
@@ -83,10 +87,11 @@ def table_channels(inputs: Inputs, lines: pd.DataFrame) -> pd.Index:
     mk = inputs.marketing
     mk = mk[in_year(mk["start_date"], year) & mk["channel"].ne("") & mk["cost"].ne(0)]
     fixed = inputs.channels[inputs.channels["fixed_cost"].ne(0)]
+    costs = inputs.costs[in_year(inputs.costs["date"], year) & inputs.costs["amount"].ne(0)]
     tr = inputs.traffic
     tr = tr[in_year(tr["date"], year) & tr["sku"].eq("") & (tr["sessions"].ne(0) | tr["add_to_cart"].ne(0))]
     names = pd.concat([lines.loc[lines["year"].eq(year), "channel"], ads["channel"], mk["channel"],
-                       fixed["channel"], tr["channel"]], ignore_index=True).astype(str)
+                       fixed["channel"], costs["channel"], tr["channel"]], ignore_index=True).astype(str)
     return pd.Index(sorted(set(names[names.ne("")])), name="channel", dtype=object)
 
 
@@ -146,10 +151,12 @@ def classify_channels(table: pd.DataFrame, t, lang: str = "zh") -> pd.DataFrame:
     return pd.DataFrame({"profit_share": profit_share, "class": cls, "reason": reasons}, index=table.index)
 
 
-COST_KEYS = ["cogs", "platform_fees", "fulfillment_fees", "shipping_costs", "ad_spend", "marketing_costs", "fixed_costs"]
+COST_KEYS = ["cogs", "platform_fees", "fulfillment_fees", "shipping_costs", "ad_spend", "other_costs", "marketing_costs",
+             "fixed_costs"]
 COST_NAMES = {"cogs": ("商品成本", "COGS"), "platform_fees": ("平台费用", "platform fees"),
               "fulfillment_fees": ("履约费用", "fulfillment fees"), "shipping_costs": ("物流成本", "shipping costs"),
-              "ad_spend": ("广告花费", "ad spend"), "marketing_costs": ("营销费用", "marketing costs"),
+              "ad_spend": ("广告花费", "ad spend"), "other_costs": ("其他费用", "other costs"),
+              "marketing_costs": ("营销费用", "marketing costs"),
               "fixed_costs": ("固定成本", "fixed costs")}
 CHANNEL_ACTIONS = {
     "problem_fixed": ("止损：变动成本已覆盖（贡献利润 {contribution}），是固定成本 {fixed} 让它亏损。削减固定成本，"
@@ -162,10 +169,10 @@ CHANNEL_ACTIONS = {
                      "fix or exit: {driver} is {ratio} of net sales against {avg} for the business, about {excess} "
                      "too much. Cut it first (price, logistics, inefficient ads); if it still loses money after a "
                      "quarter, consider exiting"),
-    "problem_no_sales": ("止损：复盘年度没有订单，却花了 {cost}（广告 {ads}、营销 {marketing}、固定成本 {fixed}）。"
-                         "要么开始在这里销售，要么停掉这些支出",
-                         "stop the loss: no sales in the review year, yet it cost {cost} (ad spend {ads}, marketing "
-                         "{marketing}, fixed costs {fixed}). Start selling there or stop the spend"),
+    "problem_no_sales": ("止损：复盘年度没有订单，却花了 {cost}（广告 {ads}、其他费用 {other}、营销 {marketing}、"
+                         "固定成本 {fixed}）。要么开始在这里销售，要么停掉这些支出",
+                         "stop the loss: no sales in the review year, yet it cost {cost} (ad spend {ads}, other costs "
+                         "{other}, marketing {marketing}, fixed costs {fixed}). Start selling there or stop the spend"),
     "rising_star": ("加大投入：增长 {growth}，增加上架 SKU、广告预算和库存，复制表现最好的产品",
                     "invest: growing {growth}; add listings, ad budget and stock, replicate its best products"),
     "cash_cow": ("守住基本盘：保证爆款库存、守住排名和评价，用它的利润支持增长渠道",
@@ -187,7 +194,7 @@ def channel_actions(table: pd.DataFrame, lang: str = "zh") -> pd.Series:
         cls = row["class"]
         if cls == "problem" and row["orders"] == 0:
             out.append(CHANNEL_ACTIONS["problem_no_sales"][i].format(
-                cost=fmt_money(-row["net_profit"]), ads=fmt_money(row["ad_spend"]),
+                cost=fmt_money(-row["net_profit"]), ads=fmt_money(row["ad_spend"]), other=fmt_money(row["other_costs"]),
                 marketing=fmt_money(row["marketing_costs"]), fixed=fmt_money(row["fixed_costs"])))
             continue
         if cls == "problem":
@@ -237,11 +244,12 @@ def channel_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     cur = lines[lines["year"].eq(year)]
     channels = table_channels(inputs, lines)
     net_sales = _sum_by(cur, "channel", "net_sales").reindex(channels, fill_value=0.0)
-    ad_spend, marketing, fixed = channel_costs(inputs, net_sales)
+    ad_spend, marketing, fixed, other = channel_costs(inputs, net_sales, cur)
     sums = money_summary(cur, ["channel"])
     sums = sums.reindex(channels, fill_value=0.0)          # channels without orders: zero sales and counts
-    sums[["ad_spend", "marketing_costs", "fixed_costs"]] = pd.DataFrame(
-        {"ad_spend": ad_spend, "marketing_costs": marketing, "fixed_costs": fixed}).reindex(channels).fillna(0.0)
+    sums[["ad_spend", "marketing_costs", "fixed_costs", "other_costs"]] = pd.DataFrame(
+        {"ad_spend": ad_spend, "marketing_costs": marketing, "fixed_costs": fixed,
+         "other_costs": other}).reindex(channels).fillna(0.0)
     t = finish_money(sums)
     t.index.name = "channel"
     t = t.join(_traffic(inputs, t["orders"], t["units"]))

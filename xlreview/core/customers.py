@@ -148,9 +148,9 @@ def customer_value(lines: pd.DataFrame, year: int) -> dict[str, float]:
 
 
 def customers_step(inputs: Inputs, lines: pd.DataFrame, review) -> None:
-    """Review step: markets, customers_monthly, cohorts, extra["customer_value"] (METRICS 3)."""
+    """Review step: markets, customers_monthly, cohorts, customer_value (METRICS 3)."""
     year = inputs.settings.review_year
     review.markets = market_table(lines, year)
     review.customers_monthly = customers_by_month(lines, year)
     review.cohorts = cohort_table(lines, year)
-    review.extra["customer_value"] = customer_value(lines, year)
+    review.customer_value = customer_value(lines, year)

@@ -73,7 +73,7 @@ TEXT: dict[str, tuple[str, str]] = {
 SUGGESTED_METRICS = ["net_sales", "net_profit", "gross_profit", "orders", "units", "sessions", "new_customers",
                      "ad_spend", "aov", "conversion_rate", "gross_margin", "net_margin", "refund_rate", "tacos",
                      "roas", "repeat_rate"]
-MONEY_RATIOS = {"aov", "ltv"}        # ratio metrics shown as money, not as %
+MONEY_RATIOS = {"aov", "ltv", "gross_profit_per_customer"}        # ratio metrics shown as money, not as %
 PLAIN_RATIOS = {"roas"}              # shown as a plain number
 
 
@@ -145,6 +145,7 @@ def _cmp_growth(new: float, old: float) -> float:
 AD_METRICS = {"ad_spend", "roas", "acos"}
 TRAFFIC_METRICS = {"sessions", "conversion_rate", "unit_session_rate", "cart_abandonment_rate"}
 MARKETING_METRICS = {"marketing_costs"}
+COST_METRICS = {"other_costs"}                        # source rows: Costs (by date)
 SPLIT_SCOPE_KEYS = {"sku", "category", "country"}     # scopes whose ad spend includes a split of channel rows
 
 
@@ -156,7 +157,8 @@ def has_data(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict, star
     (rows matching the scope's channel / sku / category; for ad_spend at SKU, category or country scope also
     the channel rows split to the scope's order lines, as ``metrics.period_summary`` does); Traffic rows of
     the scope's grain (channel-level rows, or SKU rows for a SKU / category scope) for sessions and the traffic
-    ratios; Marketing rows (and Content rows for the whole business) for marketing_costs.
+    ratios; Marketing rows (and Content rows for the whole business) for marketing_costs; Costs rows for
+    other_costs (rows of the scope's channel or SKU, or blank rows split to where the scope sold).
     """
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     cat = inputs.products.drop_duplicates("sku").set_index("sku")["category"]
@@ -177,6 +179,13 @@ def has_data(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict, star
         sku_grain = "sku" in scope or "category" in scope
         tr = tr[tr["sku"].ne("")] if sku_grain else tr[tr["sku"].eq("")]
         return bool(metrics.scope_mask(tr, {k: v for k, v in scope.items() if k != "country"}, cat).any())
+    if metric in COST_METRICS:
+        costs = inputs.costs[metrics.period_mask(inputs.costs["date"], start, end)]
+        if not scope:
+            return len(costs) > 0
+        own = costs[metrics.scope_mask(costs, {k: v for k, v in scope.items() if k in ("channel", "sku")}, cat)]
+        split = costs[costs["channel"].eq("") | costs["sku"].eq("")]
+        return len(own) > 0 or (len(split) > 0 and len(ln) > 0)
     if metric in MARKETING_METRICS:
         mk = inputs.marketing[metrics.period_mask(inputs.marketing["start_date"], start, end)]
         if not scope:

@@ -16,20 +16,21 @@ import pandas as pd
 from .inputs import Inputs
 
 SECTION1_KEYS = ["gross_sales", "discounts", "refunds", "net_sales", "cogs", "gross_profit", "gross_margin",
-                 "platform_fees", "fulfillment_fees", "shipping_costs", "ad_spend", "marketing_costs",
+                 "platform_fees", "fulfillment_fees", "shipping_costs", "ad_spend", "other_costs", "marketing_costs",
                  "contribution_profit", "fixed_costs", "net_profit", "net_margin", "orders", "units", "aov",
                  "refund_rate", "unit_refund_rate", "tacos"]
 SECTION2_KEYS = ["sessions", "conversion_rate", "unit_session_rate", "cart_abandonment_rate"]
-SECTION3_KEYS = ["customers", "new_customers", "returning_customers", "repeat_rate", "ltv"]
+SECTION3_KEYS = ["customers", "new_customers", "returning_customers", "repeat_rate", "gross_profit_per_customer",
+                 "ltv"]
 SUMMARY_KEYS = SECTION1_KEYS + SECTION2_KEYS + SECTION3_KEYS
 
 ADDITIVE_METRICS = ["net_sales", "gross_sales", "net_profit", "gross_profit", "orders", "units", "sessions",
                     "new_customers", "ad_spend", "discounts", "refunds", "cogs", "contribution_profit",
-                    "platform_fees", "fulfillment_fees", "shipping_costs", "marketing_costs"]
+                    "platform_fees", "fulfillment_fees", "shipping_costs", "marketing_costs", "other_costs"]
 # metrics whose months do not add up to the year: ratios, and ``customers`` (a distinct count) -- planned as a
 # path from baseline to target (METRICS 7), never summed week by week
 RATIO_METRICS = ["aov", "conversion_rate", "gross_margin", "net_margin", "refund_rate", "unit_refund_rate",
-                 "tacos", "roas", "acos", "repeat_rate", "ltv", "unit_session_rate", "cart_abandonment_rate",
+                 "tacos", "roas", "acos", "repeat_rate", "gross_profit_per_customer", "ltv", "unit_session_rate", "cart_abandonment_rate",
                  "customers"]
 LOWER_IS_BETTER = {"refund_rate", "unit_refund_rate", "acos", "tacos", "cart_abandonment_rate"}
 COUNT_METRICS = {"orders", "units", "sessions", "new_customers", "customers"}
@@ -53,17 +54,42 @@ def safe_div(num, den):
     return float(num) / float(den)
 
 
+def line_unit_costs(orders: pd.DataFrame, products: pd.DataFrame, unit_costs: pd.DataFrame) -> pd.Series:
+    """Landed unit cost (base currency) of each order line (DATA_MODEL UnitCosts, METRICS 1 ``cogs``).
+
+    The UnitCosts row of the line's SKU with the latest ``effective_from`` on or before its order_date; before
+    a SKU's first row, or for a SKU without rows, Products.unit_cost. NaN for a SKU missing from Products
+    (its cost is unknown; UnitCosts rows of such a SKU are not used, as the import log says).
+    Returns a float Series aligned with ``orders``.
+    """
+    prod = products.drop_duplicates("sku").set_index("sku")
+    base = orders["sku"].map(prod["unit_cost"]).astype("float64")
+    uc = unit_costs[unit_costs["sku"].isin(prod.index) & unit_costs["effective_from"].notna()]
+    if uc.empty or orders.empty:
+        return base
+    left = pd.DataFrame({"order_date": orders["order_date"].to_numpy(), "sku": orders["sku"].astype(object).to_numpy(),
+                         "_i": np.arange(len(orders))}).sort_values("order_date", kind="mergesort")
+    right = pd.DataFrame({"order_date": uc["effective_from"].to_numpy(), "sku": uc["sku"].astype(object).to_numpy(),
+                          "_cost": uc["unit_cost"].astype("float64").to_numpy()}).sort_values("order_date",
+                                                                                              kind="mergesort")
+    m = pd.merge_asof(left, right, on="order_date", by="sku", direction="backward")
+    dated = np.empty(len(orders))
+    dated[m["_i"].to_numpy()] = m["_cost"].to_numpy(dtype="float64")
+    return base.where(np.isnan(dated), pd.Series(dated, index=orders.index))
+
+
 def order_lines(inputs: Inputs) -> pd.DataFrame:
     """Orders with the derived per-line figures every grain sums.
 
-    Adds: unit_cost (0 for SKUs missing from Products), cogs, gross_sales, net_sales,
-    gross_profit, order_key (channel + order_id), year, month (1-12), category, known_sku.
+    Adds: unit_cost (``line_unit_costs``; 0 for SKUs missing from Products), cogs, gross_sales, net_sales,
+    gross_profit, order_key (channel + order_id), first_order_date, year, month (1-12), category, known_sku
+    (the SKU is in Products, so its cost is known).
     """
     o = inputs.orders
     prod = inputs.products.drop_duplicates("sku").set_index("sku")
-    unit_cost = o["sku"].map(prod["unit_cost"])
+    unit_cost = line_unit_costs(o, inputs.products, inputs.unit_costs)
     out = o.assign(
-        known_sku=unit_cost.notna(),
+        known_sku=o["sku"].isin(prod.index),
         unit_cost=unit_cost.fillna(0.0).astype("float64"),
         category=o["sku"].map(prod["category"].astype(object)).astype(object).fillna(""),
     )
@@ -104,12 +130,15 @@ def finish_money(t: pd.DataFrame) -> pd.DataFrame:
     """Add the derived keys of section 1 to a frame holding the summed ones.
 
     Needs columns gross_sales, discounts, refunds, net_sales, cogs, gross_profit, platform_fees,
-    fulfillment_fees, shipping_costs, units, refunded_qty, orders, ad_spend, marketing_costs, fixed_costs.
+    fulfillment_fees, shipping_costs, units, refunded_qty, orders, ad_spend, other_costs (0 when absent),
+    marketing_costs, fixed_costs.
     """
     t = t.copy()
+    if "other_costs" not in t.columns:
+        t["other_costs"] = 0.0
     t["gross_margin"] = safe_div(t["gross_profit"], t["net_sales"])
     t["contribution_profit"] = (t["gross_profit"] - t["platform_fees"] - t["fulfillment_fees"]
-                                - t["shipping_costs"] - t["ad_spend"])
+                                - t["shipping_costs"] - t["ad_spend"] - t["other_costs"])
     t["net_profit"] = t["contribution_profit"] - t["marketing_costs"] - t["fixed_costs"]
     t["net_margin"] = safe_div(t["net_profit"], t["net_sales"])
     t["aov"] = safe_div(t["gross_sales"] - t["discounts"], t["orders"])
@@ -120,20 +149,21 @@ def finish_money(t: pd.DataFrame) -> pd.DataFrame:
 
 
 def money_summary(lines: pd.DataFrame, by: list[str] | None = None, ad_spend=0.0, marketing_costs=0.0,
-                  fixed_costs=0.0) -> pd.DataFrame:
+                  fixed_costs=0.0, other_costs=0.0) -> pd.DataFrame:
     """Section 1 figures of ``lines`` (from ``order_lines``, already filtered to the period).
 
     Parameters
     ----------
     by : group keys (columns of ``lines``); None = one row for the whole frame.
-    ad_spend, marketing_costs, fixed_costs : scalar (total grain) or Series indexed by the group key.
+    ad_spend, marketing_costs, fixed_costs, other_costs : scalar (total grain) or Series indexed by the group key.
 
     Returns
     -------
     DataFrame indexed by the group key with SECTION1_KEYS (+ refunded_qty) as columns.
     """
     t = _group_sums(lines, by)
-    for name, value in (("ad_spend", ad_spend), ("marketing_costs", marketing_costs), ("fixed_costs", fixed_costs)):
+    for name, value in (("ad_spend", ad_spend), ("marketing_costs", marketing_costs), ("fixed_costs", fixed_costs),
+                        ("other_costs", other_costs)):
         if isinstance(value, pd.Series):
             t[name] = value.reindex(t.index).fillna(0.0).astype("float64")
         else:
@@ -251,10 +281,89 @@ def channel_marketing(marketing: pd.DataFrame, net_sales: pd.Series) -> pd.Serie
     return (direct.reindex(net_sales.index, fill_value=0.0) + blank * share).astype("float64")
 
 
-def _costs(inputs: Inputs, start, end, scope, net_sales_by_channel: pd.Series | None,
-           period_lines: pd.DataFrame | None = None):
+def _positive_shares(net_sales: pd.Series, level: str | None = None) -> pd.Series:
+    """Each entry's share of max(net_sales, 0) (within ``level`` of a MultiIndex); NaN where all are 0 (METRICS 1)."""
+    pos = net_sales.clip(lower=0.0).astype("float64")
+    total = pos.groupby(level=level).transform("sum") if level else pd.Series(float(pos.sum()), index=pos.index)
+    return pos / total.where(total > 0)
+
+
+def channel_other_costs(costs: pd.DataFrame, lines: pd.DataFrame) -> pd.Series:
+    """other_costs per channel (METRICS 1, channel grain), indexed by channel.
+
+    ``costs`` (Costs rows) and ``lines`` (order lines) are already cut to the period. A row with a channel
+    goes to it; a blank-channel row with a SKU that sold in the period is split over channels by that SKU's
+    net_sales in each, any other blank-channel row by the channels' net_sales (shares of max(net_sales, 0);
+    when all are 0 the row counts at total grain only).
+    """
+    direct = costs[costs["channel"].ne("")].groupby("channel")["amount"].sum()
+    blank = costs[costs["channel"].eq("")]
+    by_sku_channel = lines.groupby(["sku", "channel"])["net_sales"].sum()
+    sold = blank["sku"].ne("") & blank["sku"].isin(by_sku_channel.index.get_level_values("sku"))
+    per_sku = blank[sold].groupby("sku")["amount"].sum()
+    w = _positive_shares(by_sku_channel, "sku")
+    w = w[w.index.get_level_values("sku").isin(per_sku.index)]
+    from_skus = (w * per_sku.reindex(w.index.get_level_values("sku")).to_numpy()).groupby(level="channel").sum()
+    w_ch = _positive_shares(lines.groupby("channel")["net_sales"].sum())
+    from_rest = w_ch * float(blank.loc[~sold, "amount"].sum())
+    out = direct.add(from_skus.dropna(), fill_value=0.0).add(from_rest.dropna(), fill_value=0.0)
+    out.index.name = "channel"
+    return out.astype("float64")
+
+
+def sku_other_costs(costs: pd.DataFrame, lines: pd.DataFrame) -> pd.Series:
+    """other_costs per SKU (METRICS 1, SKU grain), indexed by sku.
+
+    ``costs`` and ``lines`` are already cut to the period. A row with a sku goes to it; a row with a channel and
+    no sku is split over the SKUs sold in that channel by their share of its net_sales; a row with neither over
+    all SKUs by their share of the net_sales (shares of max(net_sales, 0)). A row whose channel sold nothing (or
+    whose shares are all 0) counts at total and channel grain only.
+    """
+    direct = costs[costs["sku"].ne("")].groupby("sku")["amount"].sum()
+    no_sku = costs[costs["sku"].eq("")]
+    per_channel = no_sku[no_sku["channel"].ne("")].groupby("channel")["amount"].sum()
+    by_channel_sku = lines.groupby(["channel", "sku"])["net_sales"].sum()
+    w = _positive_shares(by_channel_sku, "channel")
+    w = w[w.index.get_level_values("channel").isin(per_channel.index)]
+    from_channels = (w * per_channel.reindex(w.index.get_level_values("channel")).to_numpy()).groupby(
+        level="sku").sum()
+    w_sku = _positive_shares(lines.groupby("sku")["net_sales"].sum())
+    from_rest = w_sku * float(no_sku.loc[no_sku["channel"].eq(""), "amount"].sum())
+    out = direct.add(from_channels.dropna(), fill_value=0.0).add(from_rest.dropna(), fill_value=0.0)
+    out.index.name = "sku"
+    return out.astype("float64")
+
+
+def scope_other_costs(costs: pd.DataFrame, period_lines: pd.DataFrame, scope: dict, sku_category=None) -> float:
+    """other_costs of a period and scope (``costs`` and ``period_lines`` already cut to the period).
+
+    Whole business: every row. A channel scope: ``channel_other_costs``; a SKU or category scope:
+    ``sku_other_costs`` of its SKUs. A key the grain cannot answer (a country; a channel next to a SKU) takes
+    the allocated amount times the scope's share of that channel's (or SKU's) net_sales, as ad spend does.
+    """
+    if not scope:
+        return float(costs["amount"].sum())
+    sku_level = "sku" in scope or "category" in scope
+    unit = "sku" if sku_level else "channel"
+    per = sku_other_costs(costs, period_lines) if sku_level else channel_other_costs(costs, period_lines)
+    keep = pd.Series(True, index=per.index)
+    if unit in scope:
+        keep &= per.index.isin(scope[unit])
+    if "category" in scope and sku_category is not None:
+        keep &= per.index.map(sku_category).isin(scope["category"])
+    per = per[keep.to_numpy()]
+    narrower = {k: v for k, v in scope.items() if k in ("country",) or (k == "channel" and sku_level)}
+    if narrower:
+        ns = period_lines.groupby(unit)["net_sales"].sum()
+        mine = period_lines[scope_mask(period_lines, narrower)].groupby(unit)["net_sales"].sum()
+        share = (mine.reindex(ns.index).fillna(0.0) / ns.where(ns != 0)).reindex(per.index).fillna(0.0)
+        per = per * share
+    return float(per.sum())
+
+
+def _costs(inputs: Inputs, start, end, scope, net_sales_by_channel: pd.Series | None, period_lines: pd.DataFrame):
     cat = inputs.products.drop_duplicates("sku").set_index("sku")["category"]
-    if period_lines is None or not ({"sku", "category", "country"} & set(scope)):
+    if not ({"sku", "category", "country"} & set(scope)):
         ads = inputs.ads[period_mask(inputs.ads["date"], start, end)]
         ad_spend = float(ads.loc[scope_mask(ads, {k: v for k, v in scope.items() if k == "channel"}, cat),
                                  "spend"].sum())
@@ -272,7 +381,9 @@ def _costs(inputs: Inputs, start, end, scope, net_sales_by_channel: pd.Series | 
         marketing = float(channel_marketing(m, ns).reindex(chans).sum())
     else:
         marketing = 0.0       # marketing costs are not split below channel level (METRICS 1)
-    return ad_spend, marketing
+    costs = inputs.costs[period_mask(inputs.costs["date"], start, end)]
+    other = scope_other_costs(costs, period_lines, scope, cat)
+    return ad_spend, marketing, other
 
 
 def period_summary(inputs: Inputs, start, end, scope: dict | None = None, lines: pd.DataFrame | None = None,
@@ -292,8 +403,8 @@ def period_summary(inputs: Inputs, start, end, scope: dict | None = None, lines:
     sel = all_lines.loc[in_scope & in_period, _SUM_COLUMNS]      # narrow copy: filtering is the cost here
 
     ns_by_channel = all_lines.loc[in_period, "net_sales"].groupby(all_lines.loc[in_period, "channel"]).sum()
-    ad_spend, marketing = _costs(inputs, start, end, scope, ns_by_channel,
-                                 all_lines.loc[in_period, ["channel", "sku", "country", "net_sales"]])
+    ad_spend, marketing, other = _costs(inputs, start, end, scope, ns_by_channel,
+                                        all_lines.loc[in_period, ["channel", "sku", "country", "net_sales"]])
     if fixed_share is None:
         days = (end - start).days + 1
         fixed_share = 1.0 if days >= 365 else days / 365.0
@@ -304,9 +415,11 @@ def period_summary(inputs: Inputs, start, end, scope: dict | None = None, lines:
         fixed = float(ch.loc[ch["channel"].isin(scope["channel"]), "fixed_cost"].sum()) * fixed_share
     else:
         fixed = 0.0
-    row = money_summary(sel, None, ad_spend, marketing, fixed).iloc[0].to_dict()
+    row = money_summary(sel, None, ad_spend, marketing, fixed, other).iloc[0].to_dict()
     row.update(traffic_figures(inputs, start, end, scope, row["orders"], row["units"], cat))
     row.update(customer_figures(all_lines.loc[in_scope, _CUSTOMER_COLUMNS], start, end))
+    whole_year = start == pd.Timestamp(start.year, 1, 1) and end == pd.Timestamp(start.year, 12, 31)
+    row["ltv"] = cohort_ltv(all_lines, start.year) if (not scope and whole_year) else np.nan
     row.update(ad_returns(inputs, start, end, scope, cat))
     return {k: (float(v) if isinstance(v, (int, float, np.integer, np.floating)) else v) for k, v in row.items()}
 
@@ -367,7 +480,48 @@ def customer_figures(lines: pd.DataFrame, start, end) -> dict:
     return {"customers": float(customers), "new_customers": float(new),
             "returning_customers": float(customers - new),
             "repeat_rate": safe_div(float((orders_per >= 2).sum()), customers),
-            "ltv": safe_div(float(period["gross_profit"].sum()), customers)}
+            "gross_profit_per_customer": safe_div(float(period["gross_profit"].sum()), customers)}
+
+
+LTV_WINDOW_DAYS = 365
+
+
+def ltv_cohort(lines: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The customers behind ``ltv`` of ``year`` (METRICS 3) and each one's 12-month gross profit.
+
+    The cohort: customers whose first order in ALL the data falls in ``year - 1``. A customer counts when
+    the end of their window (first order date + 365 days, excluded from the window) is on or before the
+    last order date in the data -- read literally: the window's bound, not its last day, must be inside the
+    data. Gross profit = Σ gross_profit (net_sales - quantity x unit cost) of their lines dated in
+    [first order date, first order date + 365 days).
+
+    Returns
+    -------
+    DataFrame indexed by customer_id: first_order_date, window_end (excluded), gross_profit_12m.
+    Empty when nobody qualifies.
+    """
+    cols = ["first_order_date", "window_end", "gross_profit_12m"]
+    with_id = lines[lines["customer_id"].ne("")]
+    if with_id.empty:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="customer_id"))
+    last = lines["order_date"].max()
+    first = with_id["first_order_date"]
+    end = first + pd.Timedelta(days=LTV_WINDOW_DAYS)
+    cohort = first.dt.year.eq(year - 1) & end.le(last)
+    c = with_id[cohort]
+    in_window = (c["order_date"] >= c["first_order_date"]) & (c["order_date"] < end[cohort])
+    gp = c["gross_profit"].where(in_window, 0.0).groupby(c["customer_id"]).sum()
+    out = pd.DataFrame({"first_order_date": c.groupby("customer_id")["first_order_date"].first(),
+                        "window_end": end[cohort].groupby(c["customer_id"]).first(),
+                        "gross_profit_12m": gp.astype("float64")})
+    out.index.name = "customer_id"
+    return out[cols]
+
+
+def cohort_ltv(lines: pd.DataFrame, year: int) -> float:
+    """``ltv`` of ``year``: the mean 12-month gross profit of ``ltv_cohort`` (NaN when nobody qualifies)."""
+    c = ltv_cohort(lines, year)
+    return float(c["gross_profit_12m"].mean()) if len(c) else np.nan
 
 
 def year_bounds(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -22,6 +22,7 @@ from .metrics import (
     money_summary,
     safe_div,
     sku_ad_spend,
+    sku_other_costs,
     traffic_ratios,
 )
 
@@ -29,8 +30,9 @@ COVER_WINDOW_DAYS = 90          # METRICS 5: units of the 90 days ending 31 Dece
 PRODUCT_CLASSES = ["problem", "hero", "evergreen", "long_tail"]
 QUADRANTS = ["star", "fix_listing", "needs_traffic", "rethink"]
 _SUM_COLS = ["gross_sales", "discounts", "refunds", "net_sales", "cogs", "gross_profit", "platform_fees",
-             "fulfillment_fees", "shipping_costs", "units", "refunded_qty", "orders", "ad_spend",
+             "fulfillment_fees", "shipping_costs", "units", "refunded_qty", "orders", "ad_spend", "other_costs",
              "marketing_costs", "fixed_costs"]
+TOP_RETURN_REASONS = 3          # METRICS 5: the up to 3 return reasons of each SKU
 
 Predicate = Callable[[pd.DataFrame, Callable[[str], float]], pd.Series]
 
@@ -102,6 +104,31 @@ def _sku_ad_spend(inputs: Inputs, cur: pd.DataFrame) -> pd.Series:
     return sku_ad_spend(ads, cur).groupby(level="sku").sum().astype("float64")
 
 
+def return_reasons(cur: pd.DataFrame) -> pd.Series:
+    """``return_reasons`` per SKU (METRICS 5): the up to 3 return_reason values of its lines with
+    refunded_qty > 0, ranked by Σ refunded_qty (reasons compared after trimming spaces; ties by Unicode code
+    point), each with its quantity and share of the SKU's refunded_qty with a known (non-blank) reason.
+
+    ``cur``: order lines of review_year. Returns a Series indexed by sku of lists of
+    {"reason": str, "qty": float, "share": float (fraction)}; SKUs without a known reason are absent.
+    """
+    r = cur.loc[cur["refunded_qty"].gt(0), ["sku", "return_reason", "refunded_qty"]]
+    r = r.assign(reason=r["return_reason"].astype(str).str.strip())
+    r = r[r["reason"].ne("")]
+    if r.empty:
+        return pd.Series(dtype=object, index=pd.Index([], name="sku"))
+    qty = r.groupby(["sku", "reason"])["refunded_qty"].sum().reset_index()
+    known = qty.groupby("sku")["refunded_qty"].transform("sum")
+    qty["share"] = qty["refunded_qty"] / known
+    # code point order of the reason: Python's str ordering (pandas sorts object strings the same way)
+    qty = qty.sort_values(["sku", "refunded_qty", "reason"], ascending=[True, False, True], kind="mergesort")
+    top = qty.groupby("sku").head(TOP_RETURN_REASONS)
+    out: dict[str, list[dict]] = {}
+    for sku, reason, q, share in zip(top["sku"], top["reason"], top["refunded_qty"], top["share"]):
+        out.setdefault(sku, []).append({"reason": str(reason), "qty": float(q), "share": float(share)})
+    return pd.Series(out, dtype=object).rename_axis("sku")
+
+
 def _monthly_units(cur: pd.DataFrame, skus: pd.Index) -> pd.DataFrame:
     m = cur.groupby(["sku", "month"])["quantity"].sum().unstack("month")
     return m.reindex(index=skus, columns=range(1, 13)).fillna(0.0).astype("float64")
@@ -133,10 +160,12 @@ def quadrant_labels(sessions: pd.Series, conversion: pd.Series) -> pd.Series:
     return out.where(~has, pd.Series(q, index=sessions.index, dtype=object))
 
 
-def quadrant_medians(products: pd.DataFrame) -> tuple[float, float]:
-    """(median sessions, median conversion_rate) over SKUs with sessions > 0 (NaN when none)."""
+def quadrant_medians(products: pd.DataFrame) -> dict[str, float]:
+    """The medians behind the four-quadrant (METRICS 5) over SKUs with sessions > 0: {"sessions",
+    "conversion_rate" (fraction), "skus" (how many SKUs)}; NaN medians when none."""
     has = products[products["sessions"].gt(0)]
-    return float(has["sessions"].median()), float(has["conversion_rate"].median())
+    return {"sessions": float(has["sessions"].median()), "conversion_rate": float(has["conversion_rate"].median()),
+            "skus": len(has)}
 
 
 def _format_fields(row: pd.Series, t) -> dict[str, str]:
@@ -201,8 +230,9 @@ def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     """One row per SKU, largest net sales first.
 
     Rows: SKUs sold in review_year, SKUs of Products with stock but no review_year sales, SKUs with
-    own-sku Ads spend in review_year (so no advertised money disappears) and SKUs with SKU-level
-    sessions in review_year (a visited SKU that never sells belongs in the four-quadrant).
+    own-sku Ads spend in review_year (so no advertised money disappears), SKUs with SKU-level
+    sessions in review_year (a visited SKU that never sells belongs in the four-quadrant) and SKUs with Costs
+    rows of their own in review_year (removal and storage of dead stock belong to it, METRICS 1).
 
     Parameters
     ----------
@@ -215,7 +245,8 @@ def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     costs: net_profit = contribution_profit), refunded_qty, share (of net_sales), stock_qty, units_90d,
     days_of_cover (float inf when stock and no sales in the last 90 days), months_sold, cv, sales_rank,
     cum_share, class, cause, reason, action, quadrant ("" without sessions), incomplete (SKU missing
-    from Products).
+    from Products: its cost is unknown, so cogs 0 and its profit figures are incomplete), return_reasons
+    (``return_reasons``: list of {reason, qty, share}, [] when none).
     """
     s = inputs.settings
     year = s.review_year
@@ -226,11 +257,15 @@ def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     tr = inputs.traffic
     tr = tr[in_year(tr["date"], year) & tr["sku"].ne("")]
     visited = tr.loc[tr["sessions"].gt(0), "sku"]
-    skus = pd.Index(sorted(set(cur["sku"]) | set(stocked) | set(ad_spend.index[ad_spend.gt(0)]) | set(visited)),
-                    name="sku")
+    costs = inputs.costs[in_year(inputs.costs["date"], year)]
+    other = sku_other_costs(costs, cur)
+    own_costs = costs.loc[costs["sku"].ne("") & costs["amount"].ne(0), "sku"]
+    skus = pd.Index(sorted(set(cur["sku"]) | set(stocked) | set(ad_spend.index[ad_spend.gt(0)]) | set(visited)
+                           | set(own_costs)), name="sku")
 
     t = money_summary(cur, ["sku"], ad_spend, 0.0, 0.0)
     t = t.reindex(skus)
+    t["other_costs"] = other.reindex(skus)
     t[_SUM_COLS] = t[_SUM_COLS].fillna(0.0)
     t["ad_spend"] = ad_spend.reindex(skus).fillna(0.0)
     t = finish_money(t[_SUM_COLS])
@@ -257,6 +292,8 @@ def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     t["quadrant"] = quadrant_labels(t["sessions"], t["conversion_rate"])
     t["action"] = _refine_actions(t, s.t, s.language)
     t["incomplete"] = ~skus.isin(prod.index)
+    reasons = return_reasons(cur)
+    t["return_reasons"] = pd.Series([list(reasons.get(k, [])) for k in skus], index=skus, dtype=object)
     t["name"] = prod["name"].reindex(skus).fillna("").astype(object)
     t["category"] = prod["category"].reindex(skus).fillna("").astype(object)
 
@@ -265,7 +302,8 @@ def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     t = t.reset_index()
     cols = (["sku", "name", "category"] + SECTION1_KEYS + SECTION2_KEYS
             + ["refunded_qty", "share", "stock_qty", "units_90d", "days_of_cover", "months_sold", "cv",
-               "sales_rank", "cum_share", "class", "cause", "reason", "action", "quadrant", "incomplete"])
+               "sales_rank", "cum_share", "class", "cause", "reason", "action", "quadrant", "incomplete",
+               "return_reasons"])
     out = t[cols].copy()
     for c in ("sku", "name", "category", "class", "cause", "reason", "action", "quadrant"):
         out[c] = out[c].astype(object)

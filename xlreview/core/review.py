@@ -17,6 +17,8 @@ from .customers import customers_step
 from .goals import fill_goals
 from .inputs import Inputs, Settings
 from .marketing import marketing_step
+from .previous import not_comparable, previous_summary
+from .products import quadrant_medians
 from .risks import review_step as channels_products_risks_step
 from .strategy import strategy_step
 
@@ -26,7 +28,8 @@ class Review:
     settings: Settings
     summary: dict[str, float]
     monthly: pd.DataFrame                      # index month 1..12, SUMMARY_KEYS
-    previous: dict[str, float] | None          # summary of review_year - 1 when it has orders
+    previous: dict[str, float]                 # SUMMARY_KEYS of review_year - 1, NaN where no source rows
+    not_comparable: dict[str, str] = field(default_factory=dict)   # key -> reason code (core/previous.py)
     unknown_skus: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # sections 4, 5, 9 (the review)
@@ -40,6 +43,7 @@ class Review:
     markets: pd.DataFrame | None = None
     customers_monthly: pd.DataFrame | None = None
     cohorts: pd.DataFrame | None = None
+    customer_value: dict | None = None          # predicted 12-month value and its inputs (core/customers.py)
     risks: pd.DataFrame | None = None
     # sections 6-8 (goals, plan, tracking)
     goals: list[dict] | None = None
@@ -64,12 +68,8 @@ def compute_review(inputs: Inputs, frozen_plan: pd.DataFrame | None = None) -> R
     year = inputs.settings.review_year
     summary = metrics.business_summary(inputs, lines)
     monthly = metrics.monthly_summary(inputs, lines)
-    previous = None
-    if (lines["year"] == year - 1).any():
-        start, end = metrics.year_bounds(year - 1)
-        prev = metrics.period_summary(inputs, start, end, {}, lines)
-        previous = {k: prev[k] for k in metrics.SUMMARY_KEYS}
-    review = Review(settings=inputs.settings, summary=summary, monthly=monthly, previous=previous,
+    review = Review(settings=inputs.settings, summary=summary, monthly=monthly,
+                    previous=previous_summary(inputs, lines), not_comparable=not_comparable(lines, year),
                     unknown_skus=list(inputs.unknown_skus))
     review.extra["frozen_plan"] = frozen_plan
     for step in SECTION_STEPS:
@@ -126,12 +126,14 @@ def review_json(review: Review) -> dict:
         "plan_year": s.plan_year,
         "base_currency": s.base_currency,
         "summary": _clean(review.summary),
+        "previous": _clean(review.previous),
+        "previous_not_comparable": dict(review.not_comparable),
         "monthly": [dict(month=f"{s.review_year}-{m:02d}", **_clean(row)) for m, row in
                     review.monthly[metrics.SUMMARY_KEYS].to_dict(orient="index").items()],
         "unknown_skus": list(review.unknown_skus),
     }
     for key in ("channels", "products", "campaigns", "keywords", "promotions", "content", "markets", "risks",
-                "plan", "plan_actions", "tracking", "actions"):
+                "plan", "plan_actions", "tracking", "actions", "customers_monthly", "cohorts"):
         frame = getattr(review, key)
         if frame is not None:
             out[key] = records(frame)
@@ -143,4 +145,8 @@ def review_json(review: Review) -> dict:
     if review.strategy is not None:
         out["strategy"] = {key: (records(frame)[0] if key == "budget" else records(frame))
                            for key, frame in review.strategy.items()}
+    if review.customer_value is not None:
+        out["customer_value"] = _clean(review.customer_value)
+    if review.products is not None:
+        out["quadrant_medians"] = _clean(quadrant_medians(review.products))
     return out

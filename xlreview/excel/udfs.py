@@ -245,7 +245,8 @@ def XLR_CONVERSION(orders, traffic, scope=None, year=None, fx=None):
 @xw.arg("fx", ndim=2)
 @excel_safe
 def XLR_LTV(orders, products, scope=None, year=None, fx=None):
-    """LTV = gross profit of orders with a customer_id / customers, over the year.
+    """LTV (METRICS 3 ``ltv``): mean gross profit of the customers first seen in the year before, over the 365
+    days from each one's first order; empty when no such customer's window ends inside the data.
 
     Example: ``=XLR_LTV(Orders!A1:P500, Products!A1:F80)``
     """

@@ -29,11 +29,12 @@ def write_customers(wb: Workbook, review: Review) -> None:
         return
     lang = review.lang
     ws, row = start_sheet(wb, "customers", review, "customers_title")
-    value = review.extra.get("customer_value", {})
+    value = review.customer_value or {}
     sm = review.summary
     tiles = [("customers", sm.get("customers"), "int"), ("new_customers", sm.get("new_customers"), "int"),
              ("returning_customers", sm.get("returning_customers"), "int"),
-             ("repeat_rate", sm.get("repeat_rate"), "pct"), ("ltv", sm.get("ltv"), "money"),
+             ("repeat_rate", sm.get("repeat_rate"), "pct"),
+             ("gross_profit_per_customer", sm.get("gross_profit_per_customer"), "money"), ("ltv", sm.get("ltv"), "money"),
              ("retention", value.get("retention"), "pct"),
              ("predicted_12m_value", value.get("predicted_12m_value"), "money")]
     row = write_tiles(ws, tiles, row, per_row=7, lang=lang)

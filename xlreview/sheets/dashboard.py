@@ -26,13 +26,14 @@ from .layout import (
 
 TILES = [("net_sales", "money0"), ("net_profit", "money0"), ("gross_margin", "pct"), ("net_margin", "pct"),
          ("aov", "money"), ("refund_rate", "pct"), ("orders", "int"), ("conversion_rate", "pct"),
-         ("new_customers", "int"), ("returning_customers", "int"), ("ltv", "money"), ("tacos", "pct")]
+         ("new_customers", "int"), ("returning_customers", "int"), ("gross_profit_per_customer", "money"), ("tacos", "pct")]
 
 COMPARE = ["gross_sales", "discounts", "refunds", "net_sales", "cogs", "gross_profit", "gross_margin",
-           "platform_fees", "fulfillment_fees", "shipping_costs", "ad_spend", "marketing_costs",
+           "platform_fees", "fulfillment_fees", "shipping_costs", "ad_spend", "other_costs", "marketing_costs",
            "contribution_profit", "fixed_costs", "net_profit", "net_margin", "orders", "units", "aov",
            "refund_rate", "unit_refund_rate", "tacos", "sessions", "conversion_rate", "unit_session_rate",
-           "cart_abandonment_rate", "customers", "new_customers", "returning_customers", "repeat_rate", "ltv"]
+           "cart_abandonment_rate", "customers", "new_customers", "returning_customers", "repeat_rate",
+           "gross_profit_per_customer", "ltv"]
 
 MONTHLY = ["net_sales", "gross_profit", "net_profit", "net_margin", "orders", "units", "aov", "sessions",
            "conversion_rate", "new_customers", "ad_spend", "tacos", "refund_rate"]

@@ -40,7 +40,7 @@ FORMATS = {
 # metrics where a decrease is the aim (an increase is bad for the seller): costs, fees, refunds, rates of loss
 LOWER_IS_BETTER = frozenset({
     "discounts", "refunds", "cogs", "platform_fees", "fulfillment_fees", "shipping_costs", "ad_spend",
-    "marketing_costs", "fixed_costs", "refund_rate", "unit_refund_rate", "acos", "tacos", "cart_abandonment_rate",
+    "other_costs", "marketing_costs", "fixed_costs", "refund_rate", "unit_refund_rate", "acos", "tacos", "cart_abandonment_rate",
     "cpc", "cpa", "cost", "cost_per_order", "wasted_spend", "refunded_qty"})
 GOOD_FONT = Font(color="00803C")
 BAD_FONT = Font(color="C00000")
@@ -49,6 +49,7 @@ BAD_FONT = Font(color="C00000")
 KIND: dict[str, str] = {k: "money" for k in (
     "gross_sales", "discounts", "refunds", "net_sales", "cogs", "gross_profit", "platform_fees", "fulfillment_fees",
     "shipping_costs", "ad_spend", "marketing_costs", "contribution_profit", "fixed_costs", "net_profit", "aov", "ltv",
+    "other_costs", "gross_profit_per_customer",
     "spend", "sales", "cpc", "cpa", "revenue", "cost", "baseline", "uplift", "dip", "incremental_sales",
     "profit_per_hour", "revenue_per_visit", "cost_per_order", "plan", "actual", "cum_plan", "cum_actual", "forecast",
     "target", "unit_cost", "promo_profit", "ad_profit")}

@@ -101,7 +101,8 @@ def write_quadrant(wb: Workbook, review: Review) -> None:
     if not len(has):
         put(ws, row, 1, label("quadrant_none", lang))
         return
-    med_s, med_c = quadrant_medians(products)
+    medians = quadrant_medians(products)
+    med_s, med_c = medians["sessions"], medians["conversion_rate"]
     put(ws, row - 2, 1, label("quadrant_note", lang, sessions=fmt_num(med_s, 0), conversion=fmt_pct(med_c)),
         font=SUB_FONT)
     put(ws, row, 1, label("median_sessions", lang), font=Font(bold=True))
