@@ -228,7 +228,7 @@ def check(path: Path, json_out, lang_override):
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
-              help="write every figure as JSON (docs/metrics.md, the JSON result)")
+              help="write every figure as JSON (every key: docs/metrics.md section 11, JSON result)")
 @click.option("-v", "--verbose", is_flag=True, help="print timings of every step")
 @click.option("--replan", is_flag=True, help="recompute the plan of every goal (the plan is otherwise kept frozen)")
 @lang_option
@@ -265,6 +265,7 @@ def track(path: Path, json_out, lang_override):
     Example:
         xlreview track my.xlsm --json week.json
     """
+    from .core.goals import format_value
     from .core.tracking import latest_status
     from .pipeline import build as run_build
     from .text import label
@@ -274,6 +275,11 @@ def track(path: Path, json_out, lang_override):
     review = result.review
     latest = latest_status(review.tracking).set_index("goal_id") if review.tracking is not None else None
     planned = [g for g in review.goals or [] if g.get("planned") and g.get("additive")]
+    for g in review.goals or []:          # every goal left out, with the reason
+        if g in planned:
+            continue
+        why = "track_left_out_ratio" if g.get("planned") else "track_left_out_unplanned"
+        click.echo(f"{g['goal_id']}  {g.get('description', '')}: " + label(why, lang, metric=g.get("metric", "")))
     if not planned:
         click.echo(label("no_plan", lang))
         return
@@ -283,10 +289,11 @@ def track(path: Path, json_out, lang_override):
             continue
         r = latest.loc[g["goal_id"]]
         dev = "" if r["deviation"] != r["deviation"] else f"{r['deviation']:+.1%}"
+        m = g["metric"]          # counts as whole numbers with their unit (orders, units ...), money to the cent
         click.echo(f"{g['goal_id']}  {r['week']}  {label('status_' + str(r['status']), lang)}  {dev}  "
-                   f"{label('cum_actual', lang)} {r['cum_actual']:,.2f} / {label('cum_plan', lang)} {r['cum_plan']:,.2f}  "
-                   f"{label('forecast', lang)} {r['forecast']:,.2f} / {label('target', lang)} {g['target']:,.2f}"
-                   f"  {g['description']}")
+                   f"{label('cum_actual', lang)} {format_value(m, r['cum_actual'])} / {label('cum_plan', lang)} "
+                   f"{format_value(m, r['cum_plan'], lang)}  {label('forecast', lang)} {format_value(m, r['forecast'])}"
+                   f" / {label('target', lang)} {format_value(m, g['target'], lang)}  {g['description']}")
 
 
 def _list_formats(ctx, _param, value):

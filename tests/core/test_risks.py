@@ -153,7 +153,7 @@ def test_channels_sheet_values_formats_and_chart(built):
 def test_products_sheet_values_formats_and_class_formatting(built):
     wb, _ = built
     ws = wb[sheet_name("products", "en")]
-    cells = [c for c in ws["A"] if c.value == "A"]
+    cells = [c for c in ws["B"] if c.value == "A"]        # column A marks SKUs whose cost is unknown
     a = cells[0]
     assert right_of(ws, label("days_of_cover", "en"), a).value == "∞"
     assert right_of(ws, label("class", "en"), a).value == label("pclass_problem", "en")
@@ -199,7 +199,7 @@ def test_quadrant_sheet_scatter_with_median_lines(tmp_path):
     med = find(ws, label("median_sessions", "zh"))
     assert ws.cell(row=med.row, column=2).value == 55
     assert math.isclose(ws.cell(row=med.row + 1, column=2).value, 0.055)
-    assert ws.cell(row=med.row + 1, column=2).number_format == FORMATS["pct2"]
+    assert ws.cell(row=med.row + 1, column=2).number_format == "0.00%"     # 2 decimals tell these sides apart
 
 
 @pytest.mark.libreoffice

@@ -87,7 +87,8 @@ def next_actions(review, limit: int = 18, per_area: int = 3) -> pd.DataFrame:
     rk = review.risks
     if rk is not None:
         for _, r in rk[rk["triggered"]].iterrows():
-            add("risk", RISK_NAMES.get(r["kind"], (r["kind"], r["kind"]))[i], f"{r['message']} → {r['contingency']}")
+            add("risk", RISK_NAMES.get(r["kind"], (r["kind"], r["kind"]))[i], f"{r['message']} → {r['contingency']}",
+                r.get("amount", float("nan")))
     for g in review.goals or []:
         if g.get("achievability") == "unrealistic" or not g.get("smart"):
             verdict = GOAL_VERDICT["unrealistic" if g.get("achievability") == "unrealistic" else "not_smart"][i]

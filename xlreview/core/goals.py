@@ -97,11 +97,31 @@ def scope_text(scope: dict | None) -> str:
     return "; ".join(f"{k}={'|'.join(v)}" for k, v in sorted(scope.items()))
 
 
-def format_value(metric: str, value, lang: str = "en") -> str:
-    """A metric value as a seller reads it: money 1,234.50, counts 1,234, rates 12.3%."""
+# the unit a count is read in (advice such as "建议目标 ≤ 995" must say 995 of what)
+COUNT_UNITS = {"orders": ("单", "orders"), "units": ("件", "units"), "sessions": ("次访问", "sessions"),
+               "customers": ("位客户", "customers"), "new_customers": ("位新客户", "new customers")}
+SCOPE_WORDS = {"channel": ("渠道", "channel"), "country": ("国家", "country"), "sku": ("SKU", "SKU"),
+               "category": ("类目", "category")}
+
+
+def scope_words(scope: dict, lang: str = "zh") -> str:
+    """A scope in a seller's words for sentences: ``渠道 Shopify、国家 US`` (``channel Shopify, country US``);
+    ``scope_text`` is the canonical form a Goals cell takes."""
+    i = 0 if lang == "zh" else 1
+    parts = [f"{SCOPE_WORDS.get(k, (k, k))[i]} {' / '.join(v)}" for k, v in sorted(scope.items())]
+    return ("、" if lang == "zh" else ", ").join(parts)
+
+
+def format_value(metric: str, value, lang: str | None = None) -> str:
+    """A metric value as a seller reads it: money 1,234.50, counts 1,234, rates 12.3%.
+
+    With ``lang`` a count carries its unit (``995 单`` / ``995 orders``)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     if metric in metrics.COUNT_METRICS:
+        unit = COUNT_UNITS.get(metric)
+        if lang and unit:
+            return f"{value:,.0f} {unit[0] if lang == 'zh' else unit[1]}"
         return f"{value:,.0f}"
     if metric in metrics.RATIO_METRICS and metric not in MONEY_RATIOS:
         return f"{value:.2f}" if metric in PLAIN_RATIOS else f"{value:.1%}"
@@ -300,7 +320,7 @@ def _check_one(inputs: Inputs, lines: pd.DataFrame, g: dict, pillars: list[str],
          text("s_ok", lang, metric=metric, scope=shown_scope)}
 
     # M
-    M = {"pass": _finite(target), "reason": text("m_ok", lang, target=format_value(metric, target)) if _finite(target)
+    M = {"pass": _finite(target), "reason": text("m_ok", lang, target=format_value(metric, target, lang)) if _finite(target)
          else text("m_fail", lang)}
     if not M["pass"]:
         suggestions.append(text("sug_m", lang, example=_example_target(metric)))
@@ -325,14 +345,14 @@ def _check_one(inputs: Inputs, lines: pd.DataFrame, g: dict, pillars: list[str],
         suggestions.append(text("sug_a_baseline", lang, year=year))
     elif band == "unrealistic":
         A = {"pass": False, "reason": text("a_unreal", lang, req=_pct(required), ref=_ref(ref_rep, lang))}
-        who = shown_scope if scope else text("whole", lang)
+        who = scope_words(scope, lang) if scope else text("whole", lang)
         sign = -1.0 if lower else 1.0
         stretch_v = baseline + sign * limits["stretch"] * abs(baseline)
         ok_v = baseline + sign * limits["ok"] * abs(baseline)
         key = "sug_a_target" if limits["stretch"] > limits["ok"] else "sug_a_target_ok"
         suggestions.append(text("sug_a_unreal", lang, req=_pct(required), who=who, ref=_ref(ref_rep, lang))
                            + text(key, lang, cmp="≥" if lower else "≤",
-                                  stretch=format_value(metric, stretch_v), ok=format_value(metric, ok_v)))
+                                  stretch=format_value(metric, stretch_v, lang), ok=format_value(metric, ok_v, lang)))
     else:
         A = {"pass": True, "reason": text("a_ok", lang, req=_pct(required), ref=_ref(ref_rep, lang),
                                           band=text("band_" + band, lang))}

@@ -67,9 +67,9 @@ def line_unit_costs(orders: pd.DataFrame, products: pd.DataFrame, unit_costs: pd
     uc = unit_costs[unit_costs["sku"].isin(prod.index) & unit_costs["effective_from"].notna()]
     if uc.empty or orders.empty:
         return base
-    left = pd.DataFrame({"order_date": orders["order_date"].to_numpy(), "sku": orders["sku"].astype(object).to_numpy(),
+    left = pd.DataFrame({"order_date": orders["order_date"].to_numpy(dtype="datetime64[ns]"), "sku": orders["sku"].astype(object).to_numpy(),
                          "_i": np.arange(len(orders))}).sort_values("order_date", kind="mergesort")
-    right = pd.DataFrame({"order_date": uc["effective_from"].to_numpy(), "sku": uc["sku"].astype(object).to_numpy(),
+    right = pd.DataFrame({"order_date": uc["effective_from"].to_numpy(dtype="datetime64[ns]"), "sku": uc["sku"].astype(object).to_numpy(),
                           "_cost": uc["unit_cost"].astype("float64").to_numpy()}).sort_values("order_date",
                                                                                               kind="mergesort")
     m = pd.merge_asof(left, right, on="order_date", by="sku", direction="backward")

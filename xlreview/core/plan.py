@@ -19,6 +19,7 @@ Choices where METRICS is silent (docs/goals.md):
 """
 from __future__ import annotations
 
+import calendar
 import math
 
 import numpy as np
@@ -34,9 +35,13 @@ FROZEN_COLUMNS = ["goal_id", "metric", "scope", "goal_target", "deadline", "plan
 
 _TEXT = {
     "run_rate": ("每周平均需要 {per_week}（{year} 年每周 {last}）", "{per_week} a week on average ({year}: {last} a week)"),
-    "listings": ("每周上新 {per_week} 个 listing（缺口 {gap} ÷ {year} 年新品平均首年净销售额 {avg}，共 {total} 个）",
-                 "{per_week} new listings per week (gap {gap} / average first-year net sales of a {year} launch "
-                 "{avg} = {total} listings)"),
+    "listings": ("{every}上新 1 个 listing（缺口 {gap} ÷ {year} 年新品平均首年净销售额 {avg}，全年共 {total} 个）",
+                 "one new listing {every} (gap {gap} / average first-year net sales of a {year} launch "
+                 "{avg} = {total} listings in the year)"),
+    "every_weeks": ("每 {n} 周", "every {n} weeks"), "every_week": ("每周", "every week"),
+    "listings_week": ("每周上新 {per_week} 个 listing（缺口 {gap} ÷ {year} 年新品平均首年净销售额 {avg}，全年共 {total} 个）",
+                      "{per_week} new listings per week (gap {gap} / average first-year net sales of a {year} launch "
+                      "{avg} = {total} listings in the year)"),
     "fix_listing": ("每周优化 {per_week} 个高流量低转化 listing（共 {total} 个，{weeks} 周内完成）",
                     "optimise {per_week} high-traffic, low-conversion listings per week ({total} in {weeks} weeks)"),
 }
@@ -201,6 +206,10 @@ def launch_year_sales(inputs: Inputs, lines: pd.DataFrame, scope: dict) -> tuple
     return (float(per_sku.mean()) if len(per_sku) else np.nan), int(len(per_sku))
 
 
+def _year_days(year: int) -> int:
+    return 366 if calendar.isleap(year) else 365
+
+
 def goal_actions(inputs: Inputs, lines: pd.DataFrame, goal: dict, plan: pd.DataFrame,
                  products: pd.DataFrame | None) -> list[dict]:
     """Weekly actions of one planned goal (ACTION_COLUMNS records)."""
@@ -210,22 +219,30 @@ def goal_actions(inputs: Inputs, lines: pd.DataFrame, goal: dict, plan: pd.DataF
     out = []
     weeks = plan[(plan["goal_id"] == gid) & (plan["grain"] == "week")]
     if goal["additive"] and len(weeks):
-        per_week = goal["target"] / len(weeks)
+        # both years on the same footing: a year's total over its days, times 7 (not 53 plan weeks vs 52)
+        per_week = goal["target"] / _year_days(s.plan_year) * 7
         last_year = float(np.nansum(plan.loc[(plan["goal_id"] == gid) & (plan["grain"] == "month"), "last_year"]))
+        last_week = last_year / _year_days(s.review_year) * 7
         out.append({"goal_id": gid, "kind": "run_rate", "per_week": per_week, "total": goal["target"],
-                    "basis": last_year / 52,
-                    "action": _t("run_rate", lang, per_week=format_value(metric, per_week), year=s.review_year,
-                                 last=format_value(metric, last_year / 52))})
+                    "basis": last_week,
+                    "action": _t("run_rate", lang, per_week=format_value(metric, per_week, lang), year=s.review_year,
+                                 last=format_value(metric, last_week, lang))})
     if metric in ("net_sales", "gross_sales") and math.isfinite(goal["baseline"] or np.nan):
         gap = goal["target"] - goal["baseline"]
         avg, n = launch_year_sales(inputs, lines, scope)
         if gap > 0 and n and avg > 0:
             total = math.ceil(gap / avg)
             per_week = total / 52
+            common = dict(gap=format_value(metric, gap), year=s.review_year, avg=format_value(metric, avg), total=total)
+            if per_week >= 1:          # whole listings a week; fewer: one listing every n weeks, never "0.5 个"
+                text = _t("listings_week", lang, per_week=f"{per_week:.0f}" if per_week.is_integer()
+                          else f"{math.floor(per_week)}–{math.ceil(per_week)}", **common)
+            else:
+                n = math.floor(52 / total)
+                every = _t("every_week", lang) if n <= 1 else _t("every_weeks", lang, n=n)
+                text = _t("listings", lang, every=every, **common)
             out.append({"goal_id": gid, "kind": "new_listings", "per_week": round(per_week, 2), "total": total,
-                        "basis": avg,
-                        "action": _t("listings", lang, per_week=f"{per_week:.1f}", gap=format_value(metric, gap),
-                                     year=s.review_year, avg=format_value(metric, avg), total=total)})
+                        "basis": avg, "action": text})
     if (metric in ("net_sales", "gross_sales", "orders", "units", "conversion_rate")
             and products is not None and "quadrant" in products.columns):
         prod = products

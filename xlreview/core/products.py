@@ -54,7 +54,7 @@ PRODUCT_RULES: list[ProductRule] = [
                  "unit refund rate {unit_refund_rate} ≥ {problem_refund_rate}"),
                 ("查退货原因，改进质量/详情页", "fix quality / listing (check return reasons)")),
     ProductRule("problem", "loss", lambda f, t: f["net_profit"].lt(0),
-                ("净利润 {net_profit} < 0", "net profit {net_profit} < 0"),
+                ("贡献利润 {net_profit} < 0", "contribution profit {net_profit} < 0"),
                 ("调价或削减广告", "reprice or cut ad spend")),
     ProductRule("problem", "cover", lambda f, t: f["days_of_cover"].gt(t("problem_cover_days")),
                 ("库存可售 {days_of_cover} 天 > {problem_cover_days} 天（库存 {stock_qty}，近90天销量 {units_90d}）",
@@ -90,6 +90,10 @@ QUADRANT_ADVICE: dict[tuple[str, str], tuple[tuple[str, str], bool]] = {
     ("long_tail", "rethink"): (("流量和转化都低：优先下架或捆绑", "low traffic and conversion: delist or bundle first"),
                                True),
 }
+# a SKU missing from Products (DATA_MODEL: cost 0, profit flagged incomplete): said first in reason and action
+COST_UNKNOWN_REASON = ("成本未知（不在产品表，商品成本按 0 计）：毛利、贡献利润不完整",
+                       "cost unknown (not in Products, COGS counted as 0): gross and contribution profit incomplete")
+COST_UNKNOWN_ACTION = ("先在产品表补上单位成本再判断", "add its unit cost to Products before acting on it")
 RESTOCK_ADVICE = ("库存仅够 {days_of_cover} 天：尽快补货", "only {days_of_cover} days of cover: restock now")
 
 
@@ -292,6 +296,10 @@ def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     t["quadrant"] = quadrant_labels(t["sessions"], t["conversion_rate"])
     t["action"] = _refine_actions(t, s.t, s.language)
     t["incomplete"] = ~skus.isin(prod.index)
+    li, sep = (0, "；") if s.language == "zh" else (1, "; ")
+    unknown = t["incomplete"].to_numpy()
+    t.loc[unknown, "reason"] = COST_UNKNOWN_REASON[li] + sep + t.loc[unknown, "reason"].astype(str)
+    t.loc[unknown, "action"] = COST_UNKNOWN_ACTION[li] + sep + t.loc[unknown, "action"].astype(str)
     reasons = return_reasons(cur)
     t["return_reasons"] = pd.Series([list(reasons.get(k, [])) for k in skus], index=skus, dtype=object)
     t["name"] = prod["name"].reindex(skus).fillna("").astype(object)

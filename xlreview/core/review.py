@@ -129,7 +129,7 @@ def review_json(review: Review) -> dict:
         "previous": _clean(review.previous),
         "previous_not_comparable": dict(review.not_comparable),
         "monthly": [dict(month=f"{s.review_year}-{m:02d}", **_clean(row)) for m, row in
-                    review.monthly[metrics.SUMMARY_KEYS].to_dict(orient="index").items()],
+                    review.monthly[[k for k in metrics.SUMMARY_KEYS if k != "ltv"]].to_dict(orient="index").items()],
         "unknown_skus": list(review.unknown_skus),
     }
     for key in ("channels", "products", "campaigns", "keywords", "promotions", "content", "markets", "risks",

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .channels import channel_table, fmt_money, fmt_num, fmt_pct
 from .inputs import Inputs
-from .metrics import order_lines, safe_div
+from .metrics import line_unit_costs, order_lines, safe_div
 from .products import product_table
 
 RISK_KINDS = ["channel_concentration", "product_concentration", "ad_dependency", "refund_hot_spots",
@@ -39,8 +39,8 @@ RISK_TEXTS: dict[str, tuple[tuple[str, str], tuple[str, str], tuple[str, str]]] 
         ("逐个查退货原因（质量、尺码、描述不符），改进产品和详情页；必要时暂停广告",
          "check return reasons SKU by SKU (quality, size, listing accuracy), fix product and listing; pause ads if needed")),
     "stock_overstock": (
-        ("{figure} 个 SKU 库存可售天数 > {threshold} 天，占压成本约 {amount}：{name}",
-         "{figure} SKU(s) with days of cover > {threshold}, about {amount} tied up at cost: {name}"),
+        ("{figure} 个 SKU 库存可售天数 > {threshold} 天，占压成本约 {tied}：{name}",
+         "{figure} SKU(s) with days of cover > {threshold}, about {tied} tied up at cost: {name}"),
         ("没有 SKU 库存可售天数 > {threshold} 天", "no SKU has more than {threshold} days of cover"),
         ("清仓（降价、捆绑、站外渠道），暂停补货，考虑移除长期仓储库存",
          "clear stock (discount, bundle, outlets), stop reordering, consider removing long-term storage stock")),
@@ -100,7 +100,9 @@ def risk_table(inputs: Inputs, review, lines: pd.DataFrame | None = None) -> pd.
     Returns
     -------
     DataFrame with kind, figure, threshold, triggered (bool; the flexible-budget line is advice and
-    never fires), message, contingency (in settings.language), figure_unit and threshold_unit
+    never fires), amount (the money the risk puts at stake, base currency: the top channel's or SKU's net sales,
+    ad spend, the hot SKUs' refunds, stock tied up at cost, the short heroes' net sales, non-base net sales, the
+    reserve), message, contingency (in settings.language), figure_unit and threshold_unit
     (pct / int / money / days, for display) and items (the SKUs, channels or currencies concerned).
     """
     s = inputs.settings
@@ -110,40 +112,47 @@ def risk_table(inputs: Inputs, review, lines: pd.DataFrame | None = None) -> pd.
         columns=["sku", "class", "cause", "days_of_cover", "stock_qty", "share"])
     rows: list[dict] = []
 
-    def add(kind, figure, threshold, triggered, items=(), **params):
+    def add(kind, figure, threshold, triggered, items=(), amount=np.nan, **params):
         fired, calm, contingency = RISK_TEXTS[kind]
         fu, tu = RISK_UNITS[kind]
         text = (fired if triggered else calm)[li]
         p = {"figure": _fmt(figure, fu), "threshold": _fmt(threshold, tu), "name": _names(list(items), lang)}
         p.update(params)
         rows.append({"kind": kind, "figure": figure, "threshold": threshold, "triggered": bool(triggered),
+                     "amount": float(amount),
                      "message": text.format(**p), "contingency": contingency[li], "figure_unit": fu,
                      "threshold_unit": tu, "items": ", ".join(items)})
 
+    net_sales = float(summary.get("net_sales", 0.0) or 0.0)
     name, share = _top(review.channels, "channel")
     th = t("channel_concentration")
-    add("channel_concentration", share, th, share > th, [name] if name != "—" else [])
+    add("channel_concentration", share, th, share > th, [name] if name != "—" else [], amount=share * net_sales)
     name, share = _top(products, "sku")
     th = t("sku_concentration")
-    add("product_concentration", share, th, share > th, [name] if name != "—" else [])
+    add("product_concentration", share, th, share > th, [name] if name != "—" else [], amount=share * net_sales)
     tacos = summary.get("tacos", np.nan)
     th = t("ad_dependency_tacos")
-    add("ad_dependency", tacos, th, tacos > th)
+    add("ad_dependency", tacos, th, tacos > th, amount=summary.get("ad_spend", np.nan))
 
     causes = products["cause"].astype(str).str.split(",")
     hot = products[products["class"].eq("problem") & causes.map(lambda c: "refunds" in c)]
-    add("refund_hot_spots", float(len(hot)), t("problem_refund_rate"), len(hot) > 0, hot["sku"].tolist())
+    add("refund_hot_spots", float(len(hot)), t("problem_refund_rate"), len(hot) > 0, hot["sku"].tolist(),
+        amount=float(hot["refunds"].sum()) if "refunds" in hot else np.nan)
 
     cover = products["days_of_cover"].astype("float64")
     over = products[cover.gt(t("problem_cover_days"))]
-    unit_cost = inputs.products.drop_duplicates("sku").set_index("sku")["unit_cost"]
-    tied = float((over["stock_qty"] * over["sku"].map(unit_cost).fillna(0.0)).sum())
+    # stock at the unit cost in effect at review end (UnitCosts, else Products.unit_cost)
+    at_end = pd.DataFrame({"sku": over["sku"].astype(object).to_numpy(),
+                           "order_date": pd.Timestamp(s.review_year, 12, 31)}, index=over.index)
+    unit_cost = line_unit_costs(at_end, inputs.products, inputs.unit_costs).fillna(0.0)
+    tied = float((over["stock_qty"] * unit_cost).sum())
     add("stock_overstock", float(len(over)), t("problem_cover_days"), len(over) > 0, over["sku"].tolist(),
-        amount=fmt_money(tied))
+        amount=tied, tied=fmt_money(tied))
     heroes = products[products["class"].eq("hero")]
     hcover = heroes["days_of_cover"].astype("float64")
     short = heroes[hcover.lt(t("hero_min_cover_days")) | heroes["stock_qty"].eq(0)]
-    add("stock_shortage", float(len(short)), t("hero_min_cover_days"), len(short) > 0, short["sku"].tolist())
+    add("stock_shortage", float(len(short)), t("hero_min_cover_days"), len(short) > 0, short["sku"].tolist(),
+        amount=float(short["net_sales"].sum()) if "net_sales" in short else np.nan)
 
     lines = order_lines(inputs) if lines is None else lines
     cur = lines[lines["year"] == s.review_year]        # net_sales as order_lines defines it, one place
@@ -153,18 +162,21 @@ def risk_table(inputs: Inputs, review, lines: pd.DataFrame | None = None) -> pd.
     exposure = safe_div(float(foreign.sum()), float(by_cur.sum()))
     th = t("currency_exposure")
     parts = [f"{c} {fmt_pct(safe_div(v, float(by_cur.sum())))}" for c, v in foreign.items()]
-    add("currency_exposure", exposure, th, exposure > th, list(foreign.index), base=s.base_currency,
+    add("currency_exposure", exposure, th, exposure > th, list(foreign.index), amount=float(foreign.sum()),
+        base=s.base_currency,
         name=", ".join(parts) or "—")
 
     ads = float(summary.get("ad_spend", 0.0) or 0.0)
     marketing = float(summary.get("marketing_costs", 0.0) or 0.0)
     th = t("reserve_budget_share")
-    add("flexible_budget", th * (ads + marketing), th, False, ads=fmt_money(ads), marketing=fmt_money(marketing))
+    add("flexible_budget", th * (ads + marketing), th, False, amount=th * (ads + marketing), ads=fmt_money(ads),
+        marketing=fmt_money(marketing))
     out = pd.DataFrame(rows)
     for c in ("kind", "message", "contingency", "figure_unit", "threshold_unit", "items"):
         out[c] = out[c].astype(object)
     out["figure"] = out["figure"].astype("float64")
     out["threshold"] = out["threshold"].astype("float64")
+    out["amount"] = out["amount"].astype("float64")
     return out
 
 

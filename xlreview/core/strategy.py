@@ -366,7 +366,7 @@ def product_strategy(inputs: Inputs, lines: pd.DataFrame, products: pd.DataFrame
     heroes["markets_to_add"] = [", ".join(m for m in target_markets if m not in reached.get(s, set()))
                                 for s in heroes["sku"]]
     parts.append(heroes.sort_values("net_sales", ascending=False))
-    _, median_conv = quadrant_medians(products)
+    median_conv = quadrant_medians(products)["conversion_rate"]
     fix = products[products["quadrant"].eq("fix_listing")].copy()
     fix["action"] = "fix_listing"
     fix["median_conversion"] = median_conv

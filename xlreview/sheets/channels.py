@@ -17,7 +17,7 @@ COLUMNS = [Col("rank", width=7), Col("channel", kind="text", width=16), Col("cla
            Col("action", kind="text", width=60), Col("reason", kind="text", width=50), Col("net_sales"), Col("share"), Col("net_profit"), Col("net_margin"), Col("profit_per_hour"),
            Col("hours_per_week"), Col("growth"), Col("gross_sales"), Col("discounts"), Col("refunds"), Col("cogs"),
            Col("gross_profit"), Col("gross_margin"), Col("platform_fees"), Col("fulfillment_fees"),
-           Col("shipping_costs"), Col("ad_spend"), Col("tacos"), Col("contribution_profit"), Col("marketing_costs"),
+           Col("shipping_costs"), Col("ad_spend"), Col("other_costs"), Col("tacos"), Col("contribution_profit"), Col("marketing_costs"),
            Col("fixed_costs"), Col("orders"), Col("units"), Col("aov"), Col("refund_rate"), Col("unit_refund_rate"),
            Col("sessions"), Col("conversion_rate"), Col("unit_session_rate"), Col("cart_abandonment_rate")]
 

@@ -9,7 +9,7 @@ from openpyxl.workbook import Workbook
 from ..core.customers import COHORT_OFFSETS, UNKNOWN_COUNTRY
 from ..core.review import Review
 from ..text import label
-from .layout import Col, put, start_sheet, write_block_title, write_table, write_tiles
+from .layout import SUB_FONT, Col, put, start_sheet, write_block_title, write_table, write_tiles
 from .marketing import axes_visible, col_after, fit_page, write_note
 
 MAX_MARKETS_CHART = 12
@@ -72,6 +72,14 @@ def _monthly(ws, review: Review, row: int, lang: str) -> int:
     first, last = write_table(ws, frame, MONTHLY_COLS, row, 1, lang, total=total)
     # buyers are counted once over the year here, so this row is not the sum of the months above
     ws.cell(row=last, column=1).value = label("year_distinct", lang)
+    # reconciling rows: order lines without a customer id are in net sales but neither new nor returning
+    no_id = float(sm.get("net_sales") or 0.0) - total["new_net_sales"] - total["returning_net_sales"]
+    col = {c.key: j for j, c in enumerate(MONTHLY_COLS, start=1)}
+    put(ws, last + 1, 1, label("reconcile_no_customer_id", lang), font=SUB_FONT)
+    put(ws, last + 1, col["returning_net_sales"], no_id, kind="money", font=SUB_FONT)
+    put(ws, last + 2, 1, label("reconcile_net_sales", lang), font=SUB_FONT)
+    put(ws, last + 2, col["returning_net_sales"], sm.get("net_sales"), kind="money", font=SUB_FONT)
+    last += 2
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "stacked"
@@ -96,6 +104,15 @@ def _markets(ws, review: Review, row: int, lang: str) -> int:
     total = {"customers": None, "orders": float(t["orders"].sum()), "net_sales": float(t["net_sales"].sum()),
              "share": float(t["share"].sum()) if len(t) else None}
     first, last = write_table(ws, frame, MARKET_COLS, row, 1, lang, total=total)
+    # reconciling row: a buyer shipping to two countries counts in each, so the markets' customers sum above
+    # the distinct total
+    listed = float(t["customers"].sum())
+    distinct = float(review.summary.get("customers") or 0.0)
+    put(ws, last + 1, 1, label("reconcile_multi_country", lang), font=SUB_FONT)
+    put(ws, last + 1, 2, listed - distinct, kind="int", font=SUB_FONT)
+    put(ws, last + 2, 1, label("reconcile_distinct_customers", lang), font=SUB_FONT)
+    put(ws, last + 2, 2, distinct, kind="int", font=SUB_FONT)
+    last += 2
     if len(t):
         n = min(len(t), MAX_MARKETS_CHART)
         chart = BarChart()

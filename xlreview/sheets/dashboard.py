@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
@@ -23,6 +23,7 @@ from .layout import (
     write_table,
     write_tiles,
 )
+from .marketing import write_note
 
 TILES = [("net_sales", "money0"), ("net_profit", "money0"), ("gross_margin", "pct"), ("net_margin", "pct"),
          ("aov", "money"), ("refund_rate", "pct"), ("orders", "int"), ("conversion_rate", "pct"),
@@ -36,7 +37,7 @@ COMPARE = ["gross_sales", "discounts", "refunds", "net_sales", "cogs", "gross_pr
            "gross_profit_per_customer", "ltv"]
 
 MONTHLY = ["net_sales", "gross_profit", "net_profit", "net_margin", "orders", "units", "aov", "sessions",
-           "conversion_rate", "new_customers", "ad_spend", "tacos", "refund_rate"]
+           "conversion_rate", "new_customers", "ad_spend", "other_costs", "tacos", "refund_rate"]
 
 
 def write_dashboard(wb: Workbook, review: Review) -> None:
@@ -59,7 +60,9 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
     for k in COMPARE:      # ratios change by percentage points, amounts and counts by percent
         a, b = review.summary.get(k), prev.get(k)
         known = a is not None and b is not None and pd.notna(a) and pd.notna(b)
-        if known and KIND.get(k) == "pct":
+        if k in review.not_comparable:          # an artefact of where the data starts: n/a, reason below
+            yoy.append((None, label("not_applicable", lang)))
+        elif known and KIND.get(k) == "pct":
             yoy.append(("pp_change", (a - b) * 100))
         else:
             yoy.append(("pct_change", a / b - 1 if known and b > 0 and a >= 0 else None))
@@ -75,10 +78,17 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
         put(ws, first + i, 3, comp["prev"][i], kind=kind, border=BOX)
         kind_yoy, change = comp["yoy"][i]
         # coloured by whether the change is good for the seller (a rise in costs or refunds is bad)
-        put(ws, first + i, 4, change, kind=kind_yoy, border=BOX, font=change_font(k, change))
+        put(ws, first + i, 4, change, kind=kind_yoy, border=BOX,
+            font=change_font(k, change) if kind_yoy else None, align=Alignment(horizontal="right"))
     last = first + len(COMPARE) - 1
     for j in range(1, 5):
         fit_column(ws, j, row, last, min_width=13 if j > 1 else 16)
+    for reason in dict.fromkeys(review.not_comparable.values()):     # one note per reason, in key order
+        keys = [label(k, lang) for k in COMPARE if review.not_comparable.get(k) == reason]
+        if len(keys) == len(COMPARE):
+            keys = [label("all_figures", lang)]
+        last = write_note(ws, last + 1, label(f"na_{reason}", lang, prev=s.review_year - 1, year=s.review_year,
+                                              keys="、".join(keys) if lang == "zh" else ", ".join(keys)), 4) - 1
     compare_end = last
 
     # monthly table, to the right of the comparison
@@ -105,6 +115,7 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
     line.set_categories(cats)
     for series in line.series:
         series.smooth = False
+    line.y_axis.numFmt = "#,##0"
     bar += line
     bar.height, bar.width = 8, 22
     ws.add_chart(bar, f"{get_column_letter(mcol)}{mlast + 3}")
@@ -113,6 +124,14 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
     wrow = max(compare_end, mlast + 20) + 2
     if review.unknown_skus or review.warnings:
         wrow = write_block_title(ws, wrow, 1, label("warnings_block", lang))
+        pr = review.products
+        if review.unknown_skus and pr is not None:
+            unknown = pr[pr["incomplete"]]
+            ns = float(unknown["net_sales"].sum())
+            put(ws, wrow, 1, label("cost_unknown_count", lang, n=len(unknown), net_sales=f"{ns:,.2f}",
+                                   share=f"{ns / review.summary['net_sales']:.1%}" if review.summary.get("net_sales")
+                                   else "—", currency=s.base_currency), font=Font(bold=True, color="C00000"))
+            wrow += 1
         for sku in review.unknown_skus:
             put(ws, wrow, 1, tr("msg.unknown_sku", lang, sku=sku))
             wrow += 1

@@ -13,11 +13,14 @@ from ..core.marketing import AD_SUMS, ad_ratios
 from ..core.review import Review
 from ..text import label
 from .layout import (
+    LINE_HEIGHT,
     SUB_FONT,
     Col,
+    column_width,
     hide_columns,
     put,
     start_sheet,
+    wrapped_lines,
     write_block_title,
     write_table,
     write_tiles,
@@ -55,7 +58,10 @@ def write_note(ws: Worksheet, row: int, text: str, width_cols: int = 13) -> int:
     """A grey explanatory line under a block title, merged over ``width_cols`` columns. Returns the next row."""
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width_cols)
     put(ws, row, 1, text, font=SUB_FONT, align=NOTE_ALIGN)
-    ws.row_dimensions[row].height = 15 * max(1, min(4, len(text) // (110 if text.isascii() else 70) + 1))
+    # as many lines as the text takes over the merged columns' widths (their widths so far; unsized = 8.43),
+    # so a long note is never clipped
+    width = sum(column_width(ws, c) or 8.43 for c in range(1, width_cols + 1))
+    ws.row_dimensions[row].height = LINE_HEIGHT * max(1, wrapped_lines(text, width))
     return row + 1
 
 

@@ -21,22 +21,32 @@ CLASS_FILLS = {"problem": "F8CBAD", "hero": "C6E0B4", "evergreen": "DDEBF7", "lo
 CHART_DATA_COL = 40         # chart source data (median lines) in hidden columns from AN on
 QUADRANT_COLOURS = {"star": "548235", "fix_listing": "C55A11", "needs_traffic": "2F5597", "rethink": "7F7F7F"}
 
-COLUMNS = [Col("sku", kind="text"), Col("name", kind="text"),
+# a SKU without a cost is marked in the first column; SKU net_profit is its contribution profit (METRICS 1),
+# so the sheet says so (the JSON key stays products[].net_profit)
+COLUMNS = [Col("incomplete_label", "incomplete", "text"), Col("sku", kind="text"), Col("name", kind="text"),
            Col("class_label", "class", "text"), Col("action", kind="text", width=44, wrap=True),
+           Col("return_reasons_text", "return_reasons", "text", width=30, wrap=True),
            Col("reason", kind="text", width=50, wrap=True), Col("quadrant_label", "quadrant", "text"),
-           Col("net_sales"), Col("share"), Col("net_profit"), Col("net_margin"), Col("units"), Col("orders"),
+           Col("net_sales"), Col("share"), Col("net_profit", "sku_contribution_profit"),
+           Col("net_margin", "sku_contribution_margin"), Col("units"), Col("orders"),
            Col("gross_sales"), Col("discounts"), Col("refunds"), Col("cogs"), Col("gross_margin"),
-           Col("platform_fees"), Col("fulfillment_fees"), Col("shipping_costs"), Col("ad_spend"), Col("tacos"),
-           Col("refund_rate"), Col("unit_refund_rate"), Col("sessions"), Col("conversion_rate"), Col("stock_qty"),
-           Col("days_of_cover"), Col("months_sold"), Col("cv"), Col("category", kind="text"),
-           Col("incomplete_label", "incomplete", "text")]
+           Col("platform_fees"), Col("fulfillment_fees"), Col("shipping_costs"), Col("ad_spend"), Col("other_costs"),
+           Col("tacos"), Col("refund_rate"), Col("unit_refund_rate"), Col("sessions"), Col("conversion_rate"),
+           Col("stock_qty"), Col("days_of_cover"), Col("months_sold"), Col("cv"), Col("category", kind="text")]
+
+
+def return_reasons_text(reasons: list[dict], lang: str) -> str:
+    """``质量 3 件 50.0% · 尺寸 1 件 16.7%`` from a SKU's ``return_reasons`` ("" when none)."""
+    return " · ".join(label("return_reason_item", lang, reason=r["reason"], qty=fmt_num(r["qty"], 0),
+                            share=fmt_pct(r["share"])) for r in reasons or [])
 
 
 def _labelled(products: pd.DataFrame, lang: str) -> pd.DataFrame:
     return products.assign(
         class_label=[label(f"pclass_{c}", lang) for c in products["class"]],
         quadrant_label=[label(f"quad_{q}", lang) if q else "" for q in products["quadrant"]],
-        incomplete_label=[label("incomplete_flag", lang) if f else "" for f in products["incomplete"]])
+        incomplete_label=[label("incomplete_flag", lang) if f else "" for f in products["incomplete"]],
+        return_reasons_text=[return_reasons_text(r, lang) for r in products["return_reasons"]])
 
 
 def write_products(wb: Workbook, review: Review) -> None:
@@ -61,7 +71,8 @@ def write_products(wb: Workbook, review: Review) -> None:
     summary["share"] = [float(g["share"].sum().get(c, 0.0)) for c in PRODUCT_CLASSES]
     summary["net_profit"] = [float(g["net_profit"].sum().get(c, 0.0)) for c in PRODUCT_CLASSES]
     sfirst, slast = write_table(ws, summary, [Col("class_label", "class", "text"), Col("sku_count", kind="int"),
-                                              Col("net_sales"), Col("share"), Col("net_profit")], row, 1, lang)
+                                              Col("net_sales"), Col("share"),
+                                              Col("net_profit", "sku_contribution_profit")], row, 1, lang)
     for i, c in enumerate(PRODUCT_CLASSES):
         ws.cell(row=sfirst + i, column=1).fill = PatternFill("solid", fgColor=CLASS_FILLS[c])
 
@@ -72,6 +83,18 @@ def write_products(wb: Workbook, review: Review) -> None:
     for r in range(first, last + 1):
         ws.cell(row=r, column=col_of["days_of_cover"]).alignment = Alignment(horizontal="right")
     ws.freeze_panes = ws.cell(row=first, column=col_of["class_label"] + 1)
+
+
+def telling_decimals(values: pd.Series, median: float, least: int = 2, most: int = 6) -> int:
+    """Decimals of a percentage (at least ``least``) at which every value below ``median`` shows below the shown
+    median, so no SKU classed low shows the same figure as the median (METRICS 5: high = value ≥ median)."""
+    v = values.dropna().astype("float64")
+    low = v[v < median]
+    for d in range(least, most + 1):
+        shown_median = round(median * 100, d)
+        if (low.mul(100).round(d) < shown_median).all():
+            return d
+    return most
 
 
 def _class_rules(ws, first: int, last: int, lang: str) -> None:
@@ -103,12 +126,15 @@ def write_quadrant(wb: Workbook, review: Review) -> None:
         return
     medians = quadrant_medians(products)
     med_s, med_c = medians["sessions"], medians["conversion_rate"]
-    put(ws, row - 2, 1, label("quadrant_note", lang, sessions=fmt_num(med_s, 0), conversion=fmt_pct(med_c)),
-        font=SUB_FONT)
+    # the shown precision tells every SKU's side of the median apart (8.46 % low vs 8.46 % high would contradict)
+    digits = telling_decimals(has["conversion_rate"], med_c)
+    pct_format = "0." + "0" * digits + "%"
+    put(ws, row - 2, 1, label("quadrant_note", lang, sessions=fmt_num(med_s, 0),
+                              conversion=f"{med_c * 100:.{digits}f}%"), font=SUB_FONT)
     put(ws, row, 1, label("median_sessions", lang), font=Font(bold=True))
     put(ws, row, 2, med_s, kind="int")
     put(ws, row + 1, 1, label("median_conversion", lang), font=Font(bold=True))
-    put(ws, row + 1, 2, med_c, kind="pct2")        # two decimals: SKUs near the median must be told apart
+    put(ws, row + 1, 2, med_c).number_format = pct_format
 
     row = write_block_title(ws, row + 3, 1, label("quadrant_counts", lang))
     counts = pd.DataFrame({"quadrant_label": [label(f"quad_{q}", lang) for q in QUADRANTS],
@@ -128,6 +154,8 @@ def write_quadrant(wb: Workbook, review: Review) -> None:
             Col("class_label", "class", "text"), Col("net_sales"), Col("action", kind="text", width=44, wrap=True)]
     row = write_block_title(ws, clast + 2, 1, label("sku_table", lang))
     first, last = write_table(ws, table, cols, row, 1, lang)
+    for r in range(first, last + 1):
+        ws.cell(row=r, column=4).number_format = pct_format
 
     # explicit axis ranges, and two-point series for the median lines from axis min to axis max, in hidden
     # columns far right (chart data the reader need not see)
