@@ -317,7 +317,9 @@ def import_(path: Path, files, source, lang_override):
     """导入平台报表 / Import downloaded reports (Amazon, eBay, Shopify, TikTok Shop, 马帮, 店小秘) into the input sheets.
 
     Formats are found by their headers; importing the same file twice adds nothing. Every row is
-    imported, skipped as already present, or listed with its reason on the Import Log sheet.
+    imported, skipped as already present, or listed with its reason on the Import Log sheet, and every
+    money column is reconciled there (in the file = imported + rejected); a money column the format
+    does not know is named in the output.
     Refused while the workbook is open in Excel/WPS/LibreOffice.
 
     \b
@@ -333,6 +335,8 @@ def import_(path: Path, files, source, lang_override):
     report = import_files(path, list(files), source, lang=lang)
     for err in report.errors:
         click.echo(err, err=True)
+    for line in report.warning_lines(lang):
+        click.echo(line, err=True)
     click.echo(report.summary_line(lang))
     sys.exit(1 if report.errors else 0)
 

@@ -5,10 +5,13 @@ registered at import time; ``parse`` functions are DataFrame in / DataFrame out.
 """
 from __future__ import annotations
 
+import hashlib
 import re
+from datetime import timedelta
 
 import pandas as pd
 
+from ..model.schema import COST_KINDS
 from .base import (
     Context,
     Format,
@@ -20,6 +23,7 @@ from .base import (
     counts,
     days,
     first_reason,
+    fold,
     money,
     money_currency,
     parse_datetime,
@@ -28,6 +32,7 @@ from .base import (
     split_rejects,
     totals,
 )
+from .vocab import AMAZON_TYPES, cost_kind_of, norm
 
 #: sales-channel / marketplace -> (marketplace code, time zone of its calendar day, currency)
 MARKETPLACES = {
@@ -68,8 +73,6 @@ def _channel_from_currency(cur: str | None) -> str:
     return f"Amazon {code}" if code else "Amazon"
 
 
-ORDER_TYPES = {"order", "bestellung", "ordine", "commande", "pedido", "订单"}
-REFUND_TYPES = {"refund", "erstattung", "rimborso", "remboursement", "reembolso", "退款"}
 
 
 # ----------------------------------------------------------------------------- All Orders
@@ -134,31 +137,33 @@ _PERIOD = re.compile(r"(20\d{2})[-_.](\d{2})(?:[-_.](\d{2}))?(?!\d)")
 _MARKET_IN_NAME = re.compile(r"(?:^|[_\-. ])(US|CA|MX|UK|GB|DE|FR|IT|ES|NL|SE|PL|BE|JP|AU|IN|AE|SA|SG|BR|TR)(?=[_\-. ]|$)")
 
 
-def parse_business_report(t: RawTable, ctx: Context) -> Parsed:
-    """By Child Item has no date column: the period comes from a Date column or the file name."""
-    f = BUSINESS_REPORT
+def parse_business_report(t: RawTable, ctx: Context, f: Format | None = None) -> Parsed:
+    """By Child Item has no date column: the period comes from the file name. By date: one row per day of
+    the whole account (channel-level traffic, sku blank)."""
+    f = f or BUSINESS_REPORT
     problems: dict[int, str] = {}
-    date_col = t.col(f, "date")
-    if date_col is not None:
-        day = days(date_col, "Date", problems)
-    else:
-        m = _PERIOD.search(t.path.stem)
-        start = pd.Timestamp(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)).date() if m else None
-        day = pd.Series(start, index=t.frame.index, dtype=object)
     mm = _MARKET_IN_NAME.search(t.path.stem.upper())
     if mm:
         channel = marketplace(mm.group(1))[0]
     else:
         channel = _channel_from_currency(next((money_currency(v) for v in t.get(f, "sales") if money_currency(v)),
                                               None))
+    date_col = t.col(f, "date")
+    if date_col is not None:
+        day = days(date_col, "Date", problems, default_day_first=channel not in ("Amazon US", "Amazon CA"))
+    else:
+        m = _PERIOD.search(t.path.stem)
+        start = pd.Timestamp(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)).date() if m else None
+        day = pd.Series(start, index=t.frame.index, dtype=object)
     sessions = counts(t.get(f, "sessions"), "Sessions - Total", problems)
     views = counts(t.get(f, "page_views"), "Page Views - Total", problems)
     sku = t.get(f, "sku").where(~blank(t.get(f, "sku")), t.get(f, "child_asin"))
+    by_date = date_col is not None and t.col(f, "child_asin") is None
     reasons = first_reason(
         t.frame.index,
+        (blank(sku) & ~by_date, "no SKU or (Child) ASIN (a totals line)"),
         (day.isna(), "no date: this report has no date column; put its period in the file name, "
                      "e.g. BusinessReport_2026-03.csv (month) or BusinessReport_2026-03-01.csv"),
-        (blank(sku), "no SKU or (Child) ASIN (a totals line)"),
         problems,
         (sessions.isna(), "no sessions"),
     )
@@ -169,33 +174,112 @@ def parse_business_report(t: RawTable, ctx: Context) -> Parsed:
     return Parsed({"Traffic": traffic}, set(keep), rejected)
 
 
+#: Business Report columns (en and zh Seller Central; both the older ``会话次数 – 总计`` and today's
+#: ``会话数 - 总计``). "Sessions - Total - B2B" is a different column: matching is exact, never by substring.
+_BR_FIELDS = {
+    "parent_asin": ("(Parent) ASIN", "（父）ASIN"), "child_asin": ("(Child) ASIN", "（子）ASIN"),
+    "title": ("Title", "商品名称", "标题"), "sku": ("SKU",),
+    "sessions": ("Sessions - Total", "Sessions", "会话数 - 总计", "会话次数 – 总计", "会话次数 - 总计", "会话数",
+                 "会话次数"),
+    "sessions_b2b": ("Sessions - Total - B2B", "会话 - 总计 - B2B", "会话次数 – 总计 – B2B", "会话数 - 总计 - B2B"),
+    "page_views": ("Page Views - Total", "Page Views", "页面浏览量 - 总计", "页面浏览量 – 总计", "页面浏览次数 – 总计",
+                   "页面浏览量"),
+    "units": ("Units Ordered", "已订购商品数量"), "units_b2b": ("Units Ordered - B2B", "已订购商品数量 - B2B"),
+    "sales": ("Ordered Product Sales", "已订购商品销售额"),
+    "sales_b2b": ("Ordered Product Sales - B2B", "已订购商品销售额 - B2B"),
+    "avg_sales": ("Average Sales per Order Item", "每种订单商品的平均销售额"),
+    "avg_sales_b2b": ("Average Sales per Order Item - B2B", "每种订单商品的平均销售额 - B2B"),
+    "order_items": ("Total Order Items", "订单商品总数"),
+    "date": ("Date", "日期"),
+}
+_BR_MONEY = {"sales": "line", "sales_b2b": "info", "avg_sales": "info", "avg_sales_b2b": "info"}
+
 BUSINESS_REPORT = register(Format(
     name="amazon_business_report", family="amazon", sheet="Traffic",
     label="Amazon Business Report: Detail Page Sales and Traffic By Child Item (业务报告 详情页面上的销售量与访问量 子商品)",
-    fields={
-        "parent_asin": ("(Parent) ASIN", "（父）ASIN"), "child_asin": ("(Child) ASIN", "（子）ASIN"),
-        "title": ("Title", "商品名称"), "sku": ("SKU",),
-        # "Sessions - Total - B2B" is a different column: matching is exact, never by substring.
-        "sessions": ("Sessions - Total", "Sessions", "会话次数 – 总计", "会话次数"),
-        "page_views": ("Page Views - Total", "Page Views", "页面浏览量 – 总计", "页面浏览次数 – 总计", "页面浏览量"),
-        "units": ("Units Ordered", "已订购商品数量"), "sales": ("Ordered Product Sales", "已订购商品销售额"),
-        "date": ("Date", "日期"),
-    },
-    required=("child_asin", "sessions", "page_views", "units", "sales"),
-    parse=parse_business_report, money_label="",
+    fields=_BR_FIELDS, required=("child_asin", "sessions", "page_views", "units", "sales"),
+    parse=parse_business_report, money_label="", money=_BR_MONEY, order_field="",
+))
+BUSINESS_REPORT_BY_DATE = register(Format(
+    name="amazon_business_report_by_date", family="amazon", sheet="Traffic",
+    label="Amazon Business Report: Sales and Traffic by date (业务报告 按日期 销售量与访问量)",
+    fields=_BR_FIELDS, required=("date", "sessions", "page_views", "units", "sales"),
+    parse=lambda t, c: parse_business_report(t, c, BUSINESS_REPORT_BY_DATE), money_label="", money=_BR_MONEY,
+    order_field="",
 ))
 
 
 # ----------------------------------------------------------------------------- Sponsored Products
+#: Ads reports: the Sponsored Products reports of the Campaign Manager (2019-2025 spellings, en and zh)
+#: and the 2026 Ads console exports (``Search term``, ``Total cost``, ``Purchases``, ``Date range``,
+#: ``Budget currency``); sources in docs/importers.md.
 _AD_FIELDS = {
-    "date": ("Date", "Start Date", "日期", "开始日期"), "campaign": ("Campaign Name", "Campaign", "广告活动名称"),
-    "ad_group": ("Ad Group Name", "广告组名称"), "search_term": ("Customer Search Term", "客户搜索词"),
-    "targeting": ("Targeting", "Keyword", "投放", "关键词"), "advertised_sku": ("Advertised SKU", "广告SKU"),
-    "impressions": ("Impressions", "展示量"), "clicks": ("Clicks", "点击量"), "spend": ("Spend", "Cost", "花费"),
-    "sales": ("7 Day Total Sales", "14 Day Total Sales", "Total Sales", "7天总销售额"),
-    "orders": ("7 Day Total Orders (#)", "14 Day Total Orders (#)", "Total Orders (#)", "7天总订单数(#)"),
-    "currency": ("Currency", "货币"), "country": ("Country", "国家/地区"),
+    "date": ("Date", "Start Date", "Date range", "日期", "开始日期", "日期范围"),
+    "end_date": ("End Date", "结束日期"),
+    "campaign": ("Campaign Name", "Campaign", "广告活动名称", "广告活动"),
+    "ad_group": ("Ad Group Name", "Ad group", "广告组名称", "广告组"),
+    "search_term": ("Customer Search Term", "Search term", "客户搜索词", "搜索词"),
+    "targeting": ("Targeting", "Keyword", "Target", "投放", "关键词"),
+    "advertised_sku": ("Advertised SKU", "广告SKU", "推广的 SKU"),
+    "impressions": ("Impressions", "展示量", "曝光量"), "clicks": ("Clicks", "点击量", "点击次数"),
+    "spend": ("Spend", "Cost", "Total cost", "花费", "总花费"),
+    "sales": ("7 Day Total Sales", "14 Day Total Sales", "Total Sales", "Sales", "7天总销售额", "销售额"),
+    "orders": ("7 Day Total Orders (#)", "14 Day Total Orders (#)", "Total Orders (#)", "Purchases",
+               "7天总订单数(#)", "购买次数"),
+    "units": ("7 Day Total Units (#)", "Units sold", "7天总销售量(#)"),
+    "currency": ("Currency", "Budget currency", "货币", "预算币种"), "country": ("Country", "国家/地区"),
+    "cpc": ("Cost Per Click (CPC)", "CPC", "单次点击成本"), "cost_per_purchase": ("Cost per purchase",),
+    "advertised_sales": ("7 Day Advertised SKU Sales", "7 Day Other SKU Sales", "Advertised SKU sales"),
 }
+_AD_MONEY = {"spend": "line", "sales": "line", "cpc": "info", "cost_per_purchase": "info",
+             "advertised_sales": "info"}
+_RANGE = re.compile(r"^\s*(.+?)\s+[-–—~至]\s+(.+?)\s*$")
+
+
+def _ad_periods(t: RawTable, fmt: Format, problems: dict[int, str]) -> tuple[pd.Series, pd.Series]:
+    """First and last day of each row: ``Date``, ``Start Date``/``End Date``, or a ``Date range`` cell."""
+    raw = t.get(fmt, "date")
+    ranges = raw.str.extract(_RANGE)
+    is_range = ranges[0].notna() & ~raw.str.match(r"^\d{4}-\d{2}-\d{2}$")
+    start_text = ranges[0].where(is_range, raw)
+    end_text = ranges[1].where(is_range, t.get(fmt, "end_date"))
+    start = days(start_text, "Date", problems)
+    end = days(end_text.fillna(""), "End Date", problems)
+    end = end.where(end.notna(), start)
+    return start, end
+
+
+def spread_over_days(frame: pd.DataFrame, start: pd.Series, end: pd.Series, money_cols: list[str],
+                     count_cols: list[str]) -> pd.DataFrame:
+    """Rows covering a period (start..end) as one row per day: money split to the cent (the remainder on the
+    last day), counts kept whole (spread by largest remainder), so every total stays exact."""
+    multi = pd.Series([(end[ln] - start[ln]).days + 1 if start[ln] is not None and end[ln] is not None
+                       and end[ln] > start[ln] else 1 for ln in frame.index], index=frame.index)
+    if (multi <= 1).all():
+        return frame
+    out = []
+    for line, row in frame.iterrows():
+        s, n = start[line], int(multi[line])
+        if n == 1:
+            out.append(frame.loc[[line]])
+            continue
+        part = pd.DataFrame([row] * n)
+        part["date"] = [s + timedelta(days=i) for i in range(n)]
+        for c in money_cols:
+            cents = round(float(row[c] or 0) * 100) if pd.notna(row[c]) else None
+            if cents is None:
+                continue
+            each = [cents // n] * n
+            each[-1] += cents - sum(each)
+            part[c] = [x / 100 for x in each]
+        for c in count_cols:
+            if pd.isna(row[c]):
+                continue
+            total = int(row[c])
+            base, extra = divmod(total, n)
+            part[c] = [base + (1 if i < extra else 0) for i in range(n)]
+        out.append(part)
+    return pd.concat(out).astype(frame.dtypes.to_dict())
 
 
 def _parse_ads(fmt: Format, keyword_field: str | None, sku_field: str | None):
@@ -212,29 +296,34 @@ def _parse_ads(fmt: Format, keyword_field: str | None, sku_field: str | None):
         keyword = t.get(fmt, keyword_field) if keyword_field else pd.Series("", index=t.frame.index)
         if keyword_field == "search_term":
             keyword = keyword.where(~blank(keyword), t.get(fmt, "targeting"))
+        start, end = _ad_periods(t, fmt, problems)
         reasons = first_reason(
             t.frame.index,
             (blank(t.get(fmt, "campaign")), "no campaign name"),
             problems,
-            (days(t.get(fmt, "date"), "Date", {}).isna(), "no date"),
+            (start.isna(), "no date"),
             (spend.isna(), "no spend"),
         )
-        day = days(t.get(fmt, "date"), "Date", {})
         keep, rejected = split_rejects(t, reasons)
         ads = canonical_frame("Ads", {
-            "date": day, "channel": channel, "campaign": t.get(fmt, "campaign"), "ad_group": t.get(fmt, "ad_group"),
+            "date": start, "channel": channel, "campaign": t.get(fmt, "campaign"), "ad_group": t.get(fmt, "ad_group"),
             "keyword": keyword, "sku": t.get(fmt, sku_field) if sku_field else "",
             "impressions": counts(t.get(fmt, "impressions"), "Impressions", {}),
             "clicks": counts(t.get(fmt, "clicks"), "Clicks", {}), "spend": spend, "sales": sales,
             "orders": counts(t.get(fmt, "orders"), "Orders", {}), "currency": cur,
         }, t.frame.index).loc[keep]
-        return Parsed({"Ads": ads}, set(keep), rejected, totals(spend, cur), totals(ads["spend"], ads["currency"]))
+        periods = int((end.loc[keep] != start.loc[keep]).sum())
+        ads = spread_over_days(ads, start, end, ["spend", "sales"], ["impressions", "clicks", "orders"])
+        notes = [f"{periods} row(s) covering several days (Date range / Start-End Date) spread over their days: "
+                 "money to the cent, counts kept whole"] if periods else []
+        return Parsed({"Ads": ads}, set(keep), rejected, totals(spend, cur), totals(ads["spend"], ads["currency"]),
+                      notes=notes)
     return parse
 
 
 def _ads_format(name, label, required, keyword_field, sku_field):
     fmt = Format(name=name, family="amazon", sheet="Ads", label=label, fields=_AD_FIELDS, required=required,
-                 parse=lambda t, c: None, money_label="Spend")
+                 parse=lambda t, c: None, money_label="Spend", money=_AD_MONEY, order_field="")
     object.__setattr__(fmt, "parse", _parse_ads(fmt, keyword_field, sku_field))
     return register(fmt)
 
@@ -251,71 +340,173 @@ ADS_CAMPAIGN = _ads_format(
 
 
 # ----------------------------------------------------------------------------- Date Range transactions
+#: which marketplace a Date Range report in a language belongs to when no row names one (the header's language)
+_DR_LANGUAGE_MARKET = {"datum/uhrzeit": "DE", "date/heure": "FR", "data/ora:": "IT", "data/ora": "IT",
+                       "fecha y hora": "ES", "fecha/hora": "ES", "日付/時間": "JP"}
+
+
+def _report_market(t: RawTable, f: Format, mk: pd.Series) -> tuple[str, str | None, str | None]:
+    """The report's own marketplace (channel, time zone, currency): the most frequent marketplace of its rows,
+    else the currency its preamble names, else the language of its header."""
+    named = mk[mk.map(lambda x: x[0] != "Amazon")]
+    if len(named):
+        return named.map(lambda x: x).value_counts().index[0]
+    pre = " ".join(t.preamble)
+    cur = next((c for c in re.findall(r"\b([A-Z]{3})\b", pre) if c not in {"FBA", "UTC", "PST", "PDT", "USt", "VAT"}),
+               None)
+    if cur and cur in _BY_CURRENCY:
+        return marketplace(_BY_CURRENCY[cur])
+    header = {fold(h) for h in t.header}
+    lang = next((m for sp, m in _DR_LANGUAGE_MARKET.items() if fold(sp) in header), None)
+    if lang:
+        return marketplace(lang)
+    return ("Amazon", None, cur)
+
+
+def _occurrence_refs(parts: pd.DataFrame, prefix: str) -> pd.Series:
+    """A stable reference per row from the row's own identity (the source has no transaction id): the same
+    settlement, time, type, order, sku, description and amount twice in one file are told apart by their
+    occurrence number, so a re-import gives the same references."""
+    key = parts.astype(str).agg("|".join, axis=1)
+    n = key.groupby(key).cumcount().astype(str)
+    digest = (key + "#" + n).map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:12])
+    return prefix + parts.iloc[:, 0].astype(str) + "-" + digest
+
+
 def parse_date_range(t: RawTable, ctx: Context) -> Parsed:
-    """Order rows give fees, Refund rows refunds; both merge onto the Orders line (channel+order+sku)."""
+    """Order rows give the sale and its fees, Refund rows the refund and the fee credit (Amazon refunds most
+    of the referral fee: ``selling fees`` +6.95 on the Refund row lowers the order's platform fee); both are
+    added once per transaction onto the Orders line (channel + order + sku). Account-level rows (storage,
+    service fees, removal, subscriptions, coupons, deals, Vine, reimbursements...) become Costs rows; platform-
+    billed advertising (``Cost of Advertising``) a Costs row of kind advertising_other, counted once against
+    the Ads sheet (``schema.BILLED_ADVERTISING``); a Transfer (payout) is logged, neither a sale nor a cost."""
     f = DATE_RANGE
     problems: dict[int, str] = {}
-    cols = ["product_sales", "shipping_credits", "promo_rebates", "selling_fees", "fba_fees", "other_fees", "total"]
+    cols = [c for c, role in f.money.items() if role in ("line", "fee")]
     dc = sniff_decimal_comma(*(t.col(f, c) for c in cols))
-    amt = {c: money(t.get(f, c), f.fields[c][0], problems, dc) for c in cols}
-    kind = t.get(f, "type").str.strip().str.lower()
-    is_order, is_refund = kind.isin(ORDER_TYPES), kind.isin(REFUND_TYPES)
+    amt = {c: money(t.get(f, c), f.fields[c][0], problems, dc).fillna(0.0) for c in cols}
+    kind = t.get(f, "type").map(lambda v: AMAZON_TYPES.get(norm(v), "account"))
+    is_order, is_refund, is_transfer = kind.eq("order"), kind.eq("refund"), kind.eq("transfer")
     mk = t.get(f, "marketplace").map(marketplace)
+    home = _report_market(t, f, mk)
+    mk = mk.map(lambda x: x if x[0] != "Amazon" else home)
+    channel, tz = mk.map(lambda x: x[0]), mk.map(lambda x: x[1])
     pre = " ".join(t.preamble)
     file_cur = next((c for c in re.findall(r"\b([A-Z]{3})\b", pre) if c not in {"FBA", "UTC", "PST", "PDT"}), None)
-    cur = mk.map(lambda x: x[2]).fillna(file_cur or ctx.base_currency)
+    cur = mk.map(lambda x: x[2] or file_cur or ctx.base_currency)
     qty = counts(t.get(f, "quantity"), "quantity", problems).abs()
     # Printed in the report's zone (PST/PDT, UTC...): converted to the marketplace's own day.
-    day = days(t.get(f, "datetime"), "date/time", problems, mk.map(lambda x: x[1]))
+    day = days(t.get(f, "datetime"), "date/time", problems, tz, default_day_first=home[0] != "Amazon US")
+    desc = t.get(f, "description")
+    cost_kind = pd.Series([cost_kind_of(d, ty) for d, ty in zip(desc, t.get(f, "type"))], index=t.frame.index)
+    account = ~(is_order | is_refund | is_transfer)
+    # an account-level row's amount is its total (some reports leave every other column at 0)
+    row_total = money(t.get(f, "total"), "total", problems, dc)
+    row_total = row_total.where(row_total.notna() & row_total.ne(0), total)
+    total = sum(amt[c] for c in cols)
     reasons = first_reason(
         t.frame.index,
-        (~(is_order | is_refund), "not an order line (" + t.get(f, "type") + "): account-level entry, not imported"),
-        (blank(t.get(f, "order_id")) | blank(t.get(f, "sku")), "no order id or sku"),
+        (is_transfer, "payout to your bank account (" + t.get(f, "type") + "): neither a sale nor a cost, logged only"),
+        ((is_order | is_refund) & (blank(t.get(f, "order_id")) | blank(t.get(f, "sku"))), "no order id or sku"),
         problems,
+        (day.isna(), "no date"),
     )
     keep, rejected = split_rejects(t, reasons)
-    fee = -(amt["selling_fees"].fillna(0) + amt["other_fees"].fillna(0))
-    merge_cols = pd.Series("", index=t.frame.index, dtype=object)
-    merge_cols[is_order] = "platform_fee,fulfillment_fee"
-    merge_cols[is_refund] = "refund_amount,refunded_qty"
+    ref = _occurrence_refs(pd.DataFrame({"s": t.get(f, "settlement"), "d": t.get(f, "datetime"),
+                                         "t": t.get(f, "type"), "o": t.get(f, "order_id"), "k": t.get(f, "sku"),
+                                         "x": desc, "a": total.round(2)}), "amz-")
+    fee = -(amt["selling_fees"] + amt["other_fees"] + amt["regulatory_fee"] + amt["points"] + amt["other"])
+    buyer_paid_shipping = amt["shipping_credits"] + amt["gift_wrap"]
+    line = is_order | is_refund
     orders = canonical_frame("Orders", {
-        "order_id": t.get(f, "order_id"), "order_date": day.where(is_order), "channel": mk.map(lambda x: x[0]),
-        "sku": t.get(f, "sku"), "quantity": qty.where(is_order),
-        "item_price": amt["product_sales"].where(is_order),
-        "discount": (-amt["promo_rebates"]).where(is_order).clip(lower=0),
-        "shipping_charged": amt["shipping_credits"].where(is_order),
-        "platform_fee": fee.where(is_order), "fulfillment_fee": (-amt["fba_fees"].fillna(0)).where(is_order),
-        "refund_amount": (-amt["product_sales"].fillna(0)).where(is_refund),
-        "refunded_qty": qty.where(is_refund), "currency": cur,
+        "order_id": t.get(f, "order_id"), "order_date": day.where(is_order), "channel": channel,
+        "sku": t.get(f, "sku"), "quantity": qty.where(is_order, 0.0),
+        "item_price": amt["product_sales"].where(is_order, 0.0),
+        "discount": (-amt["promo_rebates"]).where(is_order, 0.0).clip(lower=0),
+        "shipping_charged": buyer_paid_shipping.where(is_order, 0.0),
+        "platform_fee": fee, "fulfillment_fee": -amt["fba_fees"],
+        "refund_amount": (-(amt["product_sales"] + buyer_paid_shipping + amt["promo_rebates"])).where(is_refund, 0.0),
+        "refunded_qty": qty.where(is_refund, 0.0), "currency": cur,
     }, t.frame.index)
-    orders["_merge_cols"] = merge_cols
+    orders["_add_cols"] = "platform_fee,fulfillment_fee"
+    orders.loc[is_refund, "_add_cols"] = "platform_fee,fulfillment_fee,refund_amount,refunded_qty"
+    orders["_ref"] = ref
     orders["_can_add"] = is_order
-    orders = orders.loc[keep]
-    return Parsed({"Orders": orders}, set(keep), rejected,
-                  totals(amt["total"], cur), totals(amt["total"].loc[keep], cur.loc[keep]))
+    orders = orders.loc[keep.intersection(line[line].index)]
+    costs = canonical_frame("Costs", {
+        "date": day, "kind": cost_kind.where(cost_kind.isin(list(COST_KINDS)), "other"), "amount": -row_total,
+        "channel": channel, "sku": t.get(f, "sku"), "currency": cur, "description": desc.where(~blank(desc),
+                                                                                               t.get(f, "type")),
+        "ref": ref,
+    }, t.frame.index).loc[keep.intersection(account[account].index)]
+    return Parsed({"Orders": orders, "Costs": costs}, set(keep), rejected,
+                  totals(amt["product_sales"], cur), totals(amt["product_sales"].loc[keep], cur.loc[keep]))
 
 
 DATE_RANGE = register(Format(
     name="amazon_date_range", family="amazon", sheet="Orders", mode="merge",
     label="Amazon Date Range transaction report (付款 日期范围报告)",
+    # spellings: en-US, en-GB (postage/fulfilment), de-DE, fr-FR, it-IT, es-ES, ja-JP, zh-CN (docs/importers.md)
     fields={
-        "datetime": ("date/time", "Datum/Uhrzeit", "Data/Ora:", "date/heure", "日期/时间"),
-        "settlement": ("settlement id", "Abrechnungsnummer", "Numero pagamento", "结算编号"),
-        "type": ("type", "Typ", "Tipo", "类型"),
-        "order_id": ("order id", "Bestellnummer", "Numero ordine", "numéro de la commande", "订单编号"),
-        "sku": ("sku",), "quantity": ("quantity", "Menge", "Quantità", "quantité", "数量"),
-        "marketplace": ("marketplace", "商城"),
-        "product_sales": ("product sales", "Umsätze", "Vendite", "ventes de produits", "商品销售"),
-        "shipping_credits": ("shipping credits", "Gutschrift für Versandkosten", "Accrediti per le spedizioni",
-                             "运费抵扣"),
-        "promo_rebates": ("promotional rebates", "Rabatte aus Werbeaktionen", "Sconti promozionali", "促销返点"),
-        "selling_fees": ("selling fees", "Verkaufsgebühren", "Commissioni di vendita", "销售佣金"),
-        "fba_fees": ("fba fees", "Gebühren zu Versand durch Amazon", "亚马逊物流配送费"),
-        "other_fees": ("other transaction fees", "Andere Transaktionsgebühren", "其他交易费用"),
-        "total": ("total", "Gesamt", "Totale", "总计"),
+        "datetime": ("date/time", "Datum/Uhrzeit", "date/heure", "Data/Ora:", "Data/Ora", "fecha y hora",
+                     "fecha/hora", "日付/時間", "日期/时间"),
+        "settlement": ("settlement id", "Abrechnungsnummer", "numéro de versement", "Numero pagamento",
+                       "identificador de pago", "número de liquidación", "決済番号", "结算编号"),
+        "type": ("type", "Typ", "Tipo", "トランザクションの種類", "类型"),
+        "order_id": ("order id", "Bestellnummer", "numéro de la commande", "Numero ordine", "número de pedido",
+                     "注文番号", "订单编号"),
+        "sku": ("sku",), "description": ("description", "Beschreibung", "Descrizione", "descripción", "説明", "描述"),
+        "quantity": ("quantity", "Menge", "quantité", "Quantità", "cantidad", "数量"),
+        "marketplace": ("marketplace", "web de Amazon", "Amazon 出品サービス", "商城"),
+        "fulfillment": ("fulfillment", "fulfilment", "Versand", "traitement", "Gestione", "gestión logística",
+                        "フルフィルメント", "配送"),
+        "product_sales": ("product sales", "Umsätze", "ventes de produits", "Vendite", "ventas de productos",
+                          "商品売上", "商品销售"),
+        "product_sales_tax": ("product sales tax", "Produktumsatzsteuer", "Taxes sur la vente des produits",
+                              "imposta sulle vendite dei prodotti", "impuesto de ventas de productos", "商品の売上税",
+                              "商品销售税"),
+        "shipping_credits": ("shipping credits", "postage credits", "Gutschrift für Versandkosten",
+                             "crédits d'expédition", "Accrediti per le spedizioni", "abonos de envío", "配送料",
+                             "运费抵扣", "运费积分"),
+        "shipping_credits_tax": ("shipping credits tax", "postage credits tax", "Steuer auf Versandgutschrift",
+                                 "taxe sur les crédits d'expédition", "imposta accrediti per le spedizioni",
+                                 "impuestos por abonos de envío", "配送料の税金", "运费积分税"),
+        "gift_wrap": ("gift wrap credits", "Gutschrift für Geschenkverpackung", "crédits sur l'emballage cadeau",
+                      "Accrediti per confezioni regalo", "abonos de envoltorio para regalo", "ギフト包装手数料",
+                      "礼品包装积分"),
+        "gift_wrap_tax": ("giftwrap credits tax", "gift wrap credits tax", "Steuer auf Geschenkverpackungsgutschriften",
+                          "Taxes sur les crédits cadeaux", "imposta sui crediti confezione regalo",
+                          "impuestos por abonos de envoltorio para regalo", "ギフト包装クレジットの税金", "礼品包装积分税"),
+        "promo_rebates": ("promotional rebates", "Rabatte aus Werbeaktionen", "Rabais promotionnels",
+                          "Sconti promozionali", "devoluciones promocionales", "プロモーション割引額", "促销返点"),
+        "promo_rebates_tax": ("promotional rebates tax", "Steuer auf Aktionsrabatte",
+                              "Taxes sur les remises promotionnelles", "imposta sugli sconti promozionali",
+                              "impuestos de devoluciones promocionales", "プロモーション割引の税金", "促销返点税"),
+        "sales_tax": ("sales tax collected",), "facilitator_tax": ("Marketplace Facilitator Tax",),
+        "withheld_tax": ("marketplace withheld tax", "Einbehaltene Steuer auf Marketplace",
+                         "Taxes retenues sur le site de vente", "trattenuta IVA del marketplace",
+                         "impuesto retenido en el sitio web", "源泉徴収税を伴うマーケットプレイス", "市场预扣税"),
+        "regulatory_fee": ("Regulatory Fee",), "regulatory_fee_tax": ("Tax On Regulatory Fee",),
+        "points": ("Amazonポイントの費用", "Amazon points cost"),
+        "selling_fees": ("selling fees", "Verkaufsgebühren", "frais de vente", "Commissioni di vendita",
+                         "tarifas de venta", "手数料", "销售佣金"),
+        "fba_fees": ("fba fees", "Gebühren zu Versand durch Amazon", "Frais Expédié par Amazon",
+                     "Costi del servizio Logistica di Amazon", "tarifas de Logística de Amazon", "FBA 手数料",
+                     "亚马逊物流配送费", "亚马逊物流费用"),
+        "other_fees": ("other transaction fees", "Andere Transaktionsgebühren", "frais de transaction",
+                       "Altri costi relativi alle transazioni", "tarifas de otras transacciones",
+                       "トランザクションに関するその他の手数料", "トランザクションに関するその他の手数", "其他交易费用"),
+        "other": ("other", "Andere", "autres", "Altro", "otro", "その他", "其他"),
+        "total": ("total", "Gesamt", "Totale", "合計", "总计"),
     },
     required=("datetime", "settlement", "type", "order_id", "product_sales", "total"),
-    parse=parse_date_range, money_label="total",
+    parse=parse_date_range, money_label="product sales",
+    money={"product_sales": "line", "shipping_credits": "line", "gift_wrap": "line", "promo_rebates": "line",
+           "other": "line", "selling_fees": "fee", "fba_fees": "fee", "other_fees": "fee", "regulatory_fee": "fee",
+           "points": "fee", "product_sales_tax": "tax", "shipping_credits_tax": "tax", "gift_wrap_tax": "tax",
+           "promo_rebates_tax": "tax", "sales_tax": "tax", "facilitator_tax": "tax", "withheld_tax": "tax",
+           "regulatory_fee_tax": "tax", "total": "info"},
+    id_fields=("order_id",),
 ))
 
 

@@ -25,12 +25,15 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..errors import NotAWorkbook, WorkbookLocked, XlreviewError
 from ..model.schema import SHEETS_BY_NAME, alias_table, normalize_header, sheet_for_name
 from ..ooxml.package import ensure_ribbon_relationship
 from ..text import sheet_name, tr
 from .base import DEDUPE_KEYS, ImportBatch, Rejected, key_text, read_export
+from .files import EXCEL_CELL_LIMIT
+from .reconcile import MoneyColumn
 
 INT_TYPES = ("int+",)
 
@@ -53,6 +56,13 @@ class FileReport:
     money_label: str = ""
     sheets: dict[str, int] = field(default_factory=dict)      # canonical rows per sheet
     error: str = ""
+    money_columns: list[MoneyColumn] = field(default_factory=list)   # every money column, reconciled
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def unmapped(self) -> list[MoneyColumn]:
+        """Money columns of the file that no role covers (reported, never silently ignored)."""
+        return [m for m in self.money_columns if m.unmapped and (m.in_file or m.rejected)]
 
     @property
     def balanced(self) -> bool:
@@ -81,6 +91,20 @@ class ImportReport:
     @property
     def errors(self) -> list[str]:
         return [f.error for f in self.files if f.error]
+
+    def warning_lines(self, lang: str = "zh") -> list[str]:
+        """What the command output must say besides the summary: money columns without a role (their amount
+        was not imported), files of which nothing was imported, notes (booked FX rates, spread periods)."""
+        out = []
+        for f in self.files:
+            for m in f.unmapped:
+                out.append(tr("msg.import_unmapped_money", lang, file=f.path.name, column=m.column, format=f.format,
+                              in_file=f"{m.in_file:,.2f}", missing=f"{m.difference:,.2f}", sheet=self.log_sheet))
+            if not f.error and f.rows_read and not f.rows_imported:
+                out.append(tr("msg.import_nothing_imported", lang, file=f.path.name, rows=f.rows_read,
+                              sheet=self.log_sheet))
+            out += [f"{f.path.name}: {n}" for n in f.notes]
+        return out
 
     def summary_line(self, lang: str = "zh") -> str:
         ok = [f for f in self.files if not f.error]
@@ -115,7 +139,7 @@ def write_cell(cell, value, is_int: bool = False) -> None:
         v = float(value)
         cell.value = int(v) if is_int and v.is_integer() else v
     else:
-        text = str(value)
+        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:EXCEL_CELL_LIMIT]
         cell.value = text
         if text.startswith("="):
             cell.data_type = "s"
@@ -204,17 +228,75 @@ def _rows(frame: pd.DataFrame) -> list[dict]:
     return [{k: (None if _is_blank(v) else v) for k, v in rec.items()} for rec in frame.to_dict("records")]
 
 
+#: Hidden sheet recording the source reference of every transaction whose amounts were *added* to a row
+#: (Amazon / eBay transaction rows: a refund or fee credit arriving in a later file than its order is added
+#: once; re-importing either file changes nothing).
+LEDGER_SHEET = "_xlr_applied"
+
+
+class _Ledger:
+    def __init__(self, wb):
+        if LEDGER_SHEET in wb.sheetnames:
+            self.ws = wb[LEDGER_SHEET]
+        else:
+            self.ws = wb.create_sheet(LEDGER_SHEET)
+            self.ws.append(["ref", "sheet", "file"])
+            self.ws.sheet_state = "hidden"
+        self.refs = {str(r[0]) for r in self.ws.iter_rows(min_row=2, max_col=1, values_only=True) if r[0]}
+
+    def seen(self, ref: str) -> bool:
+        return ref in self.refs
+
+    def record(self, ref: str, sheet: str, source: str) -> None:
+        self.refs.add(ref)
+        self.ws.append([ref, sheet, source])
+
+
+def _add_amounts(target: _Sheet, r: int, row: dict, cols: list[str]) -> bool:
+    """Add a transaction's amounts to an existing row (a total never goes below 0: credits beyond it are
+    capped, as a fee cannot be negative)."""
+    changed = False
+    for c in cols:
+        v = row.get(c)
+        if v is None or float(v) == 0:
+            continue
+        cur = target.value(r, c)
+        try:
+            base = float(cur) if not _is_blank(cur) else 0.0
+        except (TypeError, ValueError):
+            base = 0.0
+        new = round(base + float(v), 2)
+        if target.types.get(c, "").endswith("+"):
+            new = max(new, 0.0)
+        write_cell(target.ws.cell(r, target.cols[c]), new, target.types.get(c) in INT_TYPES)
+        changed = True
+    return changed
+
+
 def apply_batch(wb, batch: ImportBatch, report: FileReport) -> None:
     """Append / merge one batch's canonical rows into the workbook (in memory)."""
+    ledger = None
     for sheet, frame in batch.frames.items():
         target = _Sheet(wb, sheet)
         helpers = batch.merge.get(sheet)
         report.sheets[sheet] = len(frame)
-        for i, row in enumerate(_rows(frame)):
-            lines = str(helpers["_lines"].iat[i]) if helpers is not None and "_lines" in helpers else ""
-            merge_cols = [c for c in str(helpers["_merge_cols"].iat[i]).split(",") if c] \
-                if helpers is not None and "_merge_cols" in helpers else []
-            if not merge_cols:
+        rows = _rows(frame)
+
+        def helper(name, i, default="", helpers=helpers):
+            return helpers[name].iat[i] if helpers is not None and name in helpers else default
+        # rows that may create their order line go first, so a refund later in the same file finds it
+        for i in sorted(range(len(rows)), key=lambda i: not bool(helper("_can_add", i, False))):
+            row = rows[i]
+            lines = str(helper("_lines", i))
+            merge_cols = [c for c in str(helper("_merge_cols", i) or "").split(",") if c]
+            add_cols = [c for c in str(helper("_add_cols", i) or "").split(",") if c]
+            ref = str(helper("_ref", i) or "")
+            if add_cols and ref:
+                ledger = ledger or _Ledger(wb)
+                if ledger.seen(ref):
+                    report.duplicates += 1
+                    continue
+            if not merge_cols and not add_cols:
                 if target.key(row) in target.index:
                     report.duplicates += 1
                 else:
@@ -228,9 +310,10 @@ def apply_batch(wb, batch: ImportBatch, report: FileReport) -> None:
                     if row.get(c) is not None and not _same(target.value(r, c), row[c]):
                         write_cell(target.ws.cell(r, target.cols[c]), row[c], target.types.get(c) in INT_TYPES)
                         changed = True
+                changed = _add_amounts(target, r, row, add_cols) or changed
                 report.updated += changed
                 report.duplicates += not changed
-            elif bool(helpers["_can_add"].iat[i]) and all(
+            elif bool(helper("_can_add", i, False)) and all(
                     row.get(c.key) is not None for c in target.spec.columns if c.required and c.type != "money+"):
                 target.append(row)
                 report.added += 1
@@ -240,14 +323,49 @@ def apply_batch(wb, batch: ImportBatch, report: FileReport) -> None:
                 for ln in nums or [0]:
                     report.rejected.append(Rejected(
                         ln, f"no matching {sheet} row in the workbook for order {row.get('order_id') or ''} "
-                            f"{row.get('sku') or ''}: import the orders report first", raw))
+                            f"{row.get('sku') or ''}: import the orders report first (this row is then added "
+                            "when you import this file again)", raw))
                 report.rows_imported -= len(nums) or 0
+                continue
+            if add_cols and ref:
+                ledger.record(ref, sheet, batch.path.name)
 
 
 # ----------------------------------------------------------------------------- import log
 LOG_COLUMNS = ["file", "format", "rows_read", "rows_imported", "added", "updated", "duplicates", "rejected",
                "money_label", "currency", "total_before", "total_after", "difference", "error"]
 REJECTED_COLUMNS = ["rej_file", "rej_line", "rej_reason", "rej_raw"]
+
+
+MONEY_COLUMNS = ["money_file", "money_column", "money_role", "money_in_file", "money_imported", "money_rejected",
+                 "money_difference", "money_note"]
+
+
+def _write_money_columns(ws, report: ImportReport, lang: str, r: int) -> int:
+    """The per-money-column reconciliation: in the file, imported, rejected, difference (0 or explained)."""
+    from openpyxl.styles import Font
+
+    ws.cell(r, 1, tr("import.money_block", lang)).font = Font(bold=True)
+    r += 1
+    for i, h in enumerate(MONEY_COLUMNS, 1):
+        ws.cell(r, i, tr("import." + h, lang)).font = Font(bold=True)
+    for f in report.files:
+        for m in f.money_columns:
+            r += 1
+            note = tr("import.note_" + {"info": "info", "tax": "tax", "": "none"}.get(m.role, "ok"), lang)
+            values = [f.path.name, m.column, tr("import.role_" + (m.role or "none"), lang), m.in_file, m.imported,
+                      m.rejected, m.difference, note]
+            for c, v in enumerate(values, 1):
+                write_cell(ws.cell(r, c), v)
+                if c in (4, 5, 6, 7):
+                    ws.cell(r, c).number_format = "#,##0.00"
+            if m.unmapped:
+                ws.cell(r, 8).font = Font(bold=True, color="C00000")
+        for n in f.notes:
+            r += 1
+            write_cell(ws.cell(r, 1), f.path.name)
+            write_cell(ws.cell(r, 8), n)
+    return r
 
 
 def write_import_log(wb, report: ImportReport, lang: str) -> str:
@@ -284,6 +402,7 @@ def write_import_log(wb, report: ImportReport, lang: str) -> str:
             raw = "; ".join(f"{k}={v}" for k, v in rej.raw.items())
             for c, v in enumerate([f.path.name, rej.line, rej.reason, raw], 1):
                 write_cell(ws.cell(r, c), v, True)
+    r = _write_money_columns(ws, report, lang, r + 2)
     for col, width in zip("ABCDEFGHIJKLMN", (34, 26, 10, 10, 8, 8, 12, 8, 22, 8, 14, 14, 14, 40)):
         ws.column_dimensions[col].width = width
     return ws.title
@@ -336,6 +455,7 @@ def import_files(workbook: Path, files: list[Path], source: str | None = None, l
         rep.format, rep.label, rep.money_label = batch.format, batch.label, batch.money_label
         rep.rows_read, rep.rows_imported, rep.rejected = batch.rows_read, batch.rows_imported, list(batch.rejected)
         rep.totals_before, rep.totals_after = batch.totals_before, batch.totals_after
+        rep.notes = list(batch.notes)
         batches.append((rep, batch))
     if first_error is not None and all(b is None for _, b in batches):
         raise first_error
@@ -346,6 +466,7 @@ def import_files(workbook: Path, files: list[Path], source: str | None = None, l
     for rep, batch in batches:
         if batch is not None:
             apply_batch(wb, batch, rep)
+            rep.money_columns = batch.money_columns({r.line for r in rep.rejected})
     report = ImportReport(workbook, [rep for rep, _ in batches])
     report.log_sheet = write_import_log(wb, report, lang)
     _save_atomically(wb, workbook)

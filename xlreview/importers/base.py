@@ -8,8 +8,6 @@ the first lines of a file, so the header may sit below preamble lines.
 """
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 import unicodedata
@@ -24,6 +22,8 @@ import pandas as pd
 
 from ..errors import XlreviewError
 from ..model.schema import SHEETS_BY_NAME
+from .files import EXCEL_CELL_LIMIT, SheetRows, UnreadableFileError, read_sheets
+from .reconcile import MoneyColumn, line_amounts, reconcile
 
 #: How many lines from the top of a file may hold preamble before the header.
 HEADER_SCAN_LINES = 40
@@ -78,6 +78,7 @@ class Parsed:
     rejected: list[Rejected]
     total_before: dict[str, float] = field(default_factory=dict)
     total_after: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)       # what the log should say (booked FX rate, date order)
 
 
 @dataclass(frozen=True)
@@ -92,12 +93,27 @@ class Format:
     mode: str = "add"               # add: skip rows already present; merge: set columns on existing rows
     money_label: str = ""           # which figure the Import Log reconciles
     skip_after_header: Callable[[list[str]], bool] | None = None   # e.g. TikTok's description row
+    #: every money-like source field -> its role (see :data:`MONEY_ROLES`); a money-like column of a file
+    #: that no field of the format names is reported as having no role.
+    money: dict[str, str] = field(default_factory=dict)
+    order_field: str = "order_id"   # the field grouping lines into orders (grain of ``order`` amounts)
+    id_fields: tuple[str, ...] = ()  # fields holding long ids (checked for Excel's rounding)
 
     def folded(self, fld: str) -> tuple[str, ...]:
         return tuple(fold(h) for h in self.fields[fld])
 
 
 REGISTRY: dict[str, Format] = {}
+
+#: Roles of money columns: how each is summed for the reconciliation (at its own grain).
+MONEY_ROLES = {
+    "line": "line amount (summed over lines)",
+    "order": "order-level amount repeated on each line of the order (summed once per order)",
+    "unit": "unit price (summed as unit price x quantity)",
+    "tax": "tax (summed over lines; not a figure of the review)",
+    "fee": "fee or charge (summed over lines)",
+    "info": "informational (a total or ratio of other columns; not imported)",
+}
 
 
 def register(fmt: Format) -> Format:
@@ -164,82 +180,12 @@ class Context:
     base_currency: str = "USD"
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+def read_rows(path: Path) -> list[SheetRows]:
+    """Every sheet of a file as rows of strings (see :mod:`.files`); unreadable -> :class:`UnreadableFile`."""
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
-
-
-def _split_text(text: str) -> list[list[str]]:
-    lines = text.splitlines()
-    sample = lines[:HEADER_SCAN_LINES]
-    tabs = sum(line.count("\t") for line in sample)
-    commas = sum(line.count(",") for line in sample)
-    semis = sum(line.count(";") for line in sample)
-    delim = "\t" if tabs >= max(commas, semis) and tabs else (";" if semis > commas else ",")
-    if delim == "\t":
-        # TSV from Amazon is not quoted; a stray quote must not swallow the rest of the file.
-        return [line.split("\t") for line in lines]
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delim)] or [[]]
-
-
-def read_rows(path: Path) -> list[tuple[str | None, list[list[str]], str]]:
-    """Every sheet of a file as rows of strings: ``[(sheet, rows, encoding)]``."""
-    path = Path(path)
-    if not path.is_file():
-        raise UnreadableFile(f"{path}: file not found")
-    data = path.read_bytes()
-    if not data.strip():
-        raise UnreadableFile(f"{path.name}: the file is empty")
-    if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(path)
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise UnreadableFile(f"{path.name}: old .xls workbooks are not supported; save it as .xlsx or .csv")
-    text, enc = _decode(data)
-    if "\x00" in text:
-        raise UnreadableFile(f"{path.name}: binary data, not a CSV/TSV export")
-    return [(None, _split_text(text), enc)]
-
-
-def _cell_text(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float):
-        if math.isnan(v):
-            return ""
-        return repr(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
-    if isinstance(v, datetime):
-        return v.isoformat(sep=" ")
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, timedelta):
-        return str(v)
-    return str(v)
-
-
-def _read_xlsx(path: Path):
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own types for damaged zips
-        raise UnreadableFile(f"{path.name}: damaged or not an xlsx workbook ({exc})") from exc
-    out = []
-    for name in wb.sheet_names:
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        out.append((name, [[_cell_text(v) for v in r] for r in rows], "xlsx"))
-    return out
+        return read_sheets(Path(path))
+    except UnreadableFileError as exc:
+        raise UnreadableFile(str(exc)) from exc
 
 
 def _clean(v: str) -> str:
@@ -255,23 +201,58 @@ def _header_score(fmt: Format, cells: set[str]) -> tuple[float, list[str]]:
     return 1 - len(missing) / len(fmt.required), missing
 
 
+def _data_rows(rows: list[list[str]], header_row: int) -> int:
+    return sum(1 for r in rows[header_row + 1:] if any(str(c).strip() for c in r))
+
+
 def match_formats(sheets, formats: list[Format] | None = None) -> list[FormatMatch]:
-    """Score each format against each of the first lines of each sheet; best match per format."""
-    best: dict[str, FormatMatch] = {}
+    """Score each format against each of the first lines of each sheet; best match per format.
+
+    Of two sheets that both carry a format's header (a hidden or header-only template sheet first, the data
+    on the next), the visible one with more data rows wins.
+    """
+    best: dict[str, tuple[tuple, FormatMatch]] = {}
     for fmt in formats if formats is not None else REGISTRY.values():
-        for sheet, rows, _enc in sheets:
+        for sh in sheets:
+            sheet, rows, _enc = sh
+            visible = getattr(sh, "visible", True)
             for i, row in enumerate(rows[:HEADER_SCAN_LINES]):
                 cells = {fold(_clean(c)) for c in row if c and c.strip()}
                 if len(cells) < 2:
                     continue
                 score, missing = _header_score(fmt, cells)
+                rank = (score, score == 1.0 and visible, _data_rows(rows, i) if score == 1.0 else 0)
                 cur = best.get(fmt.name)
-                if cur is None or score > cur.score:
-                    best[fmt.name] = FormatMatch(fmt, score, missing, i, sheet)
-    # A fuller signature wins a tie: "campaign + search term" beats "campaign".
+                if cur is None or rank > cur[0]:
+                    best[fmt.name] = (rank, FormatMatch(fmt, score, missing, i, sheet))
     # A full match first (the fuller signature winning a tie: "campaign + search term" beats
     # "campaign"), then the formats that found the most of their headers.
-    return sorted(best.values(), key=lambda m: (m.score == 1.0, m.matched, m.score), reverse=True)
+    return sorted((m for _, m in best.values()), key=lambda m: (m.score == 1.0, m.matched, m.score), reverse=True)
+
+
+def closest_formats(sheets, formats: list[Format], n: int = 3) -> list[FormatMatch]:
+    """The formats a refused file most resembles, by platform-distinctive headers.
+
+    Every header cell of the file's first lines is matched against every spelling of every field of
+    every format; a spelling known to k formats weighs 1/k, so a generic header (``SKU``, ``Date``,
+    ``Quantity``) hardly counts while ``Verkaufsprotokollnummer`` points to eBay alone.
+    """
+    known: dict[str, set[str]] = {}
+    for fmt in formats:
+        for fld in fmt.fields:
+            for sp in fmt.folded(fld):
+                known.setdefault(sp, set()).add(fmt.name)
+    weight = {fmt.name: 0.0 for fmt in formats}
+    for _sheet, rows, _enc in sheets:
+        for row in rows[:HEADER_SCAN_LINES]:
+            cells = {fold(_clean(c)) for c in row if c and c.strip()}
+            for c in cells:
+                owners = known.get(c, ())
+                for name in owners:
+                    weight[name] += 1.0 / len(owners)
+    matches = {m.format.name: m for m in match_formats(sheets, formats)}
+    ranked = sorted((f for f in formats if weight[f.name] > 0), key=lambda f: weight[f.name], reverse=True)
+    return [matches[f.name] for f in ranked[:n] if f.name in matches]
 
 
 def build_table(path: Path, sheets, m: FormatMatch) -> RawTable:
@@ -378,7 +359,12 @@ _TZ_ABBR = {
 }
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-_MONTHS.update({"mär": 3, "mrz": 3, "mai": 5, "okt": 10, "dez": 12, "sept": 9})
+_MONTHS.update({"mär": 3, "mrz": 3, "mai": 5, "okt": 10, "dez": 12, "sept": 9,
+                # fr / it / es abbreviations as Amazon prints them in its local reports
+                "janv": 1, "févr": 2, "fevr": 2, "fév": 2, "avr": 4, "juin": 6, "juil": 7, "août": 8, "aout": 8,
+                "déc": 12, "gen": 1, "mag": 5, "giu": 6, "lug": 7, "ago": 8, "set": 9, "ott": 10, "dic": 12,
+                "ene": 1, "abr": 4})
+_MONTH_WORD = r"([^\W\d_]{3,5})"
 
 
 def _tz_of(text: str) -> tuple[str, timezone | None]:
@@ -443,18 +429,51 @@ def parse_datetime(text, day_first: bool = False) -> datetime | None:
             d, mo = a, b
         else:
             mo, d = a, b
-    elif (m := re.fullmatch(r"([A-Za-zä]{3,5})\.?[ -](\d{1,2}),?[ -](\d{2,4})", body)):
-        mo, d, y = _MONTHS.get(m.group(1).lower()[:4]) or _MONTHS.get(m.group(1).lower()[:3]), int(m.group(2)), \
-            int(m.group(3))
-    elif (m := re.fullmatch(r"(\d{1,2})\.?[ -]([A-Za-zä]{3,5})\.?,?[ -](\d{2,4})", body)):
-        d, mo, y = int(m.group(1)), _MONTHS.get(m.group(2).lower()[:4]) or _MONTHS.get(m.group(2).lower()[:3]), \
-            int(m.group(3))
+    elif (m := re.fullmatch(_MONTH_WORD + r"\.?[ -](\d{1,2}),?[ -](\d{2,4})", body)):
+        mo, d, y = _month(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif (m := re.fullmatch(r"(\d{1,2})\.?[ -]" + _MONTH_WORD + r"\.?,?[ -](\d{2,4})", body)):
+        d, mo, y = int(m.group(1)), _month(m.group(2)), int(m.group(3))
     if not (y and mo and d):
         raise ValueError(f"not a date: {text!r}")
     if y < 100:
         y += 2000
     out = datetime(y, mo, d, hh, mm, ss)
     return out.replace(tzinfo=tz) if tz else out
+
+
+def _month(word: str) -> int | None:
+    w = word.lower()
+    return _MONTHS.get(w) or _MONTHS.get(w[:4]) or _MONTHS.get(w[:3])
+
+
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/-](\d{1,2})[/-](\d{2,4})\b")
+
+
+def date_order(values: pd.Series, what: str, default_day_first: bool | None = None) -> bool:
+    """Whether a file's ``nn/nn/yyyy`` dates are day-first, decided once for the whole file (never per cell).
+
+    A first number above 12 anywhere means day-first, a second number above 12 month-first; both in one
+    file is an error. When no value decides, the marketplace's custom (``default_day_first``) applies;
+    without one, dates whose two numbers differ are truly ambiguous and the file is refused.
+    """
+    parts = values.astype(str).str.extract(_NUMERIC_DATE).dropna()
+    if parts.empty:
+        return bool(default_day_first)
+    a, b = parts[0].astype(int), parts[1].astype(int)
+    if (a > 12).any() and (b > 12).any():
+        raise ImportError_(f"{what}: the file mixes day-first ({values[(a > 12).idxmax()]!r}) and month-first "
+                           f"({values[(b > 12).idxmax()]!r}) dates; export it again without editing the dates")
+    if (a > 12).any():
+        return True
+    if (b > 12).any():
+        return False
+    if default_day_first is not None:
+        return default_day_first
+    if (a != b).any():
+        raise ImportError_(f"{what}: dates such as {values[(a != b).idxmax()]!r} can be read day-first or "
+                           "month-first and nothing in the file decides; export the report with the marketplace's "
+                           "own settings (or with ISO dates, 2026-05-10) and import it again")
+    return False
 
 
 def local_day(ts: datetime | None, tz: str | None = None) -> date | None:
@@ -497,7 +516,11 @@ def money(values: pd.Series, what: str, problems: dict[int, str], decimal_comma=
 
 
 def days(values: pd.Series, what: str, problems: dict[int, str], tz: str | pd.Series | None = None,
-         day_first: bool = False) -> pd.Series:
+         day_first: bool | None = None, default_day_first: bool | None = None) -> pd.Series:
+    """Calendar days of a date/time column; ``nn/nn/yyyy`` read day- or month-first as
+    :func:`date_order` decides for the whole column (unless ``day_first`` is given)."""
+    if day_first is None:
+        day_first = date_order(values, what, default_day_first)
     stamps = parse_column(values, parse_datetime, what, problems, day_first=day_first)
     zones = tz if isinstance(tz, pd.Series) else pd.Series(tz, index=values.index, dtype=object)
     return pd.Series([local_day(s, z if isinstance(z, str) else None) for s, z in zip(stamps, zones)],
@@ -715,6 +738,8 @@ DEDUPE_KEYS: dict[str, list[str]] = {
     "Ads": ["date", "channel", "campaign", "ad_group", "keyword", "sku"],
     "Traffic": ["date", "channel", "sku", "source"],
     "Products": ["sku"],
+    "Costs": ["ref"],
+    "UnitCosts": ["sku", "effective_from"],
 }
 
 
@@ -743,6 +768,17 @@ class ImportBatch:
     money_label: str = ""
     encoding: str = ""
     merge: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: per money-like source column: amounts per file line at the column's grain, and the column's role
+    money_lines: pd.DataFrame = field(default_factory=pd.DataFrame)
+    money_roles: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def money_columns(self, rejected_lines: set[int] | None = None) -> list[MoneyColumn]:
+        """The reconciliation of every money column (in the file = imported + rejected), for the log."""
+        lines = {r.line for r in self.rejected} if rejected_lines is None else rejected_lines
+        cur = ",".join(sorted({c for f in self.frames.values() if "currency" in f for c in f["currency"].dropna()
+                               if str(c)}))
+        return reconcile(self.money_lines, self.money_roles, lines, cur)
 
 
 def _formats_for(source: str | None) -> list[Format]:
@@ -787,14 +823,22 @@ def read_export(path, source: str | None = None, base_currency: str = "USD") -> 
     """
     path = Path(path)
     sheets = read_rows(path)
-    matches = match_formats(sheets, _formats_for(source))
+    formats = _formats_for(source)
+    matches = match_formats(sheets, formats)
     if not matches or matches[0].score < 1.0:
-        raise UnknownFormat(path, [m for m in matches if m.score > 0][:3] or matches[:3])
+        raise UnknownFormat(path, closest_formats(sheets, formats) or [m for m in matches if m.score > 0][:3]
+                            or matches[:3])
     m = matches[0]
     fmt = m.format
     table = build_table(path, sheets, m)
+    refused = _refuse_unholdable(table, fmt) + _refuse_rounded_ids(table, fmt)
+    refused_lines = {r.line for r in refused}
+    whole = table
+    if refused_lines:
+        table = RawTable(table.path, table.header, table.frame.drop(index=sorted(refused_lines)), table.preamble,
+                         table.encoding, table.sheet)
     parsed = fmt.parse(table, Context(base_currency=base_currency.upper()))
-    rejected = list(parsed.rejected)
+    rejected = refused + list(parsed.rejected)
     accounted = set(parsed.used) | {r.line for r in rejected}
     rejected += reject_lines(table, [ln for ln in table.frame.index if ln not in accounted],
                              "not imported: row not recognised by the format")
@@ -804,13 +848,59 @@ def read_export(path, source: str | None = None, base_currency: str = "USD") -> 
         if frame.empty:
             continue
         frame = frame.assign(_lines=[str(i) for i in frame.index])
-        frame = collapse(frame, DEDUPE_KEYS.get(sheet, [c for c in frame.columns if not c.startswith("_")]))
+        if "_ref" not in frame:         # rows with their own reference are applied one by one (added once each)
+            frame = collapse(frame, DEDUPE_KEYS.get(sheet, [c for c in frame.columns if not c.startswith("_")]))
         helpers = [c for c in frame.columns if c.startswith("_")]
         if helpers:
             merge[sheet] = frame[helpers].reset_index(drop=True)
         frames[sheet] = frame.drop(columns=helpers).reset_index(drop=True)
+    money_cols = [whole.frame.iloc[:, j] for j, h in enumerate(whole.header) if h]
+    amounts, roles = line_amounts(whole, fmt, parse_money, sniff_decimal_comma(*money_cols))
+    notes = list(parsed.notes)
+    for sh in sheets:
+        if getattr(sh, "name", None) == m.sheet:
+            notes += [f"repaired: {n}" for n in getattr(sh, "notes", ())]
     return ImportBatch(
         path=path, format=fmt.name, label=fmt.label, mode=fmt.mode, frames=frames,
-        rows_read=len(table.frame), rows_imported=len(used), rejected=sorted(rejected, key=lambda r: r.line),
+        rows_read=len(whole.frame), rows_imported=len(used), rejected=sorted(rejected, key=lambda r: r.line),
         totals_before=parsed.total_before, totals_after=parsed.total_after, money_label=fmt.money_label,
-        encoding=table.encoding, merge=merge)
+        encoding=table.encoding, merge=merge, money_lines=amounts, money_roles=roles, notes=notes)
+
+
+def _refuse_unholdable(table: RawTable, fmt: Format) -> list[Rejected]:
+    """Rows with a cell longer than an Excel cell can hold, in a column the format reads: refused, never cut
+    (a cut value would change the row's dedupe key, and a re-import would add the row again)."""
+    read = {sp for fld in fmt.fields for sp in fmt.folded(fld)}
+    out = []
+    for j, h in enumerate(table.header):
+        if fold(h) not in read:
+            continue
+        long = table.frame.iloc[:, j].str.len() > EXCEL_CELL_LIMIT
+        for ln in long[long].index:
+            raw = {k: (v[:200] + "...") if len(v) > 200 else v for k, v in table.raw(ln).items()}
+            out.append(Rejected(int(ln), f"column {h!r} holds {len(table.frame.at[ln, j]):,} characters, more than "
+                                         f"an Excel cell can hold ({EXCEL_CELL_LIMIT:,}): row not imported", raw))
+    return out
+
+
+#: An id Excel turned into a number: scientific notation (``5.77301E+17``) or 15 significant digits then
+#: at least 3 zeros (Excel keeps 15 digits: https://learn.microsoft.com/en-us/office/troubleshoot/excel/long-numbers-incorrectly-in-excel).
+_ROUNDED_ID = re.compile(r"^(\d(\.\d+)?[eE]\+?\d+|\d{15}0{3,})$")
+
+
+def _refuse_rounded_ids(table: RawTable, fmt: Format) -> list[Rejected]:
+    out, seen = [], set()
+    for fld in fmt.id_fields:
+        col = table.col(fmt, fld)
+        if col is None:
+            continue
+        bad = col.str.strip().str.match(_ROUNDED_ID)
+        for ln in bad[bad].index:
+            if ln in seen:
+                continue
+            seen.add(ln)
+            out.append(Rejected(int(ln), f"Excel rounded the id {col[ln]!r} ({fmt.fields[fld][0]}): the original digits "
+                                         "are lost and different orders would merge. Export the report again and import "
+                                         "the downloaded file directly (do not open and save it in Excel first; to look "
+                                         "at it, use Data > From Text/CSV with the id columns as Text)", table.raw(ln)))
+    return out

@@ -25,6 +25,7 @@ from .base import (
     split_rejects,
     totals,
 )
+from .vocab import is_cancelled
 
 CHANNEL = "Shopify"
 
@@ -49,12 +50,15 @@ def parse_orders(t: RawTable, ctx: Context) -> Parsed:
     qty = counts(raw["qty"], "Lineitem quantity", problems)
     line_value = (unit * qty).fillna(0)
     first = first_of_group(raw["name"])
-    order_disc = money(raw["discount_amount"], "Discount Amount", problems, dc).fillna(0).abs()
-    if t.col(f, "line_discount") is not None:
-        discount = money(raw["line_discount"], "Lineitem discount", problems, dc).fillna(0).abs()
-    else:   # order discount shared over its lines in proportion to their value
-        share = line_value / line_value.groupby(raw["name"]).transform("sum").replace(0, pd.NA)
-        discount = (order_disc * share.fillna(0)).astype(float)
+    order_disc = money(raw["discount_amount"], "Discount Amount", problems, dc).fillna(0).abs().where(first, 0.0)
+    line_disc = money(raw["line_discount"], "Lineitem discount", problems, dc).fillna(0).abs()
+    # A discount code on the whole order is in Discount Amount (first row) while every Lineitem discount
+    # is 0.00: then the order's discount is shared over its lines in proportion to their value.
+    order_total = order_disc.groupby(raw["name"]).transform("sum")
+    lines_total = line_disc.groupby(raw["name"]).transform("sum")
+    share = line_value / line_value.groupby(raw["name"]).transform("sum").replace(0, pd.NA)
+    shared = (order_total * share.fillna(0)).astype(float)
+    discount = line_disc.where((lines_total > 0) | (order_total == 0), shared)
     ship = money(raw["shipping"], "Shipping", problems, dc).where(first)
     refund = money(raw["refunded"], "Refunded Amount", problems, dc).where(first)
     day = days(raw["created"], "Created at", problems)
@@ -63,8 +67,8 @@ def parse_orders(t: RawTable, ctx: Context) -> Parsed:
     reasons = first_reason(
         t.frame.index,
         (blank(raw["name"]), "no order Name"),
-        (~blank(raw["cancelled"]), "cancelled order"),
-        (raw["financial"].str.lower() == "voided", "voided order (payment cancelled)"),
+        (~blank(raw["cancelled"]), "cancelled order (Cancelled at " + raw["cancelled"] + "): not a sale, even if refunded"),
+        (raw["financial"].map(is_cancelled), "voided order (payment cancelled)"),
         (blank(sku), "no Lineitem sku or name"),
         problems, (day.isna(), "no Created at"), (qty.isna(), "no Lineitem quantity"),
     )
@@ -87,9 +91,16 @@ ORDERS = register(Format(
         "created": ("Created at",), "qty": ("Lineitem quantity",), "item": ("Lineitem name",),
         "price": ("Lineitem price",), "sku": ("Lineitem sku",), "line_discount": ("Lineitem discount",),
         "cancelled": ("Cancelled at",), "refunded": ("Refunded Amount",), "country": ("Shipping Country",),
+        "subtotal": ("Subtotal",), "taxes": ("Taxes",), "total": ("Total",), "compare_at": ("Lineitem compare at price",),
+        "tax1": ("Tax 1 Value",), "tax2": ("Tax 2 Value",), "tax3": ("Tax 3 Value",), "tax4": ("Tax 4 Value",),
+        "tax5": ("Tax 5 Value",), "duties": ("Duties",), "outstanding": ("Outstanding Balance",),
     },
     required=("name", "financial", "created", "qty", "item", "price", "sku"),
     parse=parse_orders, money_label="Lineitem price x quantity",
+    money={"price": "unit", "line_discount": "line", "discount_amount": "order", "shipping": "order",
+           "refunded": "order", "subtotal": "info", "total": "info", "compare_at": "info", "outstanding": "info",
+           "taxes": "tax", "tax1": "tax", "tax2": "tax", "tax3": "tax", "tax4": "tax", "tax5": "tax", "duties": "tax"},
+    order_field="name", id_fields=("name",),
 ))
 
 

@@ -27,6 +27,7 @@ from .base import (
     split_rejects,
     totals,
 )
+from .vocab import is_cancelled
 
 CHANNEL = "TikTok Shop"
 _CURRENCY_BY_COUNTRY = {"US": "USD", "GB": "GBP", "DE": "EUR", "FR": "EUR", "IT": "EUR", "ES": "EUR",
@@ -50,12 +51,16 @@ def parse_orders(t: RawTable, ctx: Context) -> Parsed:
     first = first_of_group(order)
     country = t.get(f, "country").map(country_code)
     cur = country.map(lambda c: _CURRENCY_BY_COUNTRY.get(c, ctx.base_currency))
-    day = days(t.get(f, "created"), "Created Time", problems)
-    status = t.get(f, "status").str.lower()
+    # dates are dd/mm/yyyy outside the US (TH, MY, VN, ID, PH, SG, UK, EU): decided once for the file
+    market = country[~blank(country)].mode()
+    day = days(t.get(f, "created"), "Created Time", problems,
+               default_day_first=None if market.empty else market.iloc[0] not in ("US", "CA", "MX"))
+    cancelled = pd.Series([is_cancelled(a, b, c) for a, b, c in zip(
+        t.get(f, "status"), t.get(f, "substatus"), t.get(f, "cancel_type"))], index=t.frame.index)
     sku = t.get(f, "seller_sku").where(~blank(t.get(f, "seller_sku")), t.get(f, "sku_id"))
     returned = counts(t.get(f, "return_qty"), "Sku Quantity of return", problems)
     reasons = first_reason(
-        t.frame.index, (blank(order), "no Order ID"), (status.str.startswith("cancel"), "cancelled order"),
+        t.frame.index, (blank(order), "no Order ID"), (cancelled, "cancelled order (" + t.get(f, "status") + ")"),
         (blank(sku), "no Seller SKU or SKU ID"), problems, (day.isna(), "no Created Time"),
         (gross.isna(), "no SKU Subtotal Before Discount"),
     )
@@ -76,14 +81,31 @@ def parse_orders(t: RawTable, ctx: Context) -> Parsed:
 ORDERS = register(Format(
     name="tiktok_orders", family="tiktok", sheet="Orders", label="TikTok Shop order export (TikTok Shop 订单导出)",
     fields={
-        "order_id": ("Order ID",), "status": ("Order Status",), "sku_id": ("SKU ID",),
+        "order_id": ("Order ID",), "status": ("Order Status",), "substatus": ("Order Substatus",),
+        "cancel_type": ("Cancelation/Return Type", "Cancellation/Return Type"), "sku_id": ("SKU ID",),
         "seller_sku": ("Seller SKU",), "quantity": ("Quantity",), "return_qty": ("Sku Quantity of return",),
         "subtotal_before": ("SKU Subtotal Before Discount",), "seller_discount": ("SKU Seller Discount",),
         "shipping_after": ("Shipping Fee After Discount",), "refund": ("Order Refund Amount",),
         "created": ("Created Time",), "buyer": ("Buyer Username",), "country": ("Country",),
+        "unit_price": ("SKU Unit Original Price",), "platform_discount": ("SKU Platform Discount",),
+        "subtotal_after": ("SKU Subtotal After Discount",), "shipping_original": ("Original Shipping Fee",),
+        "shipping_seller_discount": ("Shipping Fee Seller Discount",),
+        "shipping_platform_discount": ("Shipping Fee Platform Discount",),
+        "payment_discount": ("Payment platform discount",), "taxes": ("Taxes",), "order_amount": ("Order Amount",),
+        "small_order_fee": ("Small Order Fee",), "retail_delivery_fee": ("Retail Delivery Fee",),
+        "buyer_service_fee": ("Buyer Service Fee",), "handling_fee": ("Handling Fee",),
+        "shipping_insurance": ("Shipping Insurance",),
     },
     required=("order_id", "status", "seller_sku", "quantity", "subtotal_before", "created"),
     parse=parse_orders, money_label="SKU Subtotal Before Discount", skip_after_header=is_description_row,
+    # item_price = subtotal before discount, discount = the seller's discount; platform discounts are paid by
+    # TikTok (not the seller's cost); shipping after discount and the refund are order-level (first line)
+    money={"subtotal_before": "line", "seller_discount": "line", "shipping_after": "order", "refund": "order",
+           "unit_price": "info", "platform_discount": "info", "subtotal_after": "info", "shipping_original": "info",
+           "shipping_seller_discount": "info", "shipping_platform_discount": "info", "payment_discount": "info",
+           "taxes": "tax", "order_amount": "info", "small_order_fee": "info", "retail_delivery_fee": "tax",
+           "buyer_service_fee": "info", "handling_fee": "info", "shipping_insurance": "info"},
+    id_fields=("order_id", "sku_id"),
 ))
 
 __all__ = ["ORDERS", "is_description_row", "pd"]

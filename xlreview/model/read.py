@@ -168,6 +168,25 @@ def _check_unique(frame: pd.DataFrame, sheet: str, key: str, report: Report) -> 
                          first=int(first_row[vals[i]]))
 
 
+def _billed_ads_once(costs: pd.DataFrame, ads: pd.DataFrame, sheet: str, report: Report) -> pd.DataFrame:
+    """Platform-billed advertising counts once (``schema.BILLED_ADVERTISING``): a Costs row billing ads of a channel
+    is left out (one warning each) when the Ads sheet holds rows of that channel in the same month."""
+    if not len(costs) or not len(ads):
+        return costs
+    desc = costs["description"].astype(str).str.casefold()
+    billed = costs["kind"].eq("advertising_other") & desc.map(
+        lambda d: any(w in d for w in schema.BILLED_ADVERTISING))
+    if not billed.any():
+        return costs
+    detail = set(zip(ads["channel"], ads["date"].dt.to_period("M")))
+    month = costs["date"].dt.to_period("M")
+    dup = billed & pd.Series([(c, m) in detail for c, m in zip(costs["channel"], month)], index=costs.index)
+    for i in dup[dup].index:
+        report.warning(sheet, costs.at[i, "_row"], "description", costs.at[i, "description"],
+                       "billed_ads_counted_in_campaigns", channel=costs.at[i, "channel"], month=str(month[i]))
+    return costs[~dup].reset_index(drop=True)
+
+
 def _check_cost_kinds(costs: pd.DataFrame, sheet: str, report: Report) -> pd.DataFrame:
     """Costs.kind as its canonical key (``仓储费`` -> ``storage``); an unknown kind is a warning and counts as
     ``other``."""
@@ -366,6 +385,7 @@ def read_inputs(raw_sheets: dict[str, RawSheet]) -> tuple[Inputs | None, Report]
     _check_unique(frames["Goals"], name_of["Goals"], "goal_id", report)
     _check_unique(frames["Marketing"], name_of["Marketing"], "name", report)
     frames["Costs"] = _check_cost_kinds(frames["Costs"], name_of["Costs"], report)
+    frames["Costs"] = _billed_ads_once(frames["Costs"], frames["Ads"], name_of["Costs"], report)
     frames["UnitCosts"] = _check_unit_costs(frames["UnitCosts"], frames["Products"], name_of["UnitCosts"], report)
     mk = frames["Marketing"]
     if len(mk):

@@ -183,6 +183,15 @@ COST_KINDS: dict[str, tuple[str, ...]] = {
     "other": ("其他", "其他费用", "misc"),
 }
 
+#: Costs.description of platform-billed advertising (Amazon's "Cost of Advertising" service fee, per marketplace
+#: language), matched case-insensitively as a substring. Such a Costs row (kind ``advertising_other``) is the
+#: invoice of the same spend the Ads sheet details by campaign: it counts unless the Ads sheet holds rows of the
+#: same channel in the same month, then the Ads rows are the spend and the Costs row is left out, so the money
+#: is counted once in whatever order the reports were imported (model/read.py applies the rule).
+BILLED_ADVERTISING = ("cost of advertising", "werbekosten", "coût de la publicité", "cout de la publicite",
+                      "costo della pubblicità", "costi pubblicitari", "gastos de publicidad", "coste de publicidad",
+                      "広告費用", "广告费用")
+
 COSTS = SheetSpec("Costs", "其他费用", False, (
     C("date", "date", True, "日期", "posting date of the charge or credit", ("posting date", "date/time", "入账日期")),
     C("kind", "text", True, "费用类型", "storage / long_term_storage / removal / inbound / subscription / coupon / "

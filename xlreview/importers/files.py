@@ -1,0 +1,192 @@
+"""Reading an export file as rows of text, whatever everyday tools did to it.
+
+Handled: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text" save: tab-delimited, cells with
+tabs, quotes or line breaks quoted), GBK/GB18030, Shift-JIS, Windows code pages (detected with
+charset-normalizer, https://github.com/jawah/charset_normalizer); the delimiter and quoting found
+with the standard library's ``csv.Sniffer``; a DOS end-of-file byte (Ctrl-Z); a stray quote that
+would swallow the rest of the file (the csv module's 128 KB field limit); XLSX workbooks read with
+calamine, every sheet with its visibility.
+
+A cell longer than Excel's limit (:data:`EXCEL_CELL_LIMIT`) is kept here; the importer refuses the
+row on the Import Log (a sheet cannot hold it, and a cut cell would change the dedupe key).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+#: Excel's cell limit: "Total number of characters that a cell can contain: 32,767 characters"
+#: (https://support.microsoft.com/en-us/office/excel-specifications-and-limits-1672b34d-7043-467e-8e27-269d656771c3)
+EXCEL_CELL_LIMIT = 32_767
+#: How much of a text file the dialect sniffer sees.
+SNIFF_BYTES = 64 * 1024
+_DELIMITERS = ",;\t|"
+
+
+@dataclass
+class SheetRows:
+    """One sheet (or the one table of a text file) as rows of strings."""
+
+    name: str | None
+    rows: list[list[str]]
+    encoding: str
+    visible: bool = True
+    notes: tuple[str, ...] = ()          # what reading had to repair (stray quote, Ctrl-Z...)
+
+    # the (sheet, rows, encoding) triple the matcher iterates over
+    def __iter__(self):
+        return iter((self.name, self.rows, self.encoding))
+
+    def __getitem__(self, i):
+        return (self.name, self.rows, self.encoding)[i]
+
+
+class UnreadableFileError(Exception):
+    """Raised by :func:`read_sheets` with a seller-facing message (wrapped by the importers)."""
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes -> (text, encoding name). BOMs first, then strict UTF-8, then charset-normalizer's best guess."""
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                     (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace"), enc
+    head = data[:4096]
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
+        return data.decode("utf-16-le", errors="replace"), "utf-16-le"      # UTF-16 without a BOM
+    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
+        return data.decode("utf-16-be", errors="replace"), "utf-16-be"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["gb18030", "big5", "shift_jis", "euc_kr", "cp1252", "cp1250", "cp874",
+                                          "cp1251", "iso8859_15"]).best()
+    if best is not None:
+        enc = best.encoding
+        if enc in ("gbk", "gb2312"):
+            enc = "gb18030"         # the superset: every GBK file decodes the same
+        return str(best), enc
+    return data.decode("gb18030", errors="replace"), "gb18030"
+
+
+def _sniff(text: str) -> csv.Dialect | None:
+    """The csv dialect of the data part of a text (preamble lines without delimiters are skipped)."""
+    lines = text[:SNIFF_BYTES].splitlines()
+    start = next((i for i, ln in enumerate(lines) if sum(ln.count(d) for d in _DELIMITERS) >= 2), 0)
+    sample = "\n".join(lines[start:start + 50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS)
+    except csv.Error:
+        return None
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter: the sniffer's, checked against the most frequent candidate of the sample."""
+    dialect = _sniff(text)
+    sample = text[:SNIFF_BYTES].splitlines()[:60]
+    counts = {d: sum(ln.count(d) for ln in sample) for d in _DELIMITERS}
+    frequent = max(counts, key=counts.get)
+    if dialect is not None and counts.get(dialect.delimiter, 0) * 2 >= counts[frequent]:
+        return dialect.delimiter
+    return frequent if counts[frequent] else ","
+
+
+def split_text(text: str) -> tuple[list[list[str]], tuple[str, ...]]:
+    """Text -> rows of cells, with notes on what had to be repaired."""
+    notes: list[str] = []
+    if "\x1a" in text:                     # DOS end-of-file (Ctrl-Z): not data
+        text = text.replace("\x1a", "")
+        notes.append("ctrl_z")
+    delim = _delimiter(text)
+    rows = _csv_rows(text, delim, quoting=True)
+    if rows is None or _swallowed(rows, delim):
+        plain = _csv_rows(text, delim, quoting=False)
+        if plain is not None:
+            rows = plain
+            notes.append("stray_quote")
+    if rows is None:
+        rows = [line.split(delim) for line in text.splitlines()]
+    return rows or [[]], tuple(notes)
+
+
+def _csv_rows(text: str, delim: str, quoting: bool) -> list[list[str]] | None:
+    old = csv.field_size_limit()
+    try:
+        csv.field_size_limit(max(old, 64 * 1024 * 1024))
+        kw = {"quoting": csv.QUOTE_MINIMAL} if quoting else {"quoting": csv.QUOTE_NONE, "escapechar": None}
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delim, **kw))
+    except csv.Error:
+        return None
+    finally:
+        csv.field_size_limit(old)
+
+
+def _swallowed(rows: list[list[str]], delim: str) -> bool:
+    """A quoted cell that took in whole lines of the file: a line break plus half a row's delimiters, or more
+    than Excel's limit with line breaks (a real multi-line note holds neither)."""
+    widths = sorted(len(r) for r in rows if len(r) > 1)
+    width = widths[len(widths) // 2] if widths else 1
+    return any("\n" in c and (c.count(delim) >= max(2, width // 2) or len(c) > EXCEL_CELL_LIMIT)
+               for r in rows for c in r)
+
+
+def _cell_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        if math.isnan(v):
+            return ""
+        return repr(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, timedelta):
+        return str(v)
+    return str(v)
+
+
+def _read_xlsx(path: Path) -> list[SheetRows]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        visible = {m.name: str(m.visible).lower().endswith("visible") for m in wb.sheets_metadata}
+        out = []
+        for name in wb.sheet_names:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            out.append(SheetRows(name, [[_cell_text(v) for v in r] for r in rows], "xlsx", visible.get(name, True)))
+        return out
+    except Exception as exc:  # calamine raises its own types for damaged zips
+        raise UnreadableFileError(f"{path.name}: damaged or not an xlsx workbook ({exc})") from exc
+
+
+def read_sheets(path: Path) -> list[SheetRows]:
+    """Every sheet of a file as rows of strings (a text file is one sheet named None).
+
+    Raises :class:`UnreadableFileError` for a missing, empty, binary or old .xls file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UnreadableFileError(f"{path}: file not found")
+    data = path.read_bytes()
+    if not data.replace(b"\x1a", b"").strip():
+        raise UnreadableFileError(f"{path.name}: the file is empty")
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(path)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise UnreadableFileError(f"{path.name}: old .xls workbooks are not supported; save it as .xlsx or .csv")
+    text, enc = decode(data)
+    if "\x00" in text:
+        raise UnreadableFileError(f"{path.name}: binary data, not a CSV/TSV export")
+    rows, notes = split_text(text)
+    return [SheetRows(None, rows, enc, True, notes)]
