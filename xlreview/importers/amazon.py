@@ -402,8 +402,8 @@ def parse_date_range(t: RawTable, ctx: Context) -> Parsed:
     account = ~(is_order | is_refund | is_transfer)
     # an account-level row's amount is its total (some reports leave every other column at 0)
     row_total = money(t.get(f, "total"), "total", problems, dc)
-    row_total = row_total.where(row_total.notna() & row_total.ne(0), total)
     total = sum(amt[c] for c in cols)
+    row_total = row_total.where(row_total.notna() & row_total.ne(0), total)
     reasons = first_reason(
         t.frame.index,
         (is_transfer, "payout to your bank account (" + t.get(f, "type") + "): neither a sale nor a cost, logged only"),
