@@ -128,7 +128,7 @@ def test_f12_excel_rounded_ids_are_refused_never_merged(tmp_path):
     assert f.rows_imported == 0 and len(f.rejected) == 3
     assert all("Excel rounded" in r.reason and "export" in r.reason.lower() for r in f.rejected)
     assert sheet_rows(wb, "Orders") == []
-    assert any("none of its 3 row" in w for w in report.warning_lines())
+    assert any("none of its 3 row" in w for w in report.warning_lines("en"))
 
 
 def test_f13_tiktok_thailand_day_first_and_thai_cancelled(tmp_path):
