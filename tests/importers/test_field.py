@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xlreview.excel.package import ensure_ribbon_relationship
+from xlreview.ooxml.package import ensure_ribbon_relationship
 from xlreview.importers import import_files
 from xlreview.pipeline import build
 
