@@ -15,6 +15,7 @@ import re
 from contextlib import contextmanager
 
 import xlwings as xw
+import xlwings.base_classes as xwb
 import xlwings.main as xwm
 from openpyxl.utils import column_index_from_string, get_column_letter
 
@@ -199,6 +200,10 @@ class FakeRange:
         self.sheet.formats.append((self.address, key, value))
 
     @property
+    def api(self):
+        return self              # what Excel's Series.Values / XValues receive on Windows: the Range itself
+
+    @property
     def font(self):
         return FakeFont(self)
 
@@ -215,46 +220,147 @@ class FakeRange:
         self.sheet.formats.append((self.address, "merge", True))
 
 
-class FakeAxis:
+# ---------------------------------------------------------------------------------------------- charts
+# A chart is xlwings' own ``xw.Chart`` around a fake impl (the object xlwings' platform modules provide):
+# every call the code makes goes through xlwings' real validation and reaches the impl exactly as on
+# Windows; each impl method has the signature of xlwings' ``base_classes`` (checked in tests).
+class FakeAxisImpl(xwb.ChartAxis):
+    def __init__(self):
+        self.attrs: dict = {}
+
     def set(self, **kwargs):
-        check_call(xwm.ChartAxis, "set", **kwargs)
+        check_call(xwb.ChartAxis, "set", **kwargs)
+        self.attrs.update({k: v for k, v in kwargs.items() if v is not xwb._UNSET})
 
 
-class FakeSeries:
-    def __init__(self, values: str):
-        self.values, self.attrs = values, {}
+class ComSeries:
+    """Excel's ``Series`` object as ``SeriesCollection().NewSeries()`` returns it on Windows: only the
+    properties the live backend sets (``Values``, ``XValues``: a Range) exist."""
 
-    def set(self, **kwargs):
-        check_call(xwm.ChartSeries, "set", **kwargs)
-        if "chart_type" in kwargs:
-            xwm._chart_type(kwargs["chart_type"])
-        if "axis_group" in kwargs:
-            xwm._chart_axis_group(kwargs["axis_group"])
-        self.attrs.update(kwargs)
+    _PROPERTIES = ("Values", "XValues")
 
-
-class FakeChart:
-    def __init__(self, sheet, kwargs):
-        object.__setattr__(self, "kwargs", kwargs)
-        object.__setattr__(self, "series", [FakeSeries(a) for a in kwargs["source"].address.split(",")])
-        object.__setattr__(self, "x_values", None)
-        object.__setattr__(self, "value_axis", FakeAxis())
-        object.__setattr__(self, "category_axis", FakeAxis())
-
-    def set_x_axis_values(self, source):
-        object.__setattr__(self, "x_values", source.address)
+    def __init__(self, chart):
+        object.__setattr__(self, "chart", chart)
+        object.__setattr__(self, "recorded", {})        # what xlwings' ChartSeries.set passed on
+        object.__setattr__(self, "Values", None)
+        object.__setattr__(self, "XValues", None)
 
     def __setattr__(self, key, value):
-        check_property(xwm.Chart, key)
-        object.__setattr__(self, key, value)
+        assert key in self._PROPERTIES, f"the stand-in Series has no {key!r}"
+        assert isinstance(value, FakeRange) and len(value.areas) == 1, f"{key}: one area of a sheet, got {value!r}"
+        assert value.sheet is self.chart.sheet, "series data on the chart's own sheet"
+        object.__setattr__(self, key, value.address)
+
+
+class ComSeriesCollection:
+    def __init__(self, chart):
+        self.chart = chart
+
+    @property
+    def Count(self):   # noqa: N802 - Excel's name
+        return len(self.chart.added)
+
+    def NewSeries(self):   # noqa: N802 - Excel's name
+        com = ComSeries(self.chart)
+        self.chart.added.append(ChartSeries(com))
+        return com
+
+
+class ComChart:
+    def __init__(self, chart):
+        self.chart = chart
+
+    def SeriesCollection(self):   # noqa: N802 - Excel's name
+        return ComSeriesCollection(self.chart)
+
+
+class ChartSeries(xwb.ChartSeries):
+    """The impl of one series (named like the platform modules' class: the live backend looks it up there)."""
+
+    def __init__(self, com: ComSeries):
+        self.com = com
+
+    @property
+    def attrs(self) -> dict:
+        return self.com.recorded
+
+    @property
+    def values(self):
+        return self.com.Values
+
+    @property
+    def x_values(self):
+        return self.com.XValues
+
+    def set(self, **kwargs):
+        check_call(xwb.ChartSeries, "set", **kwargs)
+        self.attrs.update({k: v for k, v in kwargs.items() if v is not xwb._UNSET})
+
+
+class FakeChartImpl(xwb.Chart):
+    """Records the chart: its series (in the order added), type, title and axes."""
+
+    def __init__(self, sheet, kwargs: dict):
+        self.sheet, self.kwargs = sheet, kwargs
+        self.added: list[ChartSeries] = []
+        self.xl = ComChart(self)
+        self.axes = {"value": FakeAxisImpl(), "category": FakeAxisImpl()}
+        self._chart_type = self._title = None
+
+    @property
+    def api(self):
+        return None, self.xl
+
+    @property
+    def series(self):
+        return self.added
+
+    @property
+    def value_axis(self):
+        return self.axes["value"]
+
+    @property
+    def category_axis(self):
+        return self.axes["category"]
+
+    @property
+    def chart_type(self):
+        return self._chart_type
+
+    @chart_type.setter
+    def chart_type(self, value):
+        assert self.series, "Excel needs a series before a chart type (xy types fail on an empty chart)"
+        self._chart_type = value
+
+    @property
+    def title(self):
+        return self._title
+
+    @title.setter
+    def title(self, value):
+        self._title = value
+
+    def set_source_data(self, rng, plot_by=None):
+        raise AssertionError("a source range is laid out into series by Excel's own rules (touching areas of "
+                             "one column merge): add each series with its own values instead")
+
+    def set_x_axis_values(self, rng):
+        raise AssertionError("set_x_axis_values gives every series the same X values: set them per series")
 
 
 class FakeCharts(list):
+    def __init__(self, sheet):
+        super().__init__()
+        self.sheet = sheet
+
     def add(self, **kwargs):
         check_call(xwm.Charts, "add", **kwargs)
         if kwargs.get("chart_type"):
             xwm._chart_type(kwargs["chart_type"])
-        chart = FakeChart(None, kwargs)
+        impl = FakeChartImpl(self.sheet, kwargs)
+        if kwargs.get("source") is not None:
+            impl.set_source_data(kwargs["source"], kwargs.get("plot_by"))
+        chart = xw.Chart(impl=impl)
         self.append(chart)
         return chart
 
@@ -274,7 +380,7 @@ class FakeSheet:
         self.book, self._name = book, name
         self.cells: dict[tuple[int, int], object] = {}
         self.names = FakeNames(self)
-        self.charts = FakeCharts()
+        self.charts = FakeCharts(self)
         self.formats: list = []
         self.writes = 0
         self.visible = True
@@ -361,6 +467,10 @@ class FakeSheets(list):
                     return s
             raise KeyError(key)
         return list.__getitem__(self, key)
+
+    @property
+    def active(self):
+        return self.book.active
 
     def add(self, name=None, before=None, after=None):
         check_call(xwm.Sheets, "add", name, before, after)

@@ -454,6 +454,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "internal error ({error}). The details are in {log}: please send it to the developers"),
     "msg.save_unreadable": ("内部错误：保存后的文件无法重新打开，已取消，文件未做任何修改：{path}。请把这条信息发给开发者",
         "internal error: the saved file would not reopen, so nothing was saved: {path}. Please send this message to the developers"),
+    "msg.live_write_failed": ("写入「{sheet}」表时出错：{error}。已撤销本次写入，工作簿与点击前相同",
+        "writing the '{sheet}' sheet failed: {error}. Everything written was undone; the workbook is as it was before"),
     # --- progress steps (CLI stderr, Excel status bar)
     "step.read": ('读取工作簿', 'reading the workbook'),
     "step.validate": ('检查数据', 'checking the data'),

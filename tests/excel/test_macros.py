@@ -137,3 +137,22 @@ def test_language_from_settings(book):
         pytest.skip("template has no language row")
     settings.range(f"B{row}").value = "'en"
     assert macros.book_language(book) == "en"
+
+
+def test_a_failure_while_writing_undoes_everything_and_says_what_failed(book, monkeypatch):
+    from xlreview.workbook import live
+    macros.build_review()                                   # a book with generated sheets already
+    book.app.alerts.clear()
+    before = [(s.name, dict(s.cells), len(s.charts)) for s in book.sheets if s.name != sheet_name("log")]
+
+    def refuse(sheet, plan, spec):
+        raise RuntimeError("Excel refused the chart")
+    monkeypatch.setattr(live, "write_chart", refuse)
+    macros.build_review()
+    (prompt, _, mode), = book.app.alerts
+    assert mode == "critical" and "Excel refused the chart" in prompt and "Traceback" not in prompt
+    assert sheet_name("dashboard") in prompt                # the first sheet with a chart
+    assert "工作簿与点击前相同" in prompt
+    after = [(s.name, dict(s.cells), len(s.charts)) for s in book.sheets if s.name != sheet_name("log")]
+    assert after == before
+    assert book.saves == 1                                  # only the first, successful build saved

@@ -171,6 +171,54 @@ def test_save_keeps_generated_sheets_and_the_vba_project(handle):
     assert {n: norm(r) for n, r in after.read_sheets(INPUTS).items()} == headless_reading(handle.path, INPUTS)
 
 
+def book_state(handle) -> tuple:
+    """Everything a failed write must leave as it was: sheet names, which are generated, every sheet's
+    content (the fake: cells, names, charts, active sheet; headless: the file's bytes)."""
+    names = handle.backend.sheet_names()
+    state = (names, handle.generated(), {n: norm(r) for n, r in handle.backend.read_sheets(names).items()})
+    if handle.kind == "xlwings-fake":
+        sheets = [(s.name, dict(s.cells), [n.name for n in s.names], len(s.charts), s.visible) for s in handle.book.sheets]
+        return state + (sheets, handle.book.sheets.active.name)
+    if handle.kind == "headless":
+        return state + (handle.path.read_bytes(),)
+    return state
+
+
+def test_a_failed_write_leaves_the_workbook_as_before(handle, monkeypatch):
+    """Same promise on every backend: an error while writing the generated sheets changes nothing."""
+    handle.backend.write_generated(generated_workbook())        # a book that already has generated sheets
+    if handle.kind == "headless":
+        handle.backend.save()
+        handle.backend = HeadlessBackend(handle.path)
+    before = book_state(handle)
+    wb = generated_workbook()
+    calls = []
+
+    def fail_on_the_second_chart(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("Excel refused the chart")
+        return write_chart(*args, **kwargs)
+
+    import xlreview.workbook.transplant as transplant_module
+    write_chart = live.write_chart
+    if handle.kind == "headless":      # the file backend writes every sheet in one transplant: fail inside it
+        def failing_transplant(*args, **kwargs):
+            raise RuntimeError("Excel refused the chart")
+        monkeypatch.setattr(transplant_module, "transplant", failing_transplant)
+    else:                              # the live backend writes sheet by sheet: fail on the second chart
+        monkeypatch.setattr(live, "write_chart", fail_on_the_second_chart)
+    with pytest.raises(Exception, match="Excel refused the chart") as raised:
+        handle.backend.write_generated(wb)
+    if handle.kind != "headless":
+        assert isinstance(raised.value, live.LiveWriteFailed)
+        assert "Excel refused the chart" in raised.value.message("en") and "as it was before" in raised.value.message("en")
+        assert raised.value.params["sheet"] in wb.sheetnames
+    if handle.kind == "headless":
+        handle.backend.save()                                     # nothing staged: the file stays as it was
+    assert book_state(handle) == before
+
+
 def vba_modules(data: bytes) -> dict[str, str]:
     from oletools.olevba import VBA_Parser
     parser = VBA_Parser("vbaProject.bin", data=data)
@@ -294,9 +342,10 @@ def test_chart_specs_from_the_dashboard():
     wb = generated_workbook()
     (spec,) = live.chart_specs(wb.worksheets[0])
     assert spec.chart_type == "column_clustered"
-    assert [s.chart_type for s in spec.series] == [None, "line"]
+    assert [s.chart_type for s in spec.series] == ["column_clustered", "line"]
     assert [s.name for s in spec.series] == ["净销售额", "净利润"]
-    assert spec.categories and all(":" in s.values for s in spec.series)
+    assert all(":" in s.values and ":" in s.x_values for s in spec.series)
+    assert spec.series[0].x_values == spec.series[1].x_values
     assert spec.title == "月度净销售额与净利润" and spec.y_number_format == "#,##0"
     assert spec.width == pytest.approx(22 / 2.54 * 72, abs=0.1)
 

@@ -172,6 +172,7 @@ def write_quadrant(wb: Workbook, review: Review) -> None:
     hide_columns(ws, hx, hx + 1)
 
     chart = ScatterChart()
+    chart.scatterStyle = "lineMarker"         # required by the chart schema (CT_ScatterChart); openpyxl omits it
     chart.title = label("chart_quadrant", lang)
     chart.style = 13
     chart.x_axis.title = label("sessions", lang)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from ..errors import XlreviewError
 from ..model.parse import EXCEL_ERRORS
 from ..model.read import RawSheet
 from .base import Backend
@@ -96,11 +97,13 @@ class Block:
 
 @dataclass
 class SeriesSpec:
+    """One chart series exactly as the openpyxl chart defines it: written as one series, never laid out by Excel."""
+
     values: str                       # A1 address on the same sheet, e.g. "H5:H16"
     name: str | None = None           # the series title (resolved from its cell when it is a reference)
-    chart_type: str | None = None     # per-series type in a combination chart
+    chart_type: str | None = None     # the series' own xlwings chart type (combination charts differ per series)
     secondary: bool = False
-    x_values: str | None = None       # scatter x values
+    x_values: str | None = None       # its categories (bar/line) or X values (scatter), e.g. "G5:G16"
 
 
 @dataclass
@@ -110,7 +113,6 @@ class ChartSpec:
     width: float                      # points
     height: float
     series: list[SeriesSpec]
-    categories: str | None = None
     title: str | None = None
     y_title: str | None = None
     x_title: str | None = None
@@ -409,12 +411,26 @@ def _chart_type(chart) -> str:
     return CHART_TYPES.get(name, "column_clustered")
 
 
+def _series_type(series, part_type: str) -> str:
+    """A scatter series' own type from its line and marker: markers only (line hidden), a line without
+    markers (marker symbol none, as the quadrant's median lines), else a line with markers."""
+    if part_type != "xy_scatter":
+        return part_type
+    line = series.spPr.ln if series.spPr is not None else None
+    if line is not None and line.noFill:
+        return "xy_scatter"
+    if series.marker is not None and series.marker.symbol is None:   # openpyxl reads symbol "none" as None
+        return "xy_scatter_lines_no_markers"
+    return "xy_scatter_lines"
+
+
 def chart_specs(ws) -> list[ChartSpec]:
-    """Every openpyxl chart of ``ws`` as a ChartSpec (combination charts keep each series' type)."""
+    """Every openpyxl chart of ``ws`` as a ChartSpec: each series with its own values, X values / categories,
+    name and type, in the chart's order (combination charts: the first chart's series, then the others')."""
     out = []
     for chart in getattr(ws, "_charts", []):
         parts = [chart] + [c for c in getattr(chart, "_charts", []) if c is not chart]
-        series, categories = [], None
+        series = []
         for k, part in enumerate(parts):
             ctype = _chart_type(part)
             secondary = k > 0 and getattr(getattr(part, "y_axis", None), "axId", 100) != 100
@@ -422,11 +438,9 @@ def chart_specs(ws) -> list[ChartSpec]:
                 if type(part).__name__ == "ScatterChart":
                     values, xs = _local_ref(_ref_of(s.yVal), ws.title), _local_ref(_ref_of(s.xVal), ws.title)
                 else:
-                    values, xs = _local_ref(_ref_of(s.val), ws.title), None
-                    categories = categories or _local_ref(_ref_of(s.cat), ws.title)
+                    values, xs = _local_ref(_ref_of(s.val), ws.title), _local_ref(_ref_of(s.cat), ws.title)
                 if values:
-                    series.append(SeriesSpec(values, _series_name(s, ws), ctype if k > 0 else None,
-                                             secondary, xs))
+                    series.append(SeriesSpec(values, _series_name(s, ws), _series_type(s, ctype), secondary, xs))
         if not series:
             continue
         anchor = chart.anchor._from if hasattr(chart.anchor, "_from") else None
@@ -440,7 +454,7 @@ def chart_specs(ws) -> list[ChartSpec]:
         out.append(ChartSpec(
             chart_type=_chart_type(chart), anchor=pos,
             width=round(float(chart.width) * CM_TO_POINTS, 1), height=round(float(chart.height) * CM_TO_POINTS, 1),
-            series=series, categories=categories, title=_text_of(chart.title),
+            series=series, title=_text_of(chart.title),
             y_title=_text_of(getattr(y_axis, "title", None)), x_title=_text_of(getattr(x_axis, "title", None)),
             y_number_format=getattr(y_axis, "numFmt", None) and y_axis.numFmt.formatCode))
     return out
@@ -652,20 +666,76 @@ class XlwingsBackend(Backend):
         self.book.save()
 
 
+class LiveWriteFailed(XlreviewError):
+    """Writing into the open workbook failed part-way; everything written was undone (``sheet``, ``error``)."""
+
+
+def _free_name(book, prefix: str) -> str:
+    taken = {s.name.casefold() for s in book.sheets}
+    n = 0
+    while f"{prefix}{n}".casefold() in taken:
+        n += 1
+    return f"{prefix}{n}"
+
+
 def put_sheets(book, plans: list[SheetPlan], remove: list, mark: bool = True) -> None:
-    """Add one sheet per plan at the end of ``book`` (marked as generated), after removing ``remove``."""
+    """Write one new sheet per plan at the end of ``book``, then let them take the place of ``remove``.
+
+    The workbook is never half-written:
+
+    1. each plan is written in full (values, formats, charts) into a new sheet with a temporary name,
+       marked as generated at once (``mark``), so even a crash leaves only sheets the next build removes;
+    2. only when every sheet is written, the old sheets move to temporary names and the new ones take
+       their final names; the old ones are deleted last (the one step that cannot be undone).
+
+    On an error in 1 or 2 the new sheets are deleted, the old ones get their names back and the sheet
+    that was active is active again; ``LiveWriteFailed`` names the sheet being written and the error.
+    """
+    sheets = book.sheets
+    active = sheets.active
+    added: list = []
+    renamed: list[tuple[object, str]] = []
+    current = None
     with book.app.properties(screen_updating=False, display_alerts=False):
-        added = []
-        for k, plan in enumerate(plans):
-            # temporary names first: an old sheet can only go while another sheet remains
-            added.append((book.sheets.add(f"~xlr{k}", after=book.sheets[-1]), plan))
-        for s in remove:
-            s.delete()
-        for sheet, plan in added:
-            sheet.name = plan.name
-            if mark:
-                mark_generated(sheet)
-            write_plan(sheet, plan)
+        try:
+            for plan in plans:
+                current = plan.name
+                sheet = sheets.add(_free_name(book, "~xlr"), after=sheets[-1])
+                added.append(sheet)
+                if mark:
+                    mark_generated(sheet)
+                write_plan(sheet, plan)
+            for old in remove:
+                current = old.name
+                renamed.append((old, old.name))
+                old.name = _free_name(book, "~xlr_old")
+            for sheet, plan in zip(added, plans):
+                current = plan.name
+                sheet.name = plan.name
+        except Exception as exc:
+            _undo(added, renamed, active)
+            error = exc.message() if isinstance(exc, XlreviewError) else f"{type(exc).__name__}: {exc}"
+            raise LiveWriteFailed("live_write_failed", sheet=current or "", error=" ".join(error.split())[:200]) from exc
+        for old, _ in renamed:
+            old.delete()
+
+
+def _undo(added: list, renamed: list, active) -> None:
+    """Delete the sheets ``put_sheets`` added, give the old ones their names back, re-activate ``active``."""
+    for sheet in reversed(added):
+        try:
+            sheet.delete()
+        except Exception:   # noqa: BLE001 - undo as much as possible; the error raised says what failed
+            pass
+    for old, name in renamed:
+        try:
+            old.name = name
+        except Exception:   # noqa: BLE001
+            pass
+    try:
+        active.activate()
+    except Exception:   # noqa: BLE001
+        pass
 
 
 def replace_generated_sheets(book, generated) -> list[str]:
@@ -823,25 +893,55 @@ def write_plan(sheet, plan: SheetPlan) -> None:
         sheet.visible = False
 
 
+def new_series(chart, values, x_values=None):
+    """Append one series with explicit ``values`` and ``x_values`` (Ranges) to ``chart``; xlwings' ChartSeries.
+
+    xlwings (up to 0.37.8) has no call that adds a series -- only ``set_source_data``, whose layout Excel
+    decides (touching areas of one column merge into one series) -- so this is the one place that uses
+    Excel's object model: ``Chart.SeriesCollection().NewSeries()`` with ``Series.Values`` / ``XValues``
+    (https://learn.microsoft.com/en-us/office/vba/api/excel.seriescollection.newseries) on Windows,
+    ``make new series`` with ``series values`` / ``xvalues`` on macOS. The result is xlwings' own
+    ChartSeries around the new series, so its name and type go through xlwings' validated ``set``.
+    """
+    import sys
+
+    import xlwings as xw
+    impl = chart.impl
+    platform = sys.modules[type(impl).__module__]          # xlwings._xlwindows / xlwings._xlmac
+    kw = getattr(platform, "kw", None)
+    if kw is None:                                          # Windows COM
+        com = impl.xl.SeriesCollection().NewSeries()
+        com.Values = values.api
+        if x_values is not None:
+            com.XValues = x_values.api
+        return xw.ChartSeries(impl=platform.ChartSeries(com))
+    impl.xl.make(at=impl.xl, new=kw.series)                 # macOS (appscript): appended last
+    series = platform.ChartSeries(impl, len(impl.xl.series_collection.get()))
+    series.xl.series_values.set(values.api)
+    if x_values is not None:
+        series.xl.xvalues.set(x_values.api)
+    return xw.ChartSeries(impl=series)
+
+
 def write_chart(sheet, plan: SheetPlan, spec: ChartSpec):
-    """One native Excel chart from a ChartSpec (series from a union source, then names and types)."""
+    """One native Excel chart from a ChartSpec, series by series: values, X values, name and type of each.
+
+    The chart is created empty; its type is set once the first series exists (xy types need one), and each
+    series gets its own type right after it is added, so a series is never addressed by a position that
+    Excel might have laid out differently.
+    """
     left, top = chart_position(plan, spec.anchor)
-    source = sheet.range(",".join(s.values for s in spec.series))
-    chart = sheet.charts.add(left=left, top=top, width=spec.width, height=spec.height,
-                             chart_type=spec.chart_type, source=source, plot_by="columns")
-    xs = spec.categories or next((s.x_values for s in spec.series if s.x_values), None)
-    if xs:
-        chart.set_x_axis_values(sheet.range(xs))
+    chart = sheet.charts.add(left=left, top=top, width=spec.width, height=spec.height)
     for k, s in enumerate(spec.series):
-        attrs = {}
+        series = new_series(chart, sheet.range(s.values), sheet.range(s.x_values) if s.x_values else None)
+        if k == 0:
+            chart.chart_type = spec.chart_type
+        attrs = {"chart_type": s.chart_type or spec.chart_type}
         if s.name:
             attrs["name"] = s.name
-        if s.chart_type and s.chart_type != spec.chart_type:
-            attrs["chart_type"] = s.chart_type
         if s.secondary:
             attrs["axis_group"] = "secondary"
-        if attrs:
-            chart.series[k].set(**attrs)
+        series.set(**attrs)
     if spec.title:
         chart.title = spec.title
     axis = {}
