@@ -90,7 +90,10 @@ def test_new_writes_interpreter_and_refuses_to_overwrite(tmp_path):
     assert run("new", p).exit_code == 0
     conf = openpyxl.load_workbook(p)["xlwings.conf"]
     rows = {r[0].value: r[1].value for r in conf.iter_rows()}
-    assert rows["Interpreter_Win"] == sys.executable
+    from xlreview.template import INTERPRETER_KEYS
+    key = INTERPRETER_KEYS.get(sys.platform)
+    written = {k: v for k, v in rows.items() if str(k).startswith("Interpreter")}
+    assert written == ({key: sys.executable} if key else {})     # never another platform's path
     assert CliRunner().invoke(cli, ["new", str(p)]).exit_code == 2
 
 

@@ -47,3 +47,15 @@ def test_template_has_every_input_sheet_macros_and_ribbon():
         assert header == spec.keys, spec.name
         assert all(ws.cell(1, j + 1).comment is not None for j in range(len(spec.columns)))
     assert book["xlwings.conf"].sheet_state == "hidden"
+
+
+@pytest.mark.parametrize("platform, rows", [
+    ("win32", {"Interpreter_Win": "C:\\Py\\python.exe"}),
+    ("darwin", {"Interpreter_Mac": "C:\\Py\\python.exe"}),
+    ("linux", {}),
+])
+def test_the_interpreter_is_recorded_only_for_its_own_platform(platform, rows):
+    from xlreview.template import xlwings_conf_rows
+    conf = dict(xlwings_conf_rows("C:\\Py\\python.exe", platform=platform))
+    assert {k: v for k, v in conf.items() if k.startswith("Interpreter")} == rows
+    assert conf["UDF Modules"] == "xlreview.excel.udfs"

@@ -215,12 +215,23 @@ def make_workbook(frames: dict[str, pd.DataFrame] | None = None) -> Workbook:
     return wb
 
 
-def xlwings_conf_rows(interpreter: str | None = None) -> list[tuple[str, str]]:
-    """Rows of the ``xlwings.conf`` sheet that RunPython and the UDFs read (plus the embedded versions)."""
+# xlwings.conf key of the interpreter path per platform (https://docs.xlwings.org/en/stable/addin.html#config)
+INTERPRETER_KEYS = {"win32": "Interpreter_Win", "darwin": "Interpreter_Mac"}
+
+
+def xlwings_conf_rows(interpreter: str | None = None, platform: str | None = None) -> list[tuple[str, str]]:
+    """Rows of the ``xlwings.conf`` sheet that RunPython and the UDFs read (plus the embedded versions).
+
+    ``interpreter`` (a Python's full path) is recorded only under the key of the platform it belongs to
+    (``platform``, default ``sys.platform``): ``Interpreter_Win`` on Windows, ``Interpreter_Mac`` on macOS,
+    none elsewhere -- a workbook made on Linux leaves both to xlwings' default (the Python on PATH) rather
+    than send Excel to a Linux path.
+    """
     from .excel.package import xlwings_conf_entries
     rows = [("UDF Modules", "xlreview.excel.udfs"), ("Use UDF Server", "False"), ("Show Console", "False")]
-    if interpreter:
-        rows[0:0] = [("Interpreter_Win", interpreter), ("Interpreter_Mac", interpreter)]
+    key = INTERPRETER_KEYS.get(platform or sys.platform)
+    if interpreter and key:
+        rows.insert(0, (key, interpreter))
     return rows + list(xlwings_conf_entries())
 
 

@@ -261,11 +261,28 @@ _MONTH_NAMES = {name: i for i, names in enumerate(
      ("dec", "december")), start=1) for name in names}
 
 
-def _table(value, name: str) -> pd.DataFrame:
-    """A range with a header row -> DataFrame (headers folded like the schema does)."""
+SKU_COLUMNS = ("sku", "net_sales", "net_profit", "unit_refund_rate", "days_of_cover", "months_sold", "cv",
+               "stock_qty", "units_90d")
+
+
+def _column_key(header, keys) -> str:
+    """A header cell -> its column key: the key itself (``net_sales``, ``Net sales``) or the zh / en label
+    the generated sheets print above that column (``净销售额``, ``CV of monthly units``); else folded text."""
     from ..model.schema import normalize_header
+    from ..text import LANGUAGES, label
+    if header is None:
+        return ""
+    folded = normalize_header(header)
+    for key in keys:
+        if folded.replace(" ", "_") == key or any(folded == normalize_header(label(key, lang)) for lang in LANGUAGES):
+            return key
+    return folded.replace(" ", "_")
+
+
+def _table(value, name: str, keys=SKU_COLUMNS) -> pd.DataFrame:
+    """A range with a header row -> DataFrame with column keys (keys, or the generated sheets' zh/en labels)."""
     rows = _rows(value, name)
-    header = [normalize_header(h).replace(" ", "_") if h is not None else "" for h in rows[0]]
+    header = [_column_key(h, keys) for h in rows[0]]
     return pd.DataFrame(rows[1:], columns=header, dtype=object)
 
 
