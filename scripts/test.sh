@@ -15,4 +15,14 @@ set +e
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi
+if [ "$rc" -eq 0 ] && [ "$#" -eq 0 ]; then
+  # The Excel-path tests once more on the LOWEST xlwings pyproject.toml allows, so the pin is proven: that
+  # xlwings is installed once into .cache/ and laid over .venv's with PYTHONPATH (no second venv).
+  XLW_MIN=$(sed -n 's/^ *"xlwings>=\([0-9.]*\)".*/\1/p' pyproject.toml)
+  XLW_DIR=".cache/xlwings-$XLW_MIN"
+  [ -d "$XLW_DIR/xlwings" ] || .venv/bin/python -m pip install -q --no-deps --target "$XLW_DIR" "xlwings==$XLW_MIN"
+  echo "Excel-path tests with xlwings $XLW_MIN:"
+  PYTHONPATH="$XLW_DIR" .venv/bin/python -m pytest -q -p no:cacheprovider tests/excel \
+    tests/workbook/test_live_charts.py tests/workbook/test_backend_contract.py || rc=$?
+fi
 exit "$rc"

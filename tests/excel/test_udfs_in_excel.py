@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -211,3 +213,45 @@ def test_every_worksheet_function_returns_a_value_on_the_demo(windows_udfs, demo
     results = {name: call_udf(windows_udfs, name, *args) for name, args in calls.items()}
     assert {n: v for n, v in results.items() if not is_value(v)} == {}
     assert results["XLR_PLAN"] and sum(results["XLR_PLAN"][0]) == pytest.approx(600000.0)
+
+
+DOC = (Path(__file__).resolve().parents[2] / "docs" / "excel.md").read_text(encoding="utf-8")
+
+
+def _a1(ref: str) -> tuple[int, int, int, int]:
+    from openpyxl.utils import range_boundaries
+    c0, r0, c1, r1 = range_boundaries(ref)
+    return r0, c0, r1, c1
+
+
+def test_documented_input_ranges_cover_every_column_of_their_sheet():
+    from xlreview.model import schema
+    refs = re.findall(r"\b(\w+)!A1:([A-Z]+)\d+", DOC)
+    assert len(refs) > 20
+    from openpyxl.utils import column_index_from_string
+    for sheet, last in refs:
+        spec = schema.SHEETS_BY_NAME[sheet]
+        width = 3 if spec.key_value else len(spec.columns)       # Settings: key, value, meaning
+        assert column_index_from_string(last) >= width, f"{sheet}!A1:{last}... misses columns"
+
+
+@pytest.mark.parametrize("lang, sheet_ref", [("zh", "产品复盘"), ("en", "'Product Review'")])
+def test_documented_product_table_examples_work_on_the_demo(windows_udfs, demo, lang, sheet_ref):
+    classify = re.search(rf"=XLR_CLASSIFY\({re.escape(sheet_ref)}!(\w+:\w+)\)", DOC).group(1)
+    quadrant = re.search(rf"=XLR_QUADRANT\({re.escape(sheet_ref)}!(\w+:\w+), {re.escape(sheet_ref)}!(\w+:\w+)\)", DOC)
+    if lang == "en":      # the demo is Chinese; the English table has the same layout (checked here)
+        assert (classify, quadrant.groups()) == (
+            re.search(r"=XLR_CLASSIFY\(产品复盘!(\w+:\w+)\)", DOC).group(1),
+            re.search(r"=XLR_QUADRANT\(产品复盘!(\w+:\w+), 产品复盘!(\w+:\w+)\)", DOC).groups())
+        return
+    sheet = sheet_name("products")
+    _, head, last = sku_table(demo)
+    r0, c0, r1, c1 = _a1(classify)
+    assert r0 == head and r1 >= last
+    out = call_udf(windows_udfs, "XLR_CLASSIFY", demo.range(sheet, r0, c0, r1, c1))
+    assert out[0] == ["class"] and len(out) == last - head + 1
+    (s0, sc, s1, _), (q0, qc, q1, _) = (_a1(x) for x in quadrant.groups())
+    assert demo.rows(sheet)[s0 - 1][sc - 1] == label("sessions") and demo.rows(sheet)[q0 - 1][qc - 1] == label(
+        "conversion_rate")
+    labels = call_udf(windows_udfs, "XLR_QUADRANT", demo.range(sheet, s0, sc, s1, sc), demo.range(sheet, q0, qc, q1, qc))
+    assert labels[0] == ["quadrant"] and len(labels) == last - head + 1
