@@ -127,12 +127,12 @@ def demo(demo_build):
 
 
 def sku_table(demo: Book, lang: str = "zh") -> tuple[tuple, int, int]:
-    """The generated Products sheet's SKU table (header row to last SKU): (range, first row, last row)."""
+    """The generated Products sheet's SKU table (header row to last SKU): (range from column A, first row, last row)."""
     sheet = sheet_name("products", lang)
-    head, _ = demo.find(sheet, label("sku", lang), col=1)
+    head, sku_col = demo.find(sheet, label("sku", lang))
     rows = demo.rows(sheet)
     last = head
-    while last < len(rows) and rows[last] and rows[last][0] not in (None, ""):
+    while last < len(rows) and len(rows[last]) >= sku_col and rows[last][sku_col - 1] not in (None, ""):
         last += 1
     width = max(j for j, v in enumerate(rows[head - 1], start=1) if v not in (None, ""))
     return demo.range(sheet, head, 1, last, width), head, last
@@ -166,8 +166,9 @@ def test_xlr_classify_reads_the_english_table_too(windows_udfs, demo):
     inputs.settings.language = "en"
     ws = render(compute_review(inputs))[sheet_name("products", "en")]
     rows = [[excel_value(c.value) for c in r] for r in ws.iter_rows()]
-    head = next(i for i, r in enumerate(rows) if r[0] == "SKU")
-    table = tuple(tuple(r) for r in rows[head:] if r[0] not in (None, ""))
+    head = next(i for i, r in enumerate(rows) if "SKU" in r)
+    sku = rows[head].index("SKU")
+    table = tuple(tuple(r) for r in rows[head:] if r[sku] not in (None, ""))
     out = call_udf(windows_udfs, "XLR_CLASSIFY", table)
     assert [r[0] for r in out[1:]] == ["problem", "problem"]
 
@@ -245,9 +246,9 @@ def test_documented_product_table_examples_work_on_the_demo(windows_udfs, demo, 
             re.search(r"=XLR_QUADRANT\(产品复盘!(\w+:\w+), 产品复盘!(\w+:\w+)\)", DOC).groups())
         return
     sheet = sheet_name("products")
-    _, head, last = sku_table(demo)
+    table, head, last = sku_table(demo)
     r0, c0, r1, c1 = _a1(classify)
-    assert r0 == head and r1 >= last
+    assert r0 == head and r1 >= last and (c0, c1) == (1, len(table[0])), "the documented range is the whole table"
     out = call_udf(windows_udfs, "XLR_CLASSIFY", demo.range(sheet, r0, c0, r1, c1))
     assert out[0] == ["class"] and len(out) == last - head + 1
     (s0, sc, s1, _), (q0, qc, q1, _) = (_a1(x) for x in quadrant.groups())

@@ -267,14 +267,18 @@ SKU_COLUMNS = ("sku", "net_sales", "net_profit", "unit_refund_rate", "days_of_co
 
 def _column_key(header, keys) -> str:
     """A header cell -> its column key: the key itself (``net_sales``, ``Net sales``) or the zh / en label
-    the generated sheets print above that column (``净销售额``, ``CV of monthly units``); else folded text."""
+    the generated Products sheet prints above that column (``贡献利润(SKU)`` for net_profit, ``CV of monthly
+    units`` for cv: the labels of ``sheets.products.COLUMNS``); else the folded text."""
     from ..model.schema import normalize_header
+    from ..sheets.products import COLUMNS
     from ..text import LANGUAGES, label
     if header is None:
         return ""
     folded = normalize_header(header)
+    shown = {c.key: c.label or c.key for c in COLUMNS}
     for key in keys:
-        if folded.replace(" ", "_") == key or any(folded == normalize_header(label(key, lang)) for lang in LANGUAGES):
+        if folded.replace(" ", "_") == key or any(
+                folded == normalize_header(label(shown.get(key, key), lang)) for lang in LANGUAGES):
             return key
     return folded.replace(" ", "_")
 
