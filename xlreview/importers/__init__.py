@@ -11,7 +11,7 @@ in ``REGISTRY`` when imported.
 """
 from __future__ import annotations
 
-from . import amazon, dianxiaomi, ebay, mabang, shopify, tiktok  # noqa: F401  (register formats)
+from . import amazon, dianxiaomi, ebay, mabang, shopify, temu, tiktok, walmart  # noqa: F401  (register formats)
 from .base import (
     REGISTRY,
     Format,

@@ -5,7 +5,6 @@ registered at import time; ``parse`` functions are DataFrame in / DataFrame out.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import timedelta
 
@@ -26,6 +25,7 @@ from .base import (
     fold,
     money,
     money_currency,
+    occurrence_refs,
     parse_datetime,
     register,
     sniff_decimal_comma,
@@ -363,16 +363,6 @@ def _report_market(t: RawTable, f: Format, mk: pd.Series) -> tuple[str, str | No
     return ("Amazon", None, cur)
 
 
-def _occurrence_refs(parts: pd.DataFrame, prefix: str) -> pd.Series:
-    """A stable reference per row from the row's own identity (the source has no transaction id): the same
-    settlement, time, type, order, sku, description and amount twice in one file are told apart by their
-    occurrence number, so a re-import gives the same references."""
-    key = parts.astype(str).agg("|".join, axis=1)
-    n = key.groupby(key).cumcount().astype(str)
-    digest = (key + "#" + n).map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:12])
-    return prefix + parts.iloc[:, 0].astype(str) + "-" + digest
-
-
 def parse_date_range(t: RawTable, ctx: Context) -> Parsed:
     """Order rows give the sale and its fees, Refund rows the refund and the fee credit (Amazon refunds most
     of the referral fee: ``selling fees`` +6.95 on the Refund row lowers the order's platform fee); both are
@@ -412,7 +402,7 @@ def parse_date_range(t: RawTable, ctx: Context) -> Parsed:
         (day.isna(), "no date"),
     )
     keep, rejected = split_rejects(t, reasons)
-    ref = _occurrence_refs(pd.DataFrame({"s": t.get(f, "settlement"), "d": t.get(f, "datetime"),
+    ref = occurrence_refs(pd.DataFrame({"s": t.get(f, "settlement"), "d": t.get(f, "datetime"),
                                          "t": t.get(f, "type"), "o": t.get(f, "order_id"), "k": t.get(f, "sku"),
                                          "x": desc, "a": total.round(2)}), "amz-")
     fee = -(amt["selling_fees"] + amt["other_fees"] + amt["regulatory_fee"] + amt["points"] + amt["other"])
@@ -518,10 +508,14 @@ def parse_returns(t: RawTable, ctx: Context) -> Parsed:
     reasons = first_reason(t.frame.index, (blank(t.get(f, "order_id")), "no order id"),
                            (blank(t.get(f, "sku")), "no sku"), problems, (qty.fillna(0) <= 0, "quantity is 0"))
     keep, rejected = split_rejects(t, reasons)
+    # Amazon's reason codes (NOT_AS_DESCRIBED, DEFECTIVE...) as words; the free-text comments stay out so
+    # that reasons can be ranked
+    reason = t.get(f, "reason").map(lambda r: str(r).replace("_", " ").strip().capitalize())
     orders = canonical_frame("Orders", {
         "order_id": t.get(f, "order_id"), "channel": "Amazon", "sku": t.get(f, "sku"), "refunded_qty": qty,
+        "return_reason": reason,
     }, t.frame.index)
-    orders["_merge_cols"] = "refunded_qty"
+    orders["_merge_cols"] = "refunded_qty,return_reason"
     orders["_can_add"] = False
     return Parsed({"Orders": orders.loc[keep]}, set(keep), rejected)
 
@@ -532,7 +526,7 @@ FBA_RETURNS = register(Format(
     fields={
         "return_date": ("return-date",), "order_id": ("order-id", "amazon-order-id"), "sku": ("sku",),
         "asin": ("asin",), "fnsku": ("fnsku",), "quantity": ("quantity",),
-        "disposition": ("detailed-disposition",), "reason": ("reason",),
+        "disposition": ("detailed-disposition",), "reason": ("reason",), "comments": ("customer-comments",),
     },
     required=("return_date", "order_id", "sku", "fnsku", "quantity", "disposition"),
     parse=parse_returns, money_label="",

@@ -8,6 +8,7 @@ the first lines of a file, so the header may sit below preamble lines.
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
@@ -54,11 +55,12 @@ class UnknownFormat(ImportError_):
 
 # ----------------------------------------------------------------------------- header folding
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+_QUOTES = dict.fromkeys(map(ord, "\"'\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb"), None)
 
 
 def fold(text: object) -> str:
     """Fold a header for matching: NFKC, dashes, case, quotes, `-`/`_`/spaces; keeps `(#)` etc."""
-    s = unicodedata.normalize("NFKC", str(text)).translate(_DASHES).strip().strip('"').strip().lower()
+    s = unicodedata.normalize("NFKC", str(text)).translate(_DASHES).translate(_QUOTES).strip().lower()
     s = re.sub(r"[\s_\-]+", " ", s)
     return s.strip()
 
@@ -865,6 +867,16 @@ def read_export(path, source: str | None = None, base_currency: str = "USD") -> 
         rows_read=len(whole.frame), rows_imported=len(used), rejected=sorted(rejected, key=lambda r: r.line),
         totals_before=parsed.total_before, totals_after=parsed.total_after, money_label=fmt.money_label,
         encoding=table.encoding, merge=merge, money_lines=amounts, money_roles=roles, notes=notes)
+
+
+def occurrence_refs(parts: pd.DataFrame, prefix: str) -> pd.Series:
+    """A stable reference per row from the row's own identity (the source has no transaction id): the same
+    settlement, time, type, order, sku, description and amount twice in one file are told apart by their
+    occurrence number, so a re-import gives the same references."""
+    key = parts.astype(str).agg("|".join, axis=1)
+    n = key.groupby(key).cumcount().astype(str)
+    digest = (key + "#" + n).map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:12])
+    return prefix + parts.iloc[:, 0].astype(str) + "-" + digest
 
 
 def _refuse_unholdable(table: RawTable, fmt: Format) -> list[Rejected]:

@@ -19,6 +19,9 @@ ORDERS = Format(
     },
     required=("order_id", "platform", "shop", "paid", "sku", "quantity", "amount"),
     parse=lambda t, c: None, money_label="产品金额",
+    money={"amount": "line", "unit_price": "unit", "shipping_income": "order", "platform_fee": "order",
+           "shipping_cost": "order", "refund": "order", "discount": "line"},
+    id_fields=("order_id", "platform_order"),
 )
 object.__setattr__(ORDERS, "parse", parse_erp_orders(ORDERS))
 register(ORDERS)

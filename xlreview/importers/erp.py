@@ -47,7 +47,9 @@ def channel_name(platform: str, site: str) -> str:
 
 
 ORDER_LEVEL = ["platform_order", "platform", "site", "shop", "paid", "currency", "country", "buyer",
-               "shipping_income", "shipping_cost", "refund", "platform_fee"]
+               "shipping_income", "shipping_cost", "refund", "platform_fee", "exchange_rate", "return_reason"]
+#: the money fields an ERP export may carry (each format names the ones it has)
+MONEY_FIELDS = ["amount", "unit_price", "shipping_income", "shipping_cost", "platform_fee", "refund", "discount"]
 
 
 def parse_erp_orders(f: Format):
@@ -55,14 +57,28 @@ def parse_erp_orders(f: Format):
         problems: dict[int, str] = {}
         raw = pd.DataFrame({c: t.get(f, c) for c in f.fields})
         raw = fill_down_groups(raw, "order_id", [c for c in ORDER_LEVEL if c in raw])
-        money_cols = ["amount", "unit_price", "shipping_income", "shipping_cost", "platform_fee", "refund", "discount"]
-        dc = sniff_decimal_comma(*(raw[c] for c in money_cols if c in raw))
-        m = {c: money(raw[c], f.fields[c][0], problems, dc) for c in money_cols if c in raw}
+        dc = sniff_decimal_comma(*(raw[c] for c in MONEY_FIELDS if c in raw))
+        m = {c: money(raw[c], f.fields[c][0], problems, dc) for c in MONEY_FIELDS if c in raw}
         qty = counts(raw["quantity"], f.fields["quantity"][0], problems)
-        price = m["amount"].where(m["amount"].notna(), m["unit_price"] * qty)
         oid = raw["platform_order"].where(~blank(raw["platform_order"]), raw["order_id"])
         first = first_of_group(raw["order_id"])
-        cur = raw["currency"].str.upper().replace({"RMB": "CNY"}).where(~blank(raw["currency"]), ctx.base_currency)
+        cur = raw["currency"].str.upper().replace({"RMB": "CNY", "人民币": "CNY"}).where(~blank(raw["currency"]),
+                                                                                     ctx.base_currency)
+        notes = []
+        if "exchange_rate" in raw and t.col(f, "exchange_rate") is not None:
+            # the ERP's own booked rate (order currency -> RMB): amounts go in as CNY at that rate
+            rate = money(raw["exchange_rate"], f.fields["exchange_rate"][0], problems, False)
+            booked = rate.notna() & (rate > 0) & cur.ne("CNY")
+            if booked.any():
+                for c in m:
+                    m[c] = m[c].where(~booked, (m[c] * rate).round(2))
+                used = pd.DataFrame({"c": cur[booked], "r": rate[booked]}).drop_duplicates()
+                notes.append(f"{int(booked.sum())} row(s) converted to CNY at the export's own booked rate ("
+                             f"{f.fields['exchange_rate'][0]}): " + ", ".join(f"{c} {r:g}" for c, r in
+                                                                             zip(used["c"], used["r"])))
+                cur = cur.where(~booked, "CNY")
+        unit = m.get("unit_price", pd.Series(float("nan"), index=raw.index))
+        price = m["amount"].where(m["amount"].notna(), unit * qty)
         day = days(raw["paid"], f.fields["paid"][0], problems)
         channel = pd.Series([channel_name(p, s) for p, s in zip(raw["platform"], raw["site"])], index=raw.index)
         channel = channel.where(channel != "", raw["shop"])
@@ -74,14 +90,15 @@ def parse_erp_orders(f: Format):
         keep, rejected = split_rejects(t, reasons)
         orders = canonical_frame("Orders", {
             "order_id": oid, "order_date": day, "channel": channel, "sku": raw["sku"], "quantity": qty,
-            "item_price": price, "discount": m.get("discount", pd.Series(dtype=float)).abs(),
+            "item_price": price, "discount": m.get("discount", pd.Series(0.0, index=raw.index)).abs(),
             "shipping_charged": m["shipping_income"].where(first),
             "platform_fee": m["platform_fee"].abs().where(first),
             "shipping_cost": m["shipping_cost"].abs().where(first), "refund_amount": m["refund"].abs().where(first),
             "customer_id": raw["buyer"], "country": raw["country"].map(country_code), "currency": cur,
+            "return_reason": raw["return_reason"] if "return_reason" in raw else "",
         }, t.frame.index).loc[keep]
         return Parsed({"Orders": orders}, set(keep), rejected, totals(price, cur),
-                      totals(orders["item_price"], orders["currency"]))
+                      totals(orders["item_price"], orders["currency"]), notes=notes)
     return parse
 
 
