@@ -9,8 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xlreview.ooxml.package import ensure_ribbon_relationship
 from xlreview.importers import import_files
+from xlreview.ooxml.package import ensure_ribbon_relationship
 from xlreview.pipeline import build
 
 ROOT = Path(__file__).resolve().parents[2]
