@@ -309,12 +309,12 @@ def _list_formats(ctx, _param, value):
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--source", help="format or platform when detection by headers is not enough, e.g. amazon_all_orders, "
-                               "amazon, ebay, shopify, tiktok, mabang, dianxiaomi")
+                               "amazon, ebay, shopify, tiktok, walmart, temu, mabang, dianxiaomi")
 @click.option("--list-formats", is_flag=True, is_eager=True, expose_value=False, callback=_list_formats,
               help="list the supported export formats and exit")
 @lang_option
 def import_(path: Path, files, source, lang_override):
-    """导入平台报表 / Import downloaded reports (Amazon, eBay, Shopify, TikTok Shop, 马帮, 店小秘) into the input sheets.
+    """导入平台报表 / Import downloaded reports (Amazon, eBay, Shopify, TikTok Shop, Walmart, Temu, 马帮, 店小秘) into the input sheets.
 
     Formats are found by their headers; importing the same file twice adds nothing. Every row is
     imported, skipped as already present, or listed with its reason on the Import Log sheet, and every

@@ -10,12 +10,12 @@ from datetime import timedelta
 
 import pandas as pd
 
-from ..model.schema import COST_KINDS
 from .base import (
     Context,
     Format,
     Parsed,
     RawTable,
+    account_costs,
     blank,
     canonical_frame,
     country_code,
@@ -32,7 +32,7 @@ from .base import (
     split_rejects,
     totals,
 )
-from .vocab import AMAZON_TYPES, cost_kind_of, norm
+from .vocab import AMAZON_TYPES, norm
 
 #: sales-channel / marketplace -> (marketplace code, time zone of its calendar day, currency)
 MARKETPLACES = {
@@ -388,7 +388,6 @@ def parse_date_range(t: RawTable, ctx: Context) -> Parsed:
     # Printed in the report's zone (PST/PDT, UTC...): converted to the marketplace's own day.
     day = days(t.get(f, "datetime"), "date/time", problems, tz, default_day_first=home[0] != "Amazon US")
     desc = t.get(f, "description")
-    cost_kind = pd.Series([cost_kind_of(d, ty) for d, ty in zip(desc, t.get(f, "type"))], index=t.frame.index)
     account = ~(is_order | is_refund | is_transfer)
     # an account-level row's amount is its total (some reports leave every other column at 0)
     row_total = money(t.get(f, "total"), "total", problems, dc)
@@ -423,12 +422,9 @@ def parse_date_range(t: RawTable, ctx: Context) -> Parsed:
     orders["_ref"] = ref
     orders["_can_add"] = is_order
     orders = orders.loc[keep.intersection(line[line].index)]
-    costs = canonical_frame("Costs", {
-        "date": day, "kind": cost_kind.where(cost_kind.isin(list(COST_KINDS)), "other"), "amount": -row_total,
-        "channel": channel, "sku": t.get(f, "sku"), "currency": cur, "description": desc.where(~blank(desc),
-                                                                                               t.get(f, "type")),
-        "ref": ref,
-    }, t.frame.index).loc[keep.intersection(account[account].index)]
+    costs = account_costs(keep.intersection(account[account].index), date=day, amount=-row_total, channel=channel,
+                          sku=t.get(f, "sku"), currency=cur, description=desc.where(~blank(desc), t.get(f, "type")),
+                          ref=ref, kind_from=(desc, t.get(f, "type")))
     return Parsed({"Orders": orders, "Costs": costs}, set(keep), rejected,
                   totals(amt["product_sales"], cur), totals(amt["product_sales"].loc[keep], cur.loc[keep]))
 

@@ -540,6 +540,23 @@ def canonical_frame(sheet: str, data: dict[str, object], index) -> pd.DataFrame:
     return out
 
 
+def account_costs(rows, *, date: pd.Series, amount: pd.Series, channel, sku, currency, description: pd.Series,
+                  ref: pd.Series, kind_from: tuple[pd.Series, ...]) -> pd.DataFrame:
+    """Costs rows (DATA_MODEL.md Costs) of a transaction report's account-level rows (``rows``: their lines).
+
+    ``amount`` is the row's charge (positive = cost, negative = credit); ``kind`` comes from ``kind_from``
+    (description, type...) through :func:`.vocab.cost_kind_of`, the vocabulary of every language.
+    """
+    from .vocab import cost_kind_of
+
+    index = date.index
+    kind = pd.Series([cost_kind_of(*parts) for parts in zip(*kind_from)], index=index, dtype=object)
+    return canonical_frame("Costs", {
+        "date": date, "kind": kind, "amount": amount, "channel": channel, "sku": sku, "currency": currency,
+        "description": description, "ref": ref,
+    }, index).loc[rows]
+
+
 def totals(values: pd.Series, currency: pd.Series) -> dict[str, float]:
     """Per-currency sum of a money column (NaN counts 0), rounded to cents."""
     if values is None or len(values) == 0:

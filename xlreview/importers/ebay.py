@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..model.schema import COST_KINDS
 from .base import (
     Context,
     Format,
     Parsed,
     RawTable,
+    account_costs,
     blank,
     canonical_frame,
     country_code,
@@ -25,7 +25,7 @@ from .base import (
     split_rejects,
     totals,
 )
-from .vocab import EBAY_TYPES, cost_kind_of, norm
+from .vocab import EBAY_TYPES, norm
 
 CHANNEL = "eBay"
 
@@ -173,12 +173,9 @@ def parse_transactions(t: RawTable, ctx: Context) -> Parsed:
         "keyword": "", "sku": sku, "spend": -amt["net"], "currency": cur,
     }, t.frame.index).loc[keep.intersection(promoted[promoted].index)]
     label_desc = desc.where(~blank(desc), t.get(f, "type"))
-    costs = canonical_frame("Costs", {
-        "date": day, "kind": pd.Series([cost_kind_of(d, ty) for d, ty in zip(desc, t.get(f, "type"))],
-                                       index=t.frame.index).where(lambda k: k.isin(list(COST_KINDS)), "other"),
-        "amount": -amt["net"], "channel": CHANNEL, "sku": sku.where(~blank(t.get(f, "sku")), ""), "currency": cur,
-        "description": label_desc, "ref": ref,
-    }, t.frame.index).loc[keep.intersection(account[account].index)]
+    costs = account_costs(keep.intersection(account[account].index), date=day, amount=-amt["net"], channel=CHANNEL,
+                          sku=sku.where(~blank(t.get(f, "sku")), ""), currency=cur, description=label_desc, ref=ref,
+                          kind_from=(desc, t.get(f, "type")))
     return Parsed({"Orders": orders, "Ads": ads, "Costs": costs}, set(keep), rejected,
                   totals(amt["net"], cur), totals(amt["net"].loc[keep], cur.loc[keep]))
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..model.schema import COST_KINDS
 from .base import (
     Context,
     Format,
     Parsed,
     RawTable,
+    account_costs,
     blank,
     canonical_frame,
     counts,
@@ -29,7 +29,7 @@ from .base import (
     split_rejects,
     totals,
 )
-from .vocab import cost_kind_of, norm
+from .vocab import norm
 
 CHANNEL = "Temu"
 _INCOME = ("交易收入", "销售收入", "货款", "sales income", "transaction income")
@@ -85,11 +85,9 @@ def parse_fund_detail(t: RawTable, ctx: Context) -> Parsed:
     orders["_can_add"] = is_income
     orders = orders.loc[keep.intersection((is_income | is_refund)[is_income | is_refund].index)]
     desc = t.get(f, "note").where(~blank(t.get(f, "note")), t.get(f, "type"))
-    kinds = pd.Series([cost_kind_of(d, ty) for d, ty in zip(desc, t.get(f, "type"))], index=t.frame.index)
-    costs = canonical_frame("Costs", {
-        "date": day, "kind": kinds.where(kinds.isin(list(COST_KINDS)), "other"), "amount": -amount,
-        "channel": CHANNEL, "sku": t.get(f, "sku"), "currency": cur, "description": desc, "ref": ref,
-    }, t.frame.index).loc[keep.intersection(account[account].index)]
+    costs = account_costs(keep.intersection(account[account].index), date=day, amount=-amount, channel=CHANNEL,
+                          sku=t.get(f, "sku"), currency=cur, description=desc, ref=ref,
+                          kind_from=(desc, t.get(f, "type")))
     return Parsed({"Orders": orders, "Costs": costs}, set(keep), rejected,
                   totals(amount, cur), totals(amount.loc[keep], cur.loc[keep]))
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..model.schema import COST_KINDS
 from .base import (
     Context,
     Format,
     Parsed,
     RawTable,
+    account_costs,
     blank,
     canonical_frame,
     counts,
@@ -30,7 +30,7 @@ from .base import (
     split_rejects,
     totals,
 )
-from .vocab import cost_kind_of, norm
+from .vocab import norm
 
 CHANNEL = "Walmart"
 _PRICE = {"product price", "item price"}
@@ -91,12 +91,9 @@ def parse_reconciliation(t: RawTable, ctx: Context) -> Parsed:
     orders["_can_add"] = is_sale & price
     orders = orders.loc[keep.intersection(line[line].index)]
     desc = t.get(f, "description").where(~blank(t.get(f, "description")), t.get(f, "amount_type"))
-    kinds = pd.Series([cost_kind_of(d, a, r) for d, a, r in zip(desc, t.get(f, "amount_type"), t.get(f, "reason"))],
-                      index=t.frame.index)
-    costs = canonical_frame("Costs", {
-        "date": day, "kind": kinds.where(kinds.isin(list(COST_KINDS)), "other"), "amount": -amount,
-        "channel": CHANNEL, "sku": t.get(f, "sku"), "currency": cur, "description": desc, "ref": ref,
-    }, t.frame.index).loc[keep.intersection(account[account].index)]
+    costs = account_costs(keep.intersection(account[account].index), date=day, amount=-amount, channel=CHANNEL,
+                          sku=t.get(f, "sku"), currency=cur, description=desc, ref=ref,
+                          kind_from=(desc, t.get(f, "amount_type"), t.get(f, "reason")))
     return Parsed({"Orders": orders, "Costs": costs}, set(keep), rejected,
                   totals(amount, cur), totals(amount.loc[keep], cur.loc[keep]))
 
