@@ -126,9 +126,19 @@ ALL_ORDERS = register(Format(
         "item_price": ("item-price", "item price"), "shipping_price": ("shipping-price",),
         "item_promo": ("item-promotion-discount",), "ship_promo": ("ship-promotion-discount",),
         "ship_country": ("ship-country",), "promotion_ids": ("promotion-ids",),
+        "item_tax": ("item-tax",), "shipping_tax": ("shipping-tax",), "gift_wrap_price": ("gift-wrap-price",),
+        "gift_wrap_tax": ("gift-wrap-tax",), "vat_exclusive_item_price": ("vat-exclusive-item-price",),
+        "vat_exclusive_shipping_price": ("vat-exclusive-shipping-price",),
+        "vat_exclusive_giftwrap_price": ("vat-exclusive-giftwrap-price",),
     },
     required=("order_id", "purchase_date", "order_status", "sales_channel", "sku", "quantity", "item_price"),
     parse=parse_all_orders, money_label="item-price",
+    # item-price and shipping-price are per line (the line's quantity included); gift wrap is not a figure
+    money={"item_price": "line", "shipping_price": "line", "item_promo": "line", "ship_promo": "line",
+           "item_tax": "tax", "shipping_tax": "tax", "gift_wrap_tax": "tax", "gift_wrap_price": "info",
+           "vat_exclusive_item_price": "info", "vat_exclusive_shipping_price": "info",
+           "vat_exclusive_giftwrap_price": "info"},
+    id_fields=("order_id",),
 ))
 
 

@@ -873,8 +873,8 @@ def read_export(path, source: str | None = None, base_currency: str = "USD") -> 
         if helpers:
             merge[sheet] = frame[helpers].reset_index(drop=True)
         frames[sheet] = frame.drop(columns=helpers).reset_index(drop=True)
-    money_cols = [whole.frame.iloc[:, j] for j, h in enumerate(whole.header) if h]
-    amounts, roles = line_amounts(whole, fmt, parse_money, sniff_decimal_comma(*money_cols))
+    amounts, roles = line_amounts(whole, fmt, parse_money,
+                                  sniff_decimal_comma(*(whole.col(fmt, fld) for fld in fmt.money)))
     notes = list(parsed.notes)
     for sh in sheets:
         if getattr(sh, "name", None) == m.sheet:

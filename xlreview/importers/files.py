@@ -106,7 +106,9 @@ def split_text(text: str) -> tuple[list[list[str]], tuple[str, ...]]:
         notes.append("ctrl_z")
     delim = _delimiter(text)
     rows = _csv_rows(text, delim, quoting=True)
-    if rows is None or _swallowed(rows, delim):
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    # only a file whose quoted cells took in line breaks can have swallowed rows
+    if rows is None or (len(rows) < lines and _swallowed(rows, delim)):
         plain = _csv_rows(text, delim, quoting=False)
         if plain is not None:
             rows = plain

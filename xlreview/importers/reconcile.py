@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 #: Words of money-column headers (folded, substrings), per language: a column whose header holds one of
@@ -93,20 +94,25 @@ def line_amounts(table, fmt, parse_money_text, decimal_comma: bool | None) -> tu
         role = fmt.money.get(fld, "") if fld is not None else ""
         if fld is None and not money_like(header, values):
             continue
-        amounts = pd.Series([_amount(v, parse_money_text, decimal_comma) for v in values], index=values.index,
-                            dtype="float64")
+        amounts = _amounts(values, parse_money_text, decimal_comma)
         if role == "order" and order is not None:
             has = amounts.ne(0)
             first = ~order[has].duplicated()
             amounts = amounts.where(amounts.index.isin(first[first].index), 0.0)
         elif role == "unit" and qty is not None:
-            q = pd.Series([_amount(v, parse_money_text, False) for v in qty], index=qty.index, dtype="float64")
-            amounts = amounts * q
+            amounts = amounts * _amounts(qty, parse_money_text, False)
         if header in out:               # the same header twice: keep both, apart
             header = f"{header} ({j + 1})"
         out[header] = amounts
         roles[header] = role
     return pd.DataFrame(out, index=table.frame.index), roles
+
+
+def _amounts(values: pd.Series, parse_money_text, decimal_comma) -> pd.Series:
+    """Amounts of a text column, each distinct value parsed once (unreadable or blank -> 0)."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    parsed = np.array([_amount(v, parse_money_text, decimal_comma) for v in uniques] or [0.0], dtype="float64")
+    return pd.Series(parsed[codes], index=values.index, dtype="float64")
 
 
 def _amount(v, parse_money_text, decimal_comma) -> float:
