@@ -9,6 +9,8 @@ Steps: build the demo workbook (``xlreview.demo.demo_frames`` -> ``template.writ
 page into a PNG with ``pdftoppm -png -r 60``: wide sheets are cropped to their left part (``CROPS``) and
 a picture larger than 1400 px is rendered at a lower resolution.
 Chinese (the default language) for every sheet, English for the dashboard (``dashboard_en.png``).
+Then the same sheets exported as a seller prints them (their own page setup: A4 landscape, scale, breaks,
+repeated titles) and the first printed page of each sheet as ``print_<sheet>.png``.
 
 Needs LibreOffice (``soffice``) and poppler-utils (``pdftoppm``) on PATH.
 """
@@ -90,6 +92,29 @@ CROPS: dict[str, tuple] = {
 }
 
 
+def printed_first_pages(review, workdir: Path, stem: str) -> tuple[Path, dict[str, int]]:
+    """Export the generated sheets with their own print setup: (the PDF, {sheet id: its first page}), found
+    by the sheet's title (row 1, repeated on every page)."""
+    wb = render(review)
+    for key in HIDDEN:
+        name = sheet_name(key, review.lang)
+        if name in wb.sheetnames:
+            wb.remove(wb[name])
+    xlsx = workdir / f"{stem}.xlsx"
+    wb.save(xlsx)
+    pdf = libreoffice.convert(xlsx, "pdf", workdir, timeout=600)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")
+    titles = {key: str(wb[sheet_name(key, review.lang)]["A1"].value) for key in visible_ids()
+              if sheet_name(key, review.lang) in wb.sheetnames}
+    first: dict[str, int] = {}
+    for number, page in enumerate(pages, start=1):
+        for key, title in titles.items():
+            if title in page and key not in first:
+                first[key] = number
+    return pdf, first
+
+
 def page_size(pdf: Path, page: int) -> tuple[float, float]:
     """(width, height) of a PDF page in points."""
     out = subprocess.run(["pdfinfo", "-f", str(page), "-l", str(page), str(pdf)], capture_output=True,
@@ -151,6 +176,12 @@ def main(argv: list[str] | None = None) -> int:
                 png = page_png(pdf, page, args.out / f"{key}{suffix}.png", CROPS.get(key, (0, 0, None, None)))
                 print(f"  {png.relative_to(ROOT) if png.is_relative_to(ROOT) else png}"
                       f"  {png.stat().st_size // 1024} KB", flush=True)
+        print("print pages ...", flush=True)
+        pdf, first = printed_first_pages(review_in(demo), work, "printed_zh")
+        for key, page in first.items():
+            png = page_png(pdf, page, args.out / f"print_{key}.png", (0, 0, None, None, 900))
+            print(f"  {png.relative_to(ROOT) if png.is_relative_to(ROOT) else png}  {png.stat().st_size // 1024} KB",
+                  flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -164,7 +164,7 @@ CHANNEL_ACTIONS = {
                       "stop the loss: it covers its variable costs (contribution {contribution}) but fixed costs of "
                       "{fixed} make it lose money. Cut them, or grow net sales to about {breakeven} to break even; "
                       "otherwise consider closing it"),
-    "problem_cost": ("整改或退出：{driver} 占净销售额 {ratio}，全业务平均 {avg}，多花了约 {excess}。先压这项成本"
+    "problem_cost": ("整改或退出：{driver}占净销售额 {ratio}，全业务平均 {avg}，多花了约 {excess}。先压这项成本"
                      "（提价、换物流、砍低效广告），一个季度内仍亏损就考虑退出",
                      "fix or exit: {driver} is {ratio} of net sales against {avg} for the business, about {excess} "
                      "too much. Cut it first (price, logistics, inefficient ads); if it still loses money after a "

@@ -9,6 +9,7 @@ from .customers import write_customers
 from .dashboard import write_dashboard
 from .goals import write_plan, write_plan_data, write_smart, write_tracking
 from .marketing import write_marketing
+from .printing import layout_for_print
 from .products import write_products, write_quadrant
 from .risks import write_risks
 from .strategy import write_strategy
@@ -37,16 +38,5 @@ def render(review: Review) -> Workbook:
     for _key, writer in WRITERS:
         writer(wb, review)
     for ws in wb.worksheets:
-        print_one_page_wide(ws)
+        layout_for_print(ws)          # readable print / PDF of every sheet (sheets/printing.py)
     return wb
-
-
-def print_one_page_wide(ws) -> None:
-    """Printing or saving as PDF gives landscape A4 pages one sheet wide (hidden chart data is not printed)."""
-    if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
-        return                        # the writer set its own print layout
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0

@@ -10,7 +10,7 @@ from ..core.customers import COHORT_OFFSETS, UNKNOWN_COUNTRY
 from ..core.review import Review
 from ..text import label
 from .layout import SUB_FONT, Col, put, start_sheet, write_block_title, write_table, write_tiles
-from .marketing import axes_visible, col_after, fit_page, write_note
+from .marketing import axes_visible, write_note
 
 MAX_MARKETS_CHART = 12
 
@@ -51,7 +51,6 @@ def write_customers(wb: Workbook, review: Review) -> None:
     row = _markets(ws, review, row, lang)
     row = _cohorts(ws, review, row, lang)
     ws.freeze_panes = "A4"
-    fit_page(ws, max(len(COHORT_COLS), col_after(ws, 1, 32)), row)
 
 
 def _fmt(v, pattern: str) -> str:

@@ -14,11 +14,14 @@ from .layout import (
     HEADER_FILL,
     HEADER_FONT,
     KIND,
+    LINE_HEIGHT,
     Col,
     change_font,
+    column_width,
     fit_column,
     put,
     start_sheet,
+    wrapped_lines,
     write_block_title,
     write_table,
     write_tiles,
@@ -82,7 +85,7 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
             font=change_font(k, change) if kind_yoy else None, align=Alignment(horizontal="right"))
     last = first + len(COMPARE) - 1
     for j in range(1, 5):
-        fit_column(ws, j, row, last, min_width=13 if j > 1 else 16)
+        fit_column(ws, j, row, last, min_width=11 if j > 1 else 16, max_width=13 if j > 1 else 24)
     for reason in dict.fromkeys(review.not_comparable.values()):     # one note per reason, in key order
         keys = [label(k, lang) for k in COMPARE if review.not_comparable.get(k) == reason]
         if len(keys) == len(COMPARE):
@@ -91,12 +94,15 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
                                               keys="、".join(keys) if lang == "zh" else ", ".join(keys)), 4) - 1
     compare_end = last
 
-    # monthly table, to the right of the comparison
-    mcol = 7
-    r0 = write_block_title(ws, row - 1, mcol, label("monthly_block", lang))
+    # monthly table below the comparison (side by side the sheet is too wide to print readably on one page)
+    mcol = 1
+    r0 = write_block_title(ws, compare_end + 2, mcol, label("monthly_block", lang))
     monthly = review.monthly.reset_index()
     monthly["month"] = [f"{s.review_year}-{m:02d}" for m in monthly["month"]]
-    cols = [Col("month", "month", "text", 10)] + [Col(k) for k in MONTHLY]
+    # whole currency units: the monthly trend reads at a glance and the table prints on one page wide
+    # headers wrap at 11 characters (numbers never wrap)
+    cols = [Col("month", "month", "text", 10)] + [Col(k, kind="money0" if KIND.get(k) == "money" else None,
+                                                      width=11, wrap=True) for k in MONTHLY]
     total = {k: review.summary.get(k) for k in MONTHLY}
     mfirst, mlast = write_table(ws, monthly, cols, r0, mcol, lang, total=total)
 
@@ -162,6 +168,10 @@ def _actions(ws, review: Review, row: int, lang: str) -> int:
         put(ws, r, 2, rec.item, border=BOX, align=wrap)
         put(ws, r, 4, rec.action, border=BOX, align=wrap)
         put(ws, r, 12, rec.at_stake, kind="money0", border=BOX, align=wrap)
-        width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in rec.action)
-        ws.row_dimensions[r].height = 15 * max(1, -(-width // 105))
+        # as many lines as the action takes over its merged columns (their widths so far: later tables only
+        # widen them), the area and item columns too, so no text is clipped
+        lines = max(wrapped_lines(rec.action, sum(column_width(ws, c) or 8.43 for c in range(4, 12))),
+                    wrapped_lines(rec.item, sum(column_width(ws, c) or 8.43 for c in (2, 3))),
+                    wrapped_lines(rec.area, column_width(ws, 1) or 8.43))
+        ws.row_dimensions[r].height = LINE_HEIGHT * max(1, lines)
     return row + len(acts) + 2

@@ -151,6 +151,7 @@ def change_font(metric: str, change) -> Font | None:
 # ------------------------------------------------------------------------------------------ widths
 MAX_WIDTH = 60       # the widest a column gets from its content; longer text wraps
 MIN_WIDTH = 6
+TILE_COL_WIDTH = 11  # a KPI tile is two columns: wide enough for "1,234,567.89" in 14 pt, narrow enough to print
 LINE_HEIGHT = 15     # points per line of an 11 pt body cell
 
 
@@ -271,7 +272,12 @@ def write_title(ws: Worksheet, title: str, subtitle: str = "", row: int = 1) -> 
 
 
 def write_block_title(ws: Worksheet, row: int, col: int, text: str) -> int:
+    """A block's title; its row is remembered so printing starts a block on a new page rather than leave
+    it stranded at the bottom of one (``printing.layout_for_print``)."""
     put(ws, row, col, text, font=BLOCK_FONT)
+    if not hasattr(ws, "xlr_block_rows"):
+        ws.xlr_block_rows = []
+    ws.xlr_block_rows.append(row)
     return row + 1
 
 
@@ -332,6 +338,7 @@ def write_tiles(ws: Worksheet, tiles: list[tuple[str, object, str]], row: int, c
     rows = (len(tiles) + per_row - 1) // per_row
     for k in range(per_row * 2):
         letter = get_column_letter(col + k)
-        if (ws.column_dimensions[letter].width or 0) < 13:
-            ws.column_dimensions[letter].width = 13
+        # an untouched column reads as 13 in openpyxl (its ColumnDimension default): set it, never shrink
+        if letter not in ws.column_dimensions or (ws.column_dimensions[letter].width or 0) < TILE_COL_WIDTH:
+            ws.column_dimensions[letter].width = TILE_COL_WIDTH
     return row + rows * 3

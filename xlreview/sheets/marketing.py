@@ -74,16 +74,6 @@ def col_after(ws: Worksheet, start_col: int, cm: float) -> int:
     return c
 
 
-def fit_page(ws: Worksheet, last_col: int, last_row: int) -> None:
-    """Print (and PDF) one page wide, landscape, without the chart-data columns."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
-
-
 def axes_visible(chart) -> None:
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -113,7 +103,6 @@ def write_marketing(wb: Workbook, review: Review) -> None:
     row = _promotions(ws, promos, review.promo_daily, row, lang, s)
     row = _content(ws, content, row, lang)
     ws.freeze_panes = "A4"
-    fit_page(ws, max(len(KEYWORD_COLS), len(PROMO_COLS), col_after(ws, 1, 33)), row)
 
 
 def _campaigns(ws, camp: pd.DataFrame, row: int, lang: str) -> int:

@@ -23,7 +23,7 @@ QUADRANT_COLOURS = {"star": "548235", "fix_listing": "C55A11", "needs_traffic": 
 
 # a SKU without a cost is marked in the first column; SKU net_profit is its contribution profit (METRICS 1),
 # so the sheet says so (the JSON key stays products[].net_profit)
-COLUMNS = [Col("incomplete_label", "incomplete", "text"), Col("sku", kind="text"), Col("name", kind="text"),
+COLUMNS = [Col("incomplete_label", "incomplete", "text", width=10, wrap=True), Col("sku", kind="text"), Col("name", kind="text"),
            Col("class_label", "class", "text"), Col("action", kind="text", width=44, wrap=True),
            Col("return_reasons_text", "return_reasons", "text", width=30, wrap=True),
            Col("reason", kind="text", width=50, wrap=True), Col("quadrant_label", "quadrant", "text"),
@@ -81,7 +81,7 @@ def write_products(wb: Workbook, review: Review) -> None:
     _class_rules(ws, first, last, lang)
     col_of = {c.key: j for j, c in enumerate(COLUMNS, start=1)}
     for r in range(first, last + 1):
-        ws.cell(row=r, column=col_of["days_of_cover"]).alignment = Alignment(horizontal="right")
+        ws.cell(row=r, column=col_of["days_of_cover"]).alignment = Alignment(horizontal="right", vertical="top")
     ws.freeze_panes = ws.cell(row=first, column=col_of["class_label"] + 1)
 
 

@@ -16,7 +16,7 @@ UNIT_KIND = {"pct": "pct", "int": "int", "money": "money", "days": "int"}
 # counts and days carry their unit in the cell format, so "1" next to "10.0%" reads as 1 SKU
 UNIT_FORMATS = {("int", "zh"): '0 "个"', ("int", "en"): '0 "SKU(s)"', ("days", "zh"): '0 "天"',
                 ("days", "en"): '0 "days"'}
-TEXT_WIDTH = 72
+TEXT_WIDTH = 46          # message and contingency wrap at this width: the sheet prints one page wide
 
 
 def _status(risks: pd.DataFrame) -> list[str]:

@@ -1,0 +1,202 @@
+"""Print (and PDF) layout of every generated sheet: readable pages a seller can hand to the boss.
+
+``layout_for_print(ws)`` runs after a writer has laid out its sheet. It sets, from what the sheet holds:
+
+- the print area: A1 to the last used *visible* column and row, charts included (hidden chart-data
+  columns are left out);
+- landscape A4 with narrow margins, the title rows repeated on every page (and the key columns -- SKU,
+  channel -- on every page of a table split across pages);
+- the scale: one page wide when that keeps the print at ``MIN_SCALE`` (60 %) or more of its size (the
+  page-setup scale that fits the width, at most 100 %), else ``SPLIT_SCALE`` with column breaks at column
+  boundaries, so a wide table is split over pages instead of shrunk to an unreadable 25 %. An explicit
+  scale rather than "fit to 1 page wide", because Excel ignores manual page breaks under fit-to-page;
+- row breaks before a block (``layout.write_block_title``) that would otherwise start near the bottom of a
+  page and run over onto the next one.
+
+Sizes: Excel prints a column of width ``w`` characters ``trunc(w * 7 + 5)`` pixels of 0.75 pt wide (Calibri 11,
+ECMA-376 Part 1, 18.3.1.13 ``col/@width``); LibreOffice prints the same column wider, at most ``7 w + 1`` pt
+(measured: columns of width 5, 10 and 20 at 100 % on A4 landscape, 22, 11 and 5 to a page, i.e. 34-36,
+65-71 and 131-157 pt each; the upper end is taken). The layout uses
+the wider of the two, so a page that fits in LibreOffice (and a PDF made with it) fits in Excel too.
+A chart's size is in cm.
+``effective_scale(ws)`` gives the scale a reader's print comes out at, for the tests.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+MIN_SCALE = 0.60              # below this a printed table is too small to read (issue 12 item 7)
+SPLIT_SCALE = 60              # scale (percent) of a sheet too wide for one readable page: split it
+PAGE_WIDTH_IN, PAGE_HEIGHT_IN = 11.69, 8.27        # A4 landscape
+MARGIN_SIDE_IN, MARGIN_TOP_IN, MARGIN_HEADER_IN = 0.3, 0.5, 0.25
+RENDER_SLACK = 1.0           # the LibreOffice width model above is already its upper bound
+LIBREOFFICE_PT_PER_CHAR, LIBREOFFICE_PT_PAD = 7.0, 1.0
+DEFAULT_COL_WIDTH = 8.43      # characters (openpyxl leaves untouched columns without a width)
+DEFAULT_ROW_HEIGHT = 15.0     # points
+TITLE_ROWS = 2                # title and subtitle of every generated sheet (layout.write_title)
+BLOCK_MIN_ROWS = 6            # a block that would start in the last few rows of a page starts on the next
+
+
+def column_points(ws: Worksheet, col: int) -> float:
+    """Printed width of column ``col`` in points (0 when hidden)."""
+    dim = ws.column_dimensions.get(get_column_letter(col))
+    if dim is not None and dim.hidden:
+        return 0.0
+    width = dim.width if dim is not None and dim.width else DEFAULT_COL_WIDTH
+    return max(math.trunc(width * 7 + 5) * 0.75, LIBREOFFICE_PT_PER_CHAR * width + LIBREOFFICE_PT_PAD)
+
+
+def row_points(ws: Worksheet, row: int) -> float:
+    dim = ws.row_dimensions.get(row)
+    if dim is not None and dim.hidden:
+        return 0.0
+    return float(dim.height) if dim is not None and dim.height else DEFAULT_ROW_HEIGHT
+
+
+def printable_points() -> tuple[float, float]:
+    """(width, height) of the printable area of an A4 landscape page with our margins, in points."""
+    return ((PAGE_WIDTH_IN - 2 * MARGIN_SIDE_IN) * 72, (PAGE_HEIGHT_IN - 2 * MARGIN_TOP_IN) * 72)
+
+
+def _chart_extent(ws: Worksheet, chart) -> tuple[int, int]:
+    """(last column, last row) a chart covers."""
+    anchor = chart.anchor
+    if isinstance(anchor, str):
+        m = re.fullmatch(r"([A-Z]+)(\d+)", anchor)
+        col, row = column_index_from_string(m.group(1)), int(m.group(2))
+    else:
+        marker = getattr(anchor, "to", None)
+        if marker is not None and getattr(anchor, "_from", None) is not None and hasattr(anchor, "to"):
+            return marker.col + 1, marker.row + 1
+        col, row = anchor._from.col + 1, anchor._from.row + 1
+    width_pt, height_pt = chart.width / 2.54 * 72, chart.height / 2.54 * 72
+    c, acc = col, 0.0
+    while acc < width_pt and c < col + 200:
+        acc += column_points(ws, c) or 0.0
+        c += 1
+    r, acc = row, 0.0
+    while acc < height_pt and r < row + 500:
+        acc += row_points(ws, r)
+        r += 1
+    return c - 1, r - 1
+
+
+def used_extent(ws: Worksheet) -> tuple[int, int]:
+    """(last used visible column, last used row): cells with a value, merged ranges and charts."""
+    last_col = last_row = 1
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value is not None and column_points(ws, c.column) > 0:
+                last_col, last_row = max(last_col, c.column), max(last_row, c.row)
+    for rng in ws.merged_cells.ranges:
+        if column_points(ws, rng.max_col) > 0:
+            last_col = max(last_col, rng.max_col)
+        last_row = max(last_row, rng.max_row)
+    for chart in ws._charts:
+        c, r = _chart_extent(ws, chart)
+        last_col, last_row = max(last_col, c), max(last_row, r)
+    return last_col, last_row
+
+
+def key_columns(ws: Worksheet) -> int:
+    """How many leading columns to repeat on every page of a split table (0 for none): the frozen columns
+    (the writer froze the columns that identify a row), at most 4."""
+    pane = ws.freeze_panes
+    if not pane:
+        return 0
+    col = column_index_from_string(re.match(r"[A-Z]+", pane).group(0)) - 1
+    col = col if 0 < col <= 4 else 0
+    # repeated columns take at most a quarter of a page (a wide product name would leave little room)
+    while col > 1 and sum(column_points(ws, c) for c in range(1, col + 1)) > printable_points()[0] / 4:
+        col -= 1
+    return col
+
+
+def layout_for_print(ws: Worksheet) -> None:
+    """Set print area, orientation, scale, repeated rows/columns and page breaks of one generated sheet."""
+    if ws.sheet_state != "visible":
+        return
+    last_col, last_row = used_extent(ws)
+    width, height = printable_points()
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE_IN
+    ws.page_margins.top = ws.page_margins.bottom = MARGIN_TOP_IN
+    ws.page_margins.header = ws.page_margins.footer = MARGIN_HEADER_IN
+    ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
+    ws.print_title_rows = f"1:{TITLE_ROWS}"
+    total = sum(column_points(ws, c) for c in range(1, last_col + 1))
+    ws.col_breaks.brk = []
+    ws.row_breaks.brk = []
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    fit = math.floor(100 * width * RENDER_SLACK / total) if total else 100
+    if fit >= 100 * MIN_SCALE:
+        ws.page_setup.scale = min(100, fit)
+        scale = ws.page_setup.scale / 100
+    else:
+        ws.page_setup.scale = SPLIT_SCALE
+        scale = SPLIT_SCALE / 100
+        keys = key_columns(ws)
+        if keys:
+            ws.print_title_cols = f"A:{get_column_letter(keys)}"
+        _column_breaks(ws, last_col, keys, width / scale)
+    _row_breaks(ws, last_row, height / scale)
+
+
+def _column_breaks(ws: Worksheet, last_col: int, keys: int, page_width: float) -> None:
+    """A column break wherever the next column would run past the page (the key columns repeat on each),
+    moved left to the nearest column edge no merged cell crosses, so a merged action row stays whole (a merged
+    cell wider than a page cannot, and is left to the break)."""
+    key_width = sum(column_points(ws, c) for c in range(1, keys + 1))
+    crossed = set()                     # column edges c | c + 1 inside a merged range that fits on a page
+    for rng in ws.merged_cells.ranges:
+        if sum(column_points(ws, c) for c in range(rng.min_col, rng.max_col + 1)) <= page_width - key_width:
+            crossed.update(range(rng.min_col, rng.max_col))
+    start, c = keys + 1, keys + 1
+    acc = key_width
+    while c <= last_col:
+        w = column_points(ws, c)
+        if acc + w > page_width and c > start:
+            edge = c - 1
+            while edge in crossed and edge > start:
+                edge -= 1
+            if edge in crossed:
+                edge = c - 1             # no clean edge on this page: break where it must
+            ws.col_breaks.append(Break(id=edge))
+            start = c = edge + 1
+            acc = key_width
+            continue
+        acc += w
+        c += 1
+
+
+def _row_breaks(ws: Worksheet, last_row: int, page_height: float) -> None:
+    """A row break before a block title that would start in the last ``BLOCK_MIN_ROWS`` rows of a page."""
+    blocks = set(getattr(ws, "xlr_block_rows", ()))
+    title = sum(row_points(ws, r) for r in range(1, TITLE_ROWS + 1))
+    acc = title
+    for r in range(TITLE_ROWS + 1, last_row + 1):
+        h = row_points(ws, r)
+        if r in blocks and acc > title and acc + BLOCK_MIN_ROWS * DEFAULT_ROW_HEIGHT > page_height:
+            ws.row_breaks.append(Break(id=r - 1))
+            acc = title
+        elif acc + h > page_height:
+            acc = title                      # the printer breaks here by itself
+        acc += h
+
+
+def effective_scale(ws: Worksheet) -> float:
+    """The scale a printed page comes out at: the page-setup scale, or with fit to one page wide the
+    printable width over the width of the printed columns (never above 100 %)."""
+    if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage \
+            and ws.page_setup.fitToWidth == 1:
+        area = str(ws.print_area).split("!")[-1].replace("$", "").split(":")
+        last_col = column_index_from_string(re.match(r"[A-Z]+", area[-1]).group(0))
+        total = sum(column_points(ws, c) for c in range(1, last_col + 1))
+        return min(1.0, printable_points()[0] / total) if total else 1.0
+    return (ws.page_setup.scale or 100) / 100
