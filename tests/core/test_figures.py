@@ -130,3 +130,20 @@ def test_json_carries_the_new_figures(review):
     assert out["previous_not_comparable"]["orders"] == PARTIAL_YEAR
     for key in ("cohorts", "customers_monthly", "customer_value", "quadrant_medians"):
         assert key in out, key
+
+
+def test_json_reconciliation(review):
+    rec = review_json(review)["reconciliation"]
+    # R4 (10) and R8 (0) have no customer id; nobody ships to two countries (no country given); C has no cost
+    assert rec == {"net_sales_without_customer_id": pytest.approx(10.0),
+                   "market_customers_counted_more_than_once": 0.0, "cost_unknown_skus": 1.0,
+                   "cost_unknown_net_sales": pytest.approx(50.0)}
+
+
+def test_buyers_in_two_countries_are_reconciled():
+    f = frames()
+    f["Orders"]["country"] = ["US"] * len(f["Orders"])
+    f["Orders"].loc[f["Orders"]["order_id"].eq("R6"), "country"] = "DE"      # k1 also ships to DE
+    review = compute_review(inputs_of(f))
+    assert review.markets["customers"].sum() == 5 and review.summary["customers"] == 4
+    assert review_json(review)["reconciliation"]["market_customers_counted_more_than_once"] == 1

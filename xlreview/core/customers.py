@@ -147,6 +147,32 @@ def customer_value(lines: pd.DataFrame, year: int) -> dict[str, float]:
             "predicted_12m_value": retention * frequency * aov * gm}
 
 
+def reconciliation(summary: dict, customers_monthly: pd.DataFrame | None, markets: pd.DataFrame | None,
+                   products: pd.DataFrame | None) -> dict[str, float]:
+    """The rows that reconcile a split that does not sum (issue 12 item 11), and the SKUs without a cost.
+
+    Returns
+    -------
+    dict: net_sales_without_customer_id (net sales of lines without a customer id: neither new nor returning,
+    base currency), market_customers_counted_more_than_once (Σ customers of the markets - distinct customers:
+    buyers shipping to several countries), cost_unknown_skus and cost_unknown_net_sales (SKUs missing from
+    Products: COGS counted as 0).
+    """
+    out = {"net_sales_without_customer_id": np.nan, "market_customers_counted_more_than_once": np.nan,
+           "cost_unknown_skus": 0.0, "cost_unknown_net_sales": 0.0}
+    ns, distinct = summary.get("net_sales"), summary.get("customers")
+    if customers_monthly is not None and ns is not None:
+        out["net_sales_without_customer_id"] = float(ns - customers_monthly["new_net_sales"].sum()
+                                                     - customers_monthly["returning_net_sales"].sum())
+    if markets is not None and distinct is not None:
+        out["market_customers_counted_more_than_once"] = float(markets["customers"].sum() - distinct)
+    if products is not None:
+        unknown = products[products["incomplete"]]
+        out["cost_unknown_skus"] = float(len(unknown))
+        out["cost_unknown_net_sales"] = float(unknown["net_sales"].sum())
+    return out
+
+
 def customers_step(inputs: Inputs, lines: pd.DataFrame, review) -> None:
     """Review step: markets, customers_monthly, cohorts, customer_value (METRICS 3)."""
     year = inputs.settings.review_year

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import metrics
 from .actions import actions_step
-from .customers import customers_step
+from .customers import customers_step, reconciliation
 from .goals import fill_goals
 from .inputs import Inputs, Settings
 from .marketing import marketing_step
@@ -147,6 +147,8 @@ def review_json(review: Review) -> dict:
                            for key, frame in review.strategy.items()}
     if review.customer_value is not None:
         out["customer_value"] = _clean(review.customer_value)
+    out["reconciliation"] = _clean(reconciliation(review.summary, review.customers_monthly, review.markets,
+                                                  review.products))
     if review.products is not None:
         out["quadrant_medians"] = _clean(quadrant_medians(review.products))
     return out

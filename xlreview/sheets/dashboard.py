@@ -7,6 +7,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
+from ..core.customers import reconciliation
 from ..core.review import Review
 from ..text import label, tr
 from .layout import (
@@ -130,11 +131,10 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
     wrow = max(compare_end, mlast + 20) + 2
     if review.unknown_skus or review.warnings:
         wrow = write_block_title(ws, wrow, 1, label("warnings_block", lang))
-        pr = review.products
-        if review.unknown_skus and pr is not None:
-            unknown = pr[pr["incomplete"]]
-            ns = float(unknown["net_sales"].sum())
-            put(ws, wrow, 1, label("cost_unknown_count", lang, n=len(unknown), net_sales=f"{ns:,.2f}",
+        rec = reconciliation(review.summary, None, None, review.products)
+        if review.unknown_skus and review.products is not None:
+            ns = rec["cost_unknown_net_sales"]
+            put(ws, wrow, 1, label("cost_unknown_count", lang, n=int(rec["cost_unknown_skus"]), net_sales=f"{ns:,.2f}",
                                    share=f"{ns / review.summary['net_sales']:.1%}" if review.summary.get("net_sales")
                                    else "—", currency=s.base_currency), font=Font(bold=True, color="C00000"))
             wrow += 1

@@ -63,17 +63,17 @@ def printable_points() -> tuple[float, float]:
     return ((PAGE_WIDTH_IN - 2 * MARGIN_SIDE_IN) * 72, (PAGE_HEIGHT_IN - 2 * MARGIN_TOP_IN) * 72)
 
 
-def _chart_extent(ws: Worksheet, chart) -> tuple[int, int]:
-    """(last column, last row) a chart covers."""
+def _chart_box(ws: Worksheet, chart) -> tuple[int, int, int, int]:
+    """(first column, first row, last column, last row) a chart covers."""
     anchor = chart.anchor
     if isinstance(anchor, str):
         m = re.fullmatch(r"([A-Z]+)(\d+)", anchor)
         col, row = column_index_from_string(m.group(1)), int(m.group(2))
     else:
-        marker = getattr(anchor, "to", None)
-        if marker is not None and getattr(anchor, "_from", None) is not None and hasattr(anchor, "to"):
-            return marker.col + 1, marker.row + 1
         col, row = anchor._from.col + 1, anchor._from.row + 1
+        marker = getattr(anchor, "to", None)
+        if marker is not None:
+            return col, row, marker.col + 1, marker.row + 1
     width_pt, height_pt = chart.width / 2.54 * 72, chart.height / 2.54 * 72
     c, acc = col, 0.0
     while acc < width_pt and c < col + 200:
@@ -83,7 +83,7 @@ def _chart_extent(ws: Worksheet, chart) -> tuple[int, int]:
     while acc < height_pt and r < row + 500:
         acc += row_points(ws, r)
         r += 1
-    return c - 1, r - 1
+    return col, row, c - 1, r - 1
 
 
 def used_extent(ws: Worksheet) -> tuple[int, int]:
@@ -98,7 +98,7 @@ def used_extent(ws: Worksheet) -> tuple[int, int]:
             last_col = max(last_col, rng.max_col)
         last_row = max(last_row, rng.max_row)
     for chart in ws._charts:
-        c, r = _chart_extent(ws, chart)
+        _, _, c, r = _chart_box(ws, chart)
         last_col, last_row = max(last_col, c), max(last_row, r)
     return last_col, last_row
 
@@ -150,13 +150,15 @@ def layout_for_print(ws: Worksheet) -> None:
 
 def _column_breaks(ws: Worksheet, last_col: int, keys: int, page_width: float) -> None:
     """A column break wherever the next column would run past the page (the key columns repeat on each),
-    moved left to the nearest column edge no merged cell crosses, so a merged action row stays whole (a merged
-    cell wider than a page cannot, and is left to the break)."""
+    moved left to the nearest column edge no merged cell or chart crosses, so a merged action row or a chart
+    stays whole (one wider than a page cannot, and is left to the break)."""
     key_width = sum(column_points(ws, c) for c in range(1, keys + 1))
     crossed = set()                     # column edges c | c + 1 inside a merged range that fits on a page
-    for rng in ws.merged_cells.ranges:
-        if sum(column_points(ws, c) for c in range(rng.min_col, rng.max_col + 1)) <= page_width - key_width:
-            crossed.update(range(rng.min_col, rng.max_col))
+    spans = [(rng.min_col, rng.max_col) for rng in ws.merged_cells.ranges]
+    spans += [(box[0], box[2]) for box in (_chart_box(ws, chart) for chart in ws._charts)]   # charts stay whole
+    for first, last in spans:
+        if sum(column_points(ws, c) for c in range(first, last + 1)) <= page_width - key_width:
+            crossed.update(range(first, last))
     start, c = keys + 1, keys + 1
     acc = key_width
     while c <= last_col:
