@@ -1,13 +1,21 @@
-"""The one engine behind the CLI, the Excel macros and the tests: read -> validate -> compute -> write.
+"""The one workbook path behind the CLI, the Excel macros and the tests.
 
-Nothing is written until every figure and every sheet has been computed; input errors raise
-``InputProblems`` with the whole report and leave the workbook as it was.
+Every command runs: open (a backend: the file headlessly, the open book in Excel) -> lock check (the
+Office lock file ``~$name.xlsm``) -> read -> validate -> compute (or, for ``import``, parse the export
+files) -> write (generated sheets, or the upsert of imported rows and the Import Log) -> save (headless:
+atomic temp file + rename) -> verify (the saved file reopens and still holds the VBA project and the
+ribbon relationship; else ``SaveRefused`` and the file is left as it was).
+
+``build`` / ``build_backend`` and ``import_files`` / ``import_backend_files`` are the two writing
+commands; ``check`` stops after validate. Nothing is written until everything has been computed;
+input errors raise ``InputProblems`` with the whole report and leave the workbook as it was.
 """
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,6 +138,22 @@ def check(path, progress: Progress = _quiet, lang: str | None = None) -> Report:
     return report
 
 
+@contextmanager
+def open_for_writing(path) -> Iterator[Backend]:
+    """Open -> lock check: the headless backend of the workbook file at ``path``, closed afterwards.
+
+    Raises NotAWorkbook (missing, damaged, .xlsm renamed .xlsx) or WorkbookLocked (open in Excel,
+    WPS or LibreOffice, or read-only) before anything is read.
+    """
+    from .workbook.headless import check_not_locked
+    backend = open_backend(path)
+    try:
+        check_not_locked(Path(path))
+        yield backend
+    finally:
+        backend.close()
+
+
 def build(path, json_out=None, progress: Progress = _quiet, replan: bool = False,
           lang: str | None = None) -> BuildResult:
     """Build the review into the workbook file at ``path`` (and the JSON result when asked).
@@ -137,12 +161,28 @@ def build(path, json_out=None, progress: Progress = _quiet, replan: bool = False
     ``replan``: recompute the plan of every goal instead of keeping the frozen one.
     ``lang``: the command's language (None: Settings ``language``).
     """
-    from .workbook.headless import check_not_locked
-    backend = open_backend(path)
-    check_not_locked(Path(path))
-    try:
+    with open_for_writing(path) as backend:
         return build_backend(backend, progress, Path(json_out) if json_out else None, replan=replan, lang=lang)
-    finally:
-        close = getattr(backend, "close", None)
-        if close:
-            close()
+
+
+def import_backend_files(backend: Backend, workbook, files, source: str | None = None, lang: str | None = None,
+                         progress: Progress = _quiet):
+    """Import export files into an open backend: parse -> upsert rows -> Import Log -> save (-> verify).
+
+    Returns the ``ImportReport``. ``workbook``: the book's path (named on the report). The export files
+    are all parsed before the workbook is touched.
+    """
+    from .importers.apply import import_backend, read_batches
+    lang = lang or workbook_language(backend)
+    progress("import")
+    batches = read_batches(files, source, lang)
+    progress("write")
+    report = import_backend(backend, Path(workbook), batches, lang)
+    backend.save()
+    return report
+
+
+def import_files(path, files, source: str | None = None, lang: str | None = None, progress: Progress = _quiet):
+    """``xlreview import``: import export files into the workbook file at ``path`` (see import_backend_files)."""
+    with open_for_writing(path) as backend:
+        return import_backend_files(backend, path, files, source, lang, progress)

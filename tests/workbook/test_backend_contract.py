@@ -371,9 +371,3 @@ def test_chart_specs_line_and_scatter():
     assert live._chart_type(bar) == "bar_clustered"
 
 
-def test_changed_blocks_only_rewrite_changed_cells():
-    before = [["sku", "cost"], ["A", 5.0], ["B", dt.date(2026, 1, 1)]]
-    after = [["sku", "cost"], ["A", 5], ["B", dt.datetime(2026, 1, 1)], ["C", "7"]]
-    blocks = live.changed_blocks(before, after)
-    assert [(b.row, b.col, b.values) for b in blocks] == [(4, 1, [["'C", "'7"]])]
-    assert live.changed_blocks(after, before)[0].values == [[None, None]]

@@ -13,8 +13,6 @@ with a mock caller book: ``xw.Book.set_mock_caller()`` on Windows, a fake book o
 """
 from __future__ import annotations
 
-import shutil
-import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -193,31 +191,17 @@ def pick_files(book, title: str) -> list[Path]:
 
 
 def import_into_book(backend, files: list[Path], progress, lang: str) -> str:
-    """Run the CLI's importer on a saved copy of the open book, then copy the changed cells back.
+    """Import the picked files into the open book: the CLI's path (``pipeline.import_backend_files``) on
+    the live backend -- rows go into the book's sheets through xlwings, then the book is saved.
 
-    The importer works on files (openpyxl); Excel keeps the open file locked, so it runs on a copy:
-    save -> copy -> import into the copy -> write every changed cell (one write per block) and every
-    new sheet into the open book -> save. Nothing is written to the open book if the import fails.
+    Every file is parsed before the book is touched, so a file that cannot be read changes nothing.
     """
-    from ..importers.apply import import_files as import_into_file
-    from ..workbook.headless import HeadlessBackend
-    from ..workbook.live import copy_changes
+    from ..pipeline import import_backend_files
     book = backend.book
     path = Path(book.fullname)
     if not path.parent.is_dir() or not path.is_file():
         return tr("macro.save_first", lang)
-    progress("import")
-    book.save()
-    with tempfile.TemporaryDirectory(prefix="xlreview-import-") as tmp:
-        copy = Path(tmp) / ("copy" + path.suffix)
-        shutil.copyfile(path, copy)
-        before = HeadlessBackend(copy).read_sheets(backend.sheet_names())
-        report = import_into_file(copy, files, lang=lang)
-        after_backend = HeadlessBackend(copy)
-        after = after_backend.read_sheets(after_backend.sheet_names())
-        progress("write")
-        copy_changes(book, before, after, copy)
-    book.save()
+    report = import_backend_files(backend, path, files, lang=lang, progress=progress)
     return tr("macro.imported", lang, added=report.added, dup=report.duplicates, rej=report.rejected)
 
 

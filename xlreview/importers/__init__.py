@@ -4,7 +4,7 @@ Public API::
 
     detect(path, source=None) -> FormatMatch
     read_export(path, source=None, base_currency="USD") -> ImportBatch
-    import_files(workbook, files, source=None, lang="zh") -> ImportReport      # writes the workbook
+    import_files(workbook, files, source=None, lang=None) -> ImportReport      # writes the workbook
 
 Each family module (amazon, ebay, shopify, tiktok, mabang, dianxiaomi) registers its formats
 in ``REGISTRY`` when imported.
@@ -28,9 +28,9 @@ from .base import (
 )
 
 
-def import_files(workbook, files, source=None, lang="zh"):
-    """Import export files into a workbook's input sheets; see :mod:`xlreview.importers.apply`."""
-    from .apply import import_files as _import_files
+def import_files(workbook, files, source=None, lang=None):
+    """Import export files into a workbook's input sheets: :func:`xlreview.pipeline.import_files`."""
+    from ..pipeline import import_files as _import_files
 
     return _import_files(workbook, files, source, lang=lang)
 

@@ -12,26 +12,27 @@ button call it). Rules:
   columns (fees, refunds, stock) on the matching row; setting, never adding, keeps them idempotent;
 - every file row ends up imported, a duplicate, or on the Import Log with the reason.
 
-The workbook is loaded with openpyxl (``keep_vba=True``), saved to a temp file next to it, the
-ribbon relationship re-added, then renamed over the original.
+The workbook is never loaded whole: the dedupe index is read from the target sheets only (calamine
+headlessly, the open book in Excel), and rows and changed cells go in through the backend's ``upsert``
+(headlessly at the XML level, appended rows after the last row, every other row and part copied as it
+is). The CLI and the ribbon run the same path: :func:`import_backend` on a backend, then its ``save``
+(headless: atomic replace and the verify step).
 """
 from __future__ import annotations
 
 import math
-import os
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from ..errors import NotAWorkbook, WorkbookLocked, XlreviewError
-from ..model.schema import SHEETS_BY_NAME, alias_table, normalize_header, sheet_for_name
-from ..ooxml.package import ensure_ribbon_relationship
+from ..errors import NotAWorkbook, XlreviewError
+from ..model.schema import SHEETS_BY_NAME, sheet_for_name
 from ..text import sheet_name, tr
-from .base import DEDUPE_KEYS, ImportBatch, Rejected, key_text, read_export
+from ..workbook.base import column_plan
+from .base import DEDUPE_KEYS, ImportBatch, Rejected, key_text, key_texts, read_export
 from .files import EXCEL_CELL_LIMIT
 from .reconcile import MoneyColumn
 
@@ -125,24 +126,18 @@ def _is_blank(v) -> bool:
         return False
 
 
-def write_cell(cell, value, is_int: bool = False) -> None:
-    """Write a value as its type; text stays text even when it starts with ``=``."""
+def cell_value(value, is_int: bool = False):
+    """The plain value a cell gets: None for blanks, whole numbers of int columns as int, else as is."""
     if _is_blank(value) or (isinstance(value, str) and value == ""):
-        cell.value = None
-        return
-    if isinstance(value, (datetime, date)):
-        cell.value = value
-        cell.number_format = "yyyy-mm-dd"
-    elif isinstance(value, bool):
-        cell.value = value
-    elif isinstance(value, (int, float)) or hasattr(value, "dtype"):
+        return None
+    if isinstance(value, str):
+        return value[:EXCEL_CELL_LIMIT]
+    if isinstance(value, bool) or isinstance(value, (datetime, date)):
+        return value
+    if isinstance(value, (int, float)) or hasattr(value, "dtype"):
         v = float(value)
-        cell.value = int(v) if is_int and v.is_integer() else v
-    else:
-        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:EXCEL_CELL_LIMIT]
-        cell.value = text
-        if text.startswith("="):
-            cell.data_type = "s"
+        return int(v) if is_int and v.is_integer() else v
+    return str(value)
 
 
 def _same(a, b) -> bool:
@@ -155,39 +150,54 @@ def _same(a, b) -> bool:
 
 
 class _Sheet:
-    """An input sheet of the workbook with its canonical column positions and key index."""
+    """An input sheet with its canonical column positions (1-based), key index and pending changes.
 
-    def __init__(self, wb, sheet: str):
+    Read once through the backend (``read_sheets``: only this sheet); changes are collected and
+    written by :meth:`flush` in one ``upsert``: new header cells, changed cells, appended rows.
+    """
+
+    def __init__(self, backend, sheet: str):
         self.spec = SHEETS_BY_NAME[sheet]
-        self.ws = next((ws for ws in wb.worksheets if (s := sheet_for_name(ws.title)) and s.name == sheet), None)
-        if self.ws is None:
-            self.ws = wb.create_sheet(sheet)
-            for i, k in enumerate(self.spec.keys, 1):
-                self.ws.cell(1, i, k)
-        aliases = alias_table(self.spec)
-        self.cols: dict[str, int] = {}
-        last = 0
-        for cell in self.ws[1]:
-            if cell.value is not None and str(cell.value).strip():
-                last = cell.column
-                key = aliases.get(normalize_header(cell.value))
-                if key and key not in self.cols:
-                    self.cols[key] = cell.column
-        for k in self.spec.keys:
-            if k not in self.cols:
-                last += 1
-                self.ws.cell(1, last, k)
-                self.cols[k] = last
+        self.name = next((n for n in backend.sheet_names() if (s := sheet_for_name(n)) and s.name == sheet), None)
+        raw = backend.read_sheets([self.name])[self.name] if self.name is not None else None
+        self.rows: list[list] = list(raw.rows) if raw is not None else []
+        self.created = self.name is None
+        self.name = self.name or sheet
+        self.first_new = max(len(self.rows), 1) + 1      # Excel row of the first appended row
+        header = list(self.rows[0]) if self.rows else []
+        col_of, new = column_plan(header, sheet, self.spec.keys)
+        self.cols = {k: j + 1 for k, j in col_of.items()}
+        self.header_cells = {(0, j): k for j, k in new.items()}
         self.types = {c.key: c.type for c in self.spec.columns}
         self.keys = DEDUPE_KEYS[sheet]
+        self.cells: dict[tuple[int, int], object] = {}
+        self.appended: list[dict] = []
         self.index: dict[tuple, int] = {}
         self.by_order: dict[tuple, list[int]] = {}
         self.last_row = 1
-        for r, row in enumerate(self.ws.iter_rows(min_row=2, values_only=True), start=2):
-            if not any(v is not None and str(v).strip() for v in row):
-                continue
-            self.last_row = r
-            self._remember(r, lambda k, row=row: row[self.cols[k] - 1] if self.cols[k] - 1 < len(row) else None)
+        body = self.rows[1:]
+        if body:
+            self._index_existing(body)
+
+    def _column(self, body: list[list], k: str) -> np.ndarray:
+        j = self.cols[k] - 1
+        return np.array([r[j] if j < len(r) else None for r in body], dtype=object)
+
+    def _index_existing(self, body: list[list]) -> None:
+        """The key index of the rows already in the sheet, folded once per column (vectorised)."""
+        self.last_row = len(body) + 1
+        keys = [key_texts(self._column(body, k)) for k in self.keys]
+        rows_1 = range(2, len(body) + 2)
+        blank = ("",) * len(self.keys)
+        for r, key in zip(rows_1, zip(*keys)):
+            if key != blank:
+                self.index.setdefault(key, r)
+        if self.spec.name == "Orders":
+            oid, sku = key_texts(self._column(body, "order_id")), key_texts(self._column(body, "sku"))
+            for r, o, k in zip(rows_1, oid, sku):
+                if o or k:
+                    self.by_order.setdefault((o, k), []).append(r)
+                    self.by_order.setdefault((o, None), []).append(r)
 
     def _remember(self, r: int, get) -> None:
         self.index.setdefault(tuple(key_text(get(k)) for k in self.keys), r)
@@ -196,19 +206,64 @@ class _Sheet:
             self.by_order.setdefault((oid, sku), []).append(r)
             self.by_order.setdefault((oid, None), []).append(r)
 
+    def _appended_at(self, r: int) -> tuple[pd.DataFrame, int] | None:
+        """(chunk, position) of appended Excel row ``r``; None when ``r`` is not appended."""
+        pos = r - self.first_new
+        for chunk in self.appended:
+            if 0 <= pos < len(chunk):
+                return chunk, pos
+            pos -= len(chunk)
+        return None
+
     def value(self, r: int, k: str):
-        return self.ws.cell(r, self.cols[k]).value
+        """The value of canonical column ``k`` on Excel row ``r`` (pending changes included)."""
+        j = self.cols[k] - 1
+        if (r - 1, j) in self.cells:
+            return self.cells[(r - 1, j)]
+        found = self._appended_at(r)
+        if found is not None:
+            chunk, pos = found
+            return chunk[k].iat[pos] if k in chunk else None
+        row = self.rows[r - 1] if r - 1 < len(self.rows) else []
+        return row[j] if j < len(row) else None
+
+    def set(self, r: int, k: str, value) -> None:
+        """Set canonical column ``k`` on Excel row ``r`` (written by :meth:`flush`)."""
+        value = cell_value(value, self.types.get(k) in INT_TYPES)
+        found = self._appended_at(r)
+        if found is not None:
+            chunk, pos = found
+            if k not in chunk or chunk[k].dtype != object:
+                chunk[k] = (chunk[k] if k in chunk else pd.Series(None, index=chunk.index)).astype(object)
+            chunk.iat[pos, chunk.columns.get_loc(k)] = value
+        else:
+            self.cells[(r - 1, self.cols[k] - 1)] = value
 
     def key(self, row: dict) -> tuple:
         return tuple(key_text(row.get(k)) for k in self.keys)
 
     def append(self, row: dict) -> int:
-        self.last_row += 1
-        r = self.last_row
-        for k, v in row.items():
-            write_cell(self.ws.cell(r, self.cols[k]), v, self.types.get(k) in INT_TYPES)
-        self._remember(r, lambda k: row.get(k))
-        return r
+        """Append one canonical row below the last one; returns its Excel row number."""
+        return self.append_frame(pd.DataFrame([row]))[0]
+
+    def append_frame(self, frame: pd.DataFrame) -> list[int]:
+        """Append canonical rows (``frame`` columns are schema keys); returns their Excel row numbers."""
+        first = self.first_new + sum(len(c) for c in self.appended)
+        rows_1 = list(range(first, first + len(frame)))
+        if not len(frame):
+            return rows_1
+        chunk = frame.reset_index(drop=True).copy()
+        self.appended.append(chunk)
+        keys = [key_texts(chunk[k].to_numpy(dtype=object)) if k in chunk else [""] * len(chunk) for k in self.keys]
+        for r, key in zip(rows_1, zip(*keys)):
+            self.index.setdefault(key, r)
+        if self.spec.name == "Orders":
+            oid, sku = key_texts(chunk["order_id"].to_numpy(dtype=object)), key_texts(chunk["sku"].to_numpy(dtype=object))
+            for r, o, k in zip(rows_1, oid, sku):
+                self.by_order.setdefault((o, k), []).append(r)
+                self.by_order.setdefault((o, None), []).append(r)
+        self.last_row = rows_1[-1]
+        return rows_1
 
     def find_for_merge(self, row: dict) -> int | None:
         """Exact key, else (Orders) the same order+sku on a channel of the same platform."""
@@ -222,8 +277,39 @@ class _Sheet:
                 return cand
         return None
 
+    def _appended_columns(self) -> pd.DataFrame:
+        """The appended rows as a frame whose columns are 0-based column numbers (the sheet's layout)."""
+        if not self.appended:
+            return pd.DataFrame()
+        frame = pd.concat(self.appended, ignore_index=True)
+        out = {}
+        for k in frame.columns:
+            if k not in self.cols:
+                continue
+            col = frame[k]
+            if self.types.get(k) in INT_TYPES and pd.api.types.is_float_dtype(col) and \
+                    bool(((col.dropna() % 1) == 0).all()):
+                col = col.astype("Int64").astype(object).where(col.notna(), None)
+            elif not pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_datetime64_any_dtype(col):
+                col = col.astype(object).map(lambda v: None if _is_blank(v) else
+                                             (v[:EXCEL_CELL_LIMIT] if isinstance(v, str) else v))
+            out[self.cols[k] - 1] = col
+        return pd.DataFrame(out)
 
-# ----------------------------------------------------------------------------- applying a batch
+    def flush(self, backend) -> None:
+        """Write the pending header cells, changed cells and appended rows in one ``upsert``."""
+        if not (self.appended or self.cells or self.header_cells or self.created):
+            return
+        rows = self._appended_columns()
+        if self.created:
+            head = pd.DataFrame([{j: k for (_, j), k in self.header_cells.items()}], dtype=object)
+            backend.upsert(self.name, pd.concat([head, rows.astype(object)], ignore_index=True), dict(self.cells),
+                           replace=True, header=True)
+        else:
+            backend.upsert(self.name, rows, {**self.header_cells, **self.cells})
+        self.cells, self.appended, self.header_cells = {}, [], {}
+
+
 def _rows(frame: pd.DataFrame) -> list[dict]:
     return [{k: (None if _is_blank(v) else v) for k, v in rec.items()} for rec in frame.to_dict("records")]
 
@@ -235,21 +321,26 @@ LEDGER_SHEET = "_xlr_applied"
 
 
 class _Ledger:
-    def __init__(self, wb):
-        if LEDGER_SHEET in wb.sheetnames:
-            self.ws = wb[LEDGER_SHEET]
-        else:
-            self.ws = wb.create_sheet(LEDGER_SHEET)
-            self.ws.append(["ref", "sheet", "file"])
-            self.ws.sheet_state = "hidden"
-        self.refs = {str(r[0]) for r in self.ws.iter_rows(min_row=2, max_col=1, values_only=True) if r[0]}
+    """The references already applied (read once through the backend); new ones written by :meth:`flush`."""
+
+    def __init__(self, backend):
+        self.exists = LEDGER_SHEET in backend.sheet_names()
+        rows = backend.read_sheets([LEDGER_SHEET])[LEDGER_SHEET].rows[1:] if self.exists else []
+        self.refs = {str(r[0]) for r in rows if r and r[0] not in (None, "")}
+        self.new: list[list] = []
 
     def seen(self, ref: str) -> bool:
         return ref in self.refs
 
     def record(self, ref: str, sheet: str, source: str) -> None:
         self.refs.add(ref)
-        self.ws.append([ref, sheet, source])
+        self.new.append([ref, sheet, source])
+
+    def flush(self, backend) -> None:
+        if self.new:
+            rows = self.new if self.exists else [["ref", "sheet", "file"], *self.new]
+            backend.upsert(LEDGER_SHEET, rows, hidden=True, header=not self.exists)
+            self.exists, self.new = True, []
 
 
 def _add_amounts(target: _Sheet, r: int, row: dict, cols: list[str]) -> bool:
@@ -268,52 +359,63 @@ def _add_amounts(target: _Sheet, r: int, row: dict, cols: list[str]) -> bool:
         new = round(base + float(v), 2)
         if target.types.get(c, "").endswith("+"):
             new = max(new, 0.0)
-        write_cell(target.ws.cell(r, target.cols[c]), new, target.types.get(c) in INT_TYPES)
+        target.set(r, c, new)
         changed = True
     return changed
 
 
-def apply_batch(wb, batch: ImportBatch, report: FileReport) -> None:
-    """Append / merge one batch's canonical rows into the workbook (in memory)."""
-    ledger = None
+def apply_batch(backend, sheets: dict[str, _Sheet], ledger: _Ledger, batch: ImportBatch, report: FileReport) -> None:
+    """Append / merge one batch's canonical rows into the target sheets (``sheets``: read once per import,
+    changes pending until :meth:`_Sheet.flush`; ``ledger``: the transactions already added)."""
     for sheet, frame in batch.frames.items():
-        target = _Sheet(wb, sheet)
+        if sheet not in sheets:
+            sheets[sheet] = _Sheet(backend, sheet)
+        target = sheets[sheet]
         helpers = batch.merge.get(sheet)
         report.sheets[sheet] = len(frame)
-        rows = _rows(frame)
 
-        def helper(name, i, default="", helpers=helpers):
-            return helpers[name].iat[i] if helpers is not None and name in helpers else default
-        # rows that may create their order line go first, so a refund later in the same file finds it
-        for i in sorted(range(len(rows)), key=lambda i: not bool(helper("_can_add", i, False))):
-            row = rows[i]
-            lines = str(helper("_lines", i))
-            merge_cols = [c for c in str(helper("_merge_cols", i) or "").split(",") if c]
-            add_cols = [c for c in str(helper("_add_cols", i) or "").split(",") if c]
-            ref = str(helper("_ref", i) or "")
-            if add_cols and ref:
-                ledger = ledger or _Ledger(wb)
-                if ledger.seen(ref):
-                    report.duplicates += 1
-                    continue
-            if not merge_cols and not add_cols:
-                if target.key(row) in target.index:
+        def helper(name, default="", helpers=helpers, frame=frame):
+            return helpers[name] if helpers is not None and name in helpers else \
+                pd.Series(default, index=range(len(frame)), dtype=object)
+        merge, add = (helper(n).fillna("").astype(str).str.strip() for n in ("_merge_cols", "_add_cols"))
+        plain = (merge.eq("") & add.eq("")).to_numpy()
+        if plain.any():                              # add-mode rows: keys folded per column, appended at once
+            rows = frame[plain]
+            keys = zip(*[key_texts(rows[k].to_numpy(dtype=object)) for k in target.keys])
+            new, seen = [], set()
+            for pos, key in enumerate(keys):
+                if key in target.index or key in seen:
                     report.duplicates += 1
                 else:
-                    target.append(row)
-                    report.added += 1
+                    seen.add(key)
+                    new.append(pos)
+            target.append_frame(rows.iloc[new])
+            report.added += len(new)
+        lines_of, can_add, refs = helper("_lines"), helper("_can_add", False), helper("_ref")
+        rest = np.flatnonzero(~plain)
+        # rows that may create their order line go first, so a refund later in the same file finds it
+        rest = sorted(rest, key=lambda i: not bool(can_add.iat[i]))
+        rows = dict(zip(rest, _rows(frame.iloc[rest]))) if len(rest) else {}
+        for i in rest:
+            row = rows[i]
+            lines = str(lines_of.iat[i])
+            merge_cols = [c for c in merge.iat[i].split(",") if c]
+            add_cols = [c for c in add.iat[i].split(",") if c]
+            ref = str(refs.iat[i] or "")
+            if add_cols and ref and ledger.seen(ref):
+                report.duplicates += 1
                 continue
             r = target.find_for_merge(row)
             if r is not None:
                 changed = False
                 for c in merge_cols:
                     if row.get(c) is not None and not _same(target.value(r, c), row[c]):
-                        write_cell(target.ws.cell(r, target.cols[c]), row[c], target.types.get(c) in INT_TYPES)
+                        target.set(r, c, row[c])
                         changed = True
                 changed = _add_amounts(target, r, row, add_cols) or changed
                 report.updated += changed
                 report.duplicates += not changed
-            elif bool(helper("_can_add", i, False)) and all(
+            elif bool(can_add.iat[i]) and all(
                     row.get(c.key) is not None for c in target.spec.columns if c.required and c.type != "money+"):
                 target.append(row)
                 report.added += 1
@@ -337,108 +439,52 @@ LOG_COLUMNS = ["file", "format", "rows_read", "rows_imported", "added", "updated
 REJECTED_COLUMNS = ["rej_file", "rej_line", "rej_reason", "rej_raw"]
 
 
-MONEY_COLUMNS = ["money_file", "money_column", "money_role", "money_in_file", "money_imported", "money_rejected",
-                 "money_difference", "money_note"]
-
-
-def _write_money_columns(ws, report: ImportReport, lang: str, r: int) -> int:
-    """The per-money-column reconciliation: in the file, imported, rejected, difference (0 or explained)."""
-    from openpyxl.styles import Font
-
-    ws.cell(r, 1, tr("import.money_block", lang)).font = Font(bold=True)
-    r += 1
-    for i, h in enumerate(MONEY_COLUMNS, 1):
-        ws.cell(r, i, tr("import." + h, lang)).font = Font(bold=True)
-    for f in report.files:
-        for m in f.money_columns:
-            r += 1
-            note = tr("import.note_" + {"info": "info", "tax": "tax", "": "none"}.get(m.role, "ok"), lang)
-            values = [f.path.name, m.column, tr("import.role_" + (m.role or "none"), lang), m.in_file, m.imported,
-                      m.rejected, m.difference, note]
-            for c, v in enumerate(values, 1):
-                write_cell(ws.cell(r, c), v)
-                if c in (4, 5, 6, 7):
-                    ws.cell(r, c).number_format = "#,##0.00"
-            if m.unmapped:
-                ws.cell(r, 8).font = Font(bold=True, color="C00000")
-        for n in f.notes:
-            r += 1
-            write_cell(ws.cell(r, 1), f.path.name)
-            write_cell(ws.cell(r, 8), n)
-    return r
-
-
-def write_import_log(wb, report: ImportReport, lang: str) -> str:
-    from openpyxl.styles import Font
-
-    for name in (sheet_name("import_log", "zh"), sheet_name("import_log", "en")):
-        if name in wb.sheetnames:
-            del wb[name]
-    ws = wb.create_sheet(sheet_name("import_log", lang))
-    labels = [tr("import.col_" + c, lang) for c in LOG_COLUMNS]
-    for i, h in enumerate(labels, 1):
-        ws.cell(1, i, h).font = Font(bold=True)
-    r = 1
+def import_log_rows(report: ImportReport, lang: str) -> list[list]:
+    """The Import Log sheet as rows: one per file and currency, then the rejected rows with their reasons."""
+    rows: list[list] = [[tr("import.col_" + c, lang) for c in LOG_COLUMNS]]
     for f in report.files:
         currencies = sorted(set(f.totals_before) | set(f.totals_after)) or [""]
         for cur in currencies:
-            r += 1
             before, after = f.totals_before.get(cur), f.totals_after.get(cur)
             values = [f.path.name, f.format or "?", f.rows_read, f.rows_imported, f.added, f.updated, f.duplicates,
                       len(f.rejected), f.money_label, cur, before, after,
                       None if before is None or after is None else round(before - after, 2), f.error]
-            for c, v in enumerate(values, 1):
-                write_cell(ws.cell(r, c), v, isinstance(v, int))
-                if c in (11, 12, 13):
-                    ws.cell(r, c).number_format = "#,##0.00"
-    r += 2
-    ws.cell(r, 1, tr("import.rejected_block", lang)).font = Font(bold=True)
-    r += 1
-    for i, h in enumerate([tr("import." + c, lang) for c in REJECTED_COLUMNS], 1):
-        ws.cell(r, i, h).font = Font(bold=True)
+            rows.append([cell_value(v, isinstance(v, int)) for v in values])
+    rows += [[], [tr("import.rejected_block", lang)], [tr("import." + c, lang) for c in REJECTED_COLUMNS]]
     for f in report.files:
         for rej in f.rejected:
-            r += 1
             raw = "; ".join(f"{k}={v}" for k, v in rej.raw.items())
-            for c, v in enumerate([f.path.name, rej.line, rej.reason, raw], 1):
-                write_cell(ws.cell(r, c), v, True)
-    r = _write_money_columns(ws, report, lang, r + 2)
-    for col, width in zip("ABCDEFGHIJKLMN", (34, 26, 10, 10, 8, 8, 12, 8, 22, 8, 14, 14, 14, 40)):
-        ws.column_dimensions[col].width = width
-    return ws.title
+            rows.append([cell_value(v, True) for v in (f.path.name, rej.line, rej.reason, raw)])
+    return rows + [[]] + money_column_rows(report, lang)
 
 
-# ----------------------------------------------------------------------------- saving
-def _save_atomically(wb, target: Path) -> None:
-    tmp = target.with_name(f".{target.stem}.import-{os.getpid()}{target.suffix}")
-    try:
-        wb.save(tmp)
-        ensure_ribbon_relationship(tmp)
-        os.replace(tmp, target)
-    except PermissionError as exc:
-        raise WorkbookLocked("file_locked", path=target) from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+MONEY_COLUMNS = ["money_file", "money_column", "money_role", "money_in_file", "money_imported", "money_rejected",
+                 "money_difference", "money_note"]
 
 
-def import_files(workbook: Path, files: list[Path], source: str | None = None, lang: str = "zh") -> ImportReport:
-    """Import downloaded reports into a workbook's input sheets and write its Import Log.
+def money_column_rows(report: ImportReport, lang: str) -> list[list]:
+    """The per-money-column reconciliation: in the file, imported, rejected, difference (0 or explained)."""
+    rows: list[list] = [[tr("import.money_block", lang)], [tr("import." + h, lang) for h in MONEY_COLUMNS]]
+    for f in report.files:
+        for m in f.money_columns:
+            note = tr("import.note_" + {"info": "info", "tax": "tax", "": "none"}.get(m.role, "ok"), lang)
+            rows.append([cell_value(v) for v in (f.path.name, m.column, tr("import.role_" + (m.role or "none"), lang),
+                                                 m.in_file, m.imported, m.rejected, m.difference, note)])
+        for n in f.notes:
+            rows.append([f.path.name, None, None, None, None, None, None, n])
+    return rows
 
-    Example::
 
-        report = import_files(Path("review.xlsm"), [Path("orders.txt"), Path("BusinessReport_2026-03.csv")])
-        print(report.summary_line("en"))
+def write_import_log(backend, report: ImportReport, lang: str) -> str:
+    """Replace the Import Log sheet (named in ``lang``) through the backend; returns its name."""
+    name = sheet_name("import_log", lang)
+    backend.upsert(name, import_log_rows(report, lang), replace=True, header=True)
+    return name
 
-    ``lang``: the command's language (the Import Log's name and words, the file errors).
-    Files that cannot be read are listed on the Import Log with the reason; when none can be
-    read, the first error is raised (``UnknownFormat`` names the closest formats).
-    """
-    from openpyxl import load_workbook
 
-    workbook = Path(workbook)
-    if not workbook.is_file():
-        raise NotAWorkbook("file_missing", path=workbook)
+def read_batches(files: list[Path], source: str | None, lang: str) -> list[tuple[FileReport, ImportBatch | None]]:
+    """Read every export file (nothing is written). Files that cannot be read get their error on the
+    report; when none can be read, the first error is raised (``UnknownFormat`` names the closest formats)."""
     batches: list[tuple[FileReport, ImportBatch | None]] = []
     first_error: XlreviewError | None = None
     for path in map(Path, files):
@@ -459,15 +505,21 @@ def import_files(workbook: Path, files: list[Path], source: str | None = None, l
         batches.append((rep, batch))
     if first_error is not None and all(b is None for _, b in batches):
         raise first_error
-    try:
-        wb = load_workbook(workbook, keep_vba=workbook.suffix.lower() in (".xlsm", ".xltm"))
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise NotAWorkbook("not_a_workbook", path=workbook) from exc
+    return batches
+
+
+def import_backend(backend, workbook: Path, batches: list[tuple[FileReport, ImportBatch | None]],
+                   lang: str) -> ImportReport:
+    """Upsert the read batches into the backend's input sheets and write its Import Log (not saved)."""
+    sheets: dict[str, _Sheet] = {}
+    ledger = _Ledger(backend)
     for rep, batch in batches:
         if batch is not None:
-            apply_batch(wb, batch, rep)
+            apply_batch(backend, sheets, ledger, batch, rep)
             rep.money_columns = batch.money_columns({r.line for r in rep.rejected})
-    report = ImportReport(workbook, [rep for rep, _ in batches])
-    report.log_sheet = write_import_log(wb, report, lang)
-    _save_atomically(wb, workbook)
+    for target in sheets.values():
+        target.flush(backend)
+    ledger.flush(backend)
+    report = ImportReport(Path(workbook), [rep for rep, _ in batches])
+    report.log_sheet = write_import_log(backend, report, lang)
     return report

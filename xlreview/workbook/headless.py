@@ -94,23 +94,28 @@ class HeadlessBackend(Backend):
             self._tmpdir = tempfile.TemporaryDirectory(prefix=".xlreview-", dir=self.path.parent)
         return Path(self._tmpdir.name)
 
+    def _next_out(self) -> Path:
+        tmp = self._tmp()
+        return tmp / f"out-{len(os.listdir(tmp))}{self.path.suffix}"
+
     def write_generated(self, generated, activate: str | None = None) -> list[str]:
         from .transplant import transplant
         tmp = self._tmp()
         gen = tmp / "generated.xlsx"
         generated.save(gen)
-        out = tmp / f"out-{len(os.listdir(tmp))}{self.path.suffix}"
+        out = self._next_out()
         transplant(self._current(), gen, out, activate=activate)
         self._pending = out
         return list(generated.sheetnames)
 
-    def append_rows(self, sheet: str, frame) -> int:
-        from .appender import append_rows
-        tmp = self._tmp()
-        out = tmp / f"out-{len(os.listdir(tmp))}{self.path.suffix}"
-        n = append_rows(self._current(), out, sheet, frame)
+    def upsert(self, sheet: str, rows, cells: dict[tuple[int, int], object] | None = None,
+               replace: bool = False, header: bool = False, hidden: bool = False) -> None:
+        """At the XML level (:func:`xlreview.ooxml.sheetdata.upsert_sheet`): appended rows go before
+        ``</sheetData>``, so the rows already there keep their bytes; nothing else is loaded."""
+        from ..ooxml.sheetdata import upsert_sheet
+        out = self._next_out()
+        upsert_sheet(self._current(), out, sheet, rows, cells, replace=replace, header=header, hidden=hidden)
         self._pending = out
-        return n
 
     def save(self) -> None:
         """Check the pending file, then atomically replace the workbook with it."""

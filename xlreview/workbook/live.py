@@ -5,8 +5,7 @@ Two halves, kept apart on purpose:
 - **pure translation** (tested anywhere): ``sheet_plan(ws)`` turns one generated openpyxl sheet into
   blocks of values (one write each), number-format / font / fill / alignment / border ranges grouped
   into A1 unions, merged ranges, column widths, freeze panes, conditional formats and chart specs;
-  ``raw_sheet(name, values)`` turns what ``Range.value`` returns into a ``RawSheet``;
-  ``append_plan`` lays canonical rows under an existing header row.
+  ``raw_sheet(name, values)`` turns what ``Range.value`` returns into a ``RawSheet``.
 - **thin xlwings calls** (``XlwingsBackend``, needs Excel): each plan item is one or two xlwings calls.
 
 xlwings is imported lazily (only ``XlwingsBackend`` touches it), so this module imports on Linux.
@@ -541,41 +540,6 @@ def chart_position(plan: SheetPlan, anchor: tuple[int, int]) -> tuple[float, flo
     return left, top
 
 
-def append_plan(header: list, frame, sheet: str) -> tuple[list, int, list[list]]:
-    """Where canonical ``frame`` rows go under an existing header row.
-
-    Returns (header after adding missing canonical columns at the right end, first new column index
-    (0-based; == len(header) when nothing added), rows in header order). Columns are matched through
-    the schema aliases (a zh header ``订单号`` takes ``order_id``); other columns of the sheet stay blank.
-    """
-    from ..model.schema import alias_table, normalize_header, sheet_for_name
-    spec = sheet_for_name(sheet)
-    aliases = alias_table(spec) if spec else {}
-    header = list(header)
-    while header and (header[-1] is None or str(header[-1]).strip() == ""):
-        header.pop()
-    first_new = len(header)
-    col_of = {}
-    for j, h in enumerate(header):
-        if h is None:
-            continue
-        key = aliases.get(normalize_header(h)) if spec else str(h)
-        if key is not None and key not in col_of:
-            col_of[key] = j
-    for key in frame.columns:
-        if key not in col_of:
-            col_of[key] = len(header)
-            header.append(key)
-    rows = []
-    records = frame.to_dict(orient="records")
-    for rec in records:
-        row = [None] * len(header)
-        for key, v in rec.items():
-            row[col_of[key]] = _plain(v)
-        rows.append(row)
-    return header, first_new, rows
-
-
 def _plain(v):
     """pandas/numpy scalars -> what xlwings writes (NaN/NaT -> empty, Timestamp -> datetime)."""
     if v is None:
@@ -644,23 +608,37 @@ class XlwingsBackend(Backend):
             self.book.sheets[activate].activate()
         return new_names
 
-    def append_rows(self, sheet: str, frame) -> int:
-        if len(frame) == 0:
-            return 0
+    def upsert(self, sheet: str, rows, cells: dict[tuple[int, int], object] | None = None,
+               replace: bool = False, header: bool = False, hidden: bool = False) -> None:
         if sheet in self.sheet_names():
             ws = self.book.sheets[sheet]
-            last = ws.used_range.last_cell
-            header = ws.range((1, 1), (1, last.column)).options(ndim=2).value[0]
-            used = ws.range((1, 1), (last.row, last.column)).options(ndim=2).value
-            next_row = len(raw_sheet(sheet, used).rows) + 1
+            if replace:
+                ws.clear()
         else:
             ws = self.book.sheets.add(sheet, after=self.book.sheets[-1])
-            header, next_row = [], 2
-        new_header, first_new, rows = append_plan(header, frame, sheet)
-        if first_new < len(new_header):
-            ws.range((1, first_new + 1)).value = [["'" + str(h) for h in new_header[first_new:]]]
-        ws.range((max(next_row, 2), 1)).value = rows
-        return len(rows)
+            if hidden:
+                ws.visible = False
+        for (r0, c0), v in sorted((cells or {}).items()):
+            ws.range((r0 + 1, c0 + 1)).value = _plain(v)
+        if hasattr(rows, "columns"):              # a frame whose columns are 0-based column numbers
+            width = int(max(rows.columns)) + 1 if len(rows.columns) else 0
+            grid = [[None] * width for _ in range(len(rows))]
+            for j in rows.columns:
+                for i, v in enumerate(rows[j].tolist()):
+                    grid[i][int(j)] = v
+            rows = grid
+        if not rows:
+            return
+        if replace or ws.used_range.last_cell.row == 1 and ws.range((1, 1)).value is None:
+            next_row = 1
+        else:
+            last = ws.used_range.last_cell
+            used = ws.range((1, 1), (last.row, last.column)).options(ndim=2).value
+            next_row = len(raw_sheet(sheet, used).rows) + 1
+        width = max(len(r) for r in rows)
+        ws.range((next_row, 1)).value = [[_plain(v) for v in r] + [None] * (width - len(r)) for r in rows]
+        if header and next_row == 1:
+            ws.range((1, 1), (1, width)).font.bold = True
 
     def save(self) -> None:
         self.book.save()
@@ -750,77 +728,6 @@ def replace_generated_sheets(book, generated) -> list[str]:
             remove.append(s)
     put_sheets(book, plans, remove)
     return [p.name for p in plans]
-
-
-def changed_blocks(before: list[list], after: list[list]) -> list[Block]:
-    """The cells that differ between two value grids (rows from row 1), as rectangles of new values.
-
-    Used to copy an import done on a file back into the open book without rewriting unchanged
-    cells (which may hold the user's formulas).
-    """
-    height = max(len(before), len(after))
-    width = max([0, *(len(r) for r in before), *(len(r) for r in after)])
-
-    def at(rows, i, j):
-        return rows[i][j] if i < len(rows) and j < len(rows[i]) else None
-
-    changed = {}
-    for i in range(height):
-        for j in range(width):
-            a, b = at(before, i, j), at(after, i, j)
-            if not _same_value(a, b):
-                changed[(i + 1, j + 1)] = True
-    blocks = []
-    for r0, c0, r1, c1 in rectangles(changed).get(True, []):
-        blocks.append(Block(r0, c0, [[_plain(at(after, i - 1, j - 1)) for j in range(c0, c1 + 1)]
-                                     for i in range(r0, r1 + 1)]))
-    return blocks
-
-
-def _blank(v) -> bool:
-    return v is None or v == ""
-
-
-def _as_datetime(v):
-    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
-        return dt.datetime(v.year, v.month, v.day)
-    return v
-
-
-def _same_value(a, b) -> bool:
-    """Equal as cell values: blank == "", 5 == 5.0, a date == its midnight datetime, True != 1."""
-    if _blank(a) or _blank(b):
-        return _blank(a) and _blank(b)
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, dt.date) or isinstance(b, dt.date):
-        return _as_datetime(a) == _as_datetime(b)
-    return a == b
-
-
-def copy_changes(book, before: dict[str, RawSheet], after: dict[str, RawSheet], source) -> list[str]:
-    """Write into the open ``book`` what changed between ``before`` and ``after`` (reads of a file).
-
-    Changed cells of existing sheets: one write per rectangle. Sheets only in ``after``: added with
-    their values and formats, taken from the workbook file ``source`` (openpyxl). Returns touched names.
-    """
-    touched, new = [], []
-    names = [s.name for s in book.sheets]
-    for name, raw in after.items():
-        if name in before and name in names:
-            blocks = changed_blocks(before[name].rows, raw.rows)
-            for block in blocks:
-                book.sheets[name].range((block.row, block.col)).value = block.values
-            if blocks:
-                touched.append(name)
-        elif name not in names:
-            new.append(name)
-    if new:
-        from openpyxl import load_workbook
-        wb = load_workbook(source)
-        put_sheets(book, [sheet_plan(wb[n]) for n in new], [], mark=False)
-        touched += new
-    return touched
 
 
 def is_generated(sheet) -> bool:
