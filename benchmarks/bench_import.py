@@ -39,7 +39,7 @@ SALES_CHANNEL = {"USD": "Amazon.com", "EUR": "Amazon.de", "GBP": "Amazon.co.uk",
                  "JPY": "Amazon.co.jp", "AUD": "Amazon.com.au", "MXN": "Amazon.com.mx"}
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 t0 = time.perf_counter()
 what, args = sys.argv[1], sys.argv[2:]
 if what == "parse":
@@ -58,7 +58,8 @@ else:
     build(args[0])
     extra = {}
 total = time.perf_counter() - t0
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+# VmHWM: this process's own peak (ru_maxrss would carry the parent's peak across exec on Linux)
+rss = next(int(l.split()[1]) * 1024 for l in open("/proc/self/status") if l.startswith("VmHWM:"))
 print(json.dumps({"seconds": total, "peak_rss": rss, **extra}))
 """
 

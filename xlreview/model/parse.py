@@ -37,6 +37,20 @@ _TYPE_CODE = {type(None): NONE, str: STR, float: NUM, int: NUM, bool: BOOL, np.f
               pd.Timestamp: DATE, np.datetime64: DATE, type(pd.NaT): NONE}
 
 
+_ONE_TYPE = {"string": STR, "floating": NUM, "integer": NUM, "mixed-integer-float": NUM, "boolean": BOOL,
+             "date": DATE, "datetime": DATE}
+
+
+def _type_codes(vals: np.ndarray) -> np.ndarray:
+    """The type code of every value: for a column of one type (pandas' C-level ``infer_dtype``) at once,
+    else value by value; a column of one type with blanks ("") is classified per distinct type."""
+    kind = pd.api.types.infer_dtype(vals, skipna=False)
+    if kind in _ONE_TYPE:
+        return np.full(len(vals), _ONE_TYPE[kind], dtype=np.int8)
+    types = pd.Series(vals, dtype=object).map(type)             # a C loop, then one lookup per value
+    return types.map(_TYPE_CODE).fillna(OTHER).to_numpy(dtype=np.int8)
+
+
 class Kinds:
     """The type of every cell of a raw column, found in one pass (the parsers share it).
 
@@ -46,7 +60,7 @@ class Kinds:
 
     def __init__(self, raw: pd.Series):
         vals = raw.to_numpy(dtype=object)
-        code = np.fromiter((_TYPE_CODE.get(type(v), OTHER) for v in vals), dtype=np.int8, count=len(vals))
+        code = _type_codes(vals)
         is_str = code == STR
         num = code == NUM
         nan = np.zeros(len(vals), dtype=bool)
@@ -62,6 +76,13 @@ class Kinds:
         self.num = num & ~nan
         self.text = is_str & ~empty_str
         self.values = vals
+
+    def take(self, keep: np.ndarray) -> Kinds:
+        """The kinds of the cells where ``keep`` is true (a column already classified, rows filtered)."""
+        out = object.__new__(Kinds)
+        for name in ("boolean", "date", "blank", "num", "text", "values"):
+            setattr(out, name, getattr(self, name)[keep])
+        return out
 
 
 def is_blank(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:

@@ -73,13 +73,15 @@ def read_sheet(spec: schema.SheetSpec, raw: RawSheet | None, report: Report) -> 
     body.index = np.arange(2, len(body) + 2)             # Excel row numbers
     used = list(col_of.values())
     err_cells = {(r0 + 1, c0): v for (r0, c0), v in raw.errors.items() if r0 >= 1}
+    kinds_of = {j: Kinds(body[j]) for j in used} if len(body) else {}   # each column classified once
     if used and len(body):
-        blank_row = np.logical_and.reduce([Kinds(body[j]).blank for j in used])
+        blank_row = np.logical_and.reduce([kinds_of[j].blank for j in used])
         blank_row = pd.Series(blank_row, index=body.index)
         for (r, c) in err_cells:
             if c in used and r in blank_row.index:
                 blank_row[r] = False
-        body = body[~blank_row]
+        keep = ~blank_row.to_numpy()
+        body = body[keep]
     else:
         body = body.iloc[0:0]
 
@@ -108,7 +110,7 @@ def read_sheet(spec: schema.SheetSpec, raw: RawSheet | None, report: Report) -> 
             rawcol = rawcol.copy()
             for r, v in mine.items():
                 rawcol[r] = v
-        kinds = Kinds(rawcol)
+        kinds = Kinds(rawcol) if mine else kinds_of[j].take(keep)
         errmask = is_error_literal(rawcol, kinds)
         for r in errmask[errmask].index:
             report.error(sheet, r, name, rawcol[r], "excel_error", err=rawcol[r])
