@@ -283,3 +283,12 @@ def test_unit_costs_are_sorted_and_an_unknown_sku_is_a_warning():
     assert inputs.unit_costs["sku"].tolist() == [sku, sku, "NOPE"]
     assert inputs.unit_costs["unit_cost"].tolist() == [4.0, 5.0, 6.0]
     assert [p.code for p in report.warnings if p.sheet == "UnitCosts"] == ["unit_cost_unknown_sku"]
+
+
+def test_kinds_of_one_type_columns_match_the_per_value_rules():
+    from xlreview.model.parse import _TYPE_CODE, OTHER, _type_codes
+    columns = [["a", "", " "], [1.0, float("nan"), 2.5], [1, 2], [True, False], [pd.NaT, pd.Timestamp("2026-01-01")],
+               [dt.date(2026, 1, 1), None], ["x", 1.0, None, True, dt.datetime(2026, 1, 1), pd.NaT, object()]]
+    for values in columns:
+        vals = np.array(values, dtype=object)
+        assert list(_type_codes(vals)) == [_TYPE_CODE.get(type(v), OTHER) for v in values], values

@@ -37,8 +37,8 @@ _TYPE_CODE = {type(None): NONE, str: STR, float: NUM, int: NUM, bool: BOOL, np.f
               pd.Timestamp: DATE, np.datetime64: DATE, type(pd.NaT): NONE}
 
 
-_ONE_TYPE = {"string": STR, "floating": NUM, "integer": NUM, "mixed-integer-float": NUM, "boolean": BOOL,
-             "date": DATE, "datetime": DATE}
+# infer_dtype kinds whose every value has one code (dates are not: NaT is a datetime that is blank)
+_ONE_TYPE = {"string": STR, "floating": NUM, "integer": NUM, "mixed-integer-float": NUM, "boolean": BOOL}
 
 
 def _type_codes(vals: np.ndarray) -> np.ndarray:
