@@ -125,6 +125,40 @@ def build_backend(backend: Backend, progress: Progress = _quiet, json_out: Path 
     return BuildResult(review, report, names, t)
 
 
+def review_backend(backend: Backend, progress: Progress = _quiet) -> Review:
+    """Read, validate and compute the review of an open backend without writing anything (the deck's way in).
+
+    The frozen plan of the last build is used, so the deck shows the plan the sheets show.
+    Raises InputProblems (with the whole report) on input errors.
+    """
+    inputs, report = check_backend(backend, progress)
+    if inputs is None:
+        raise InputProblems(report)
+    progress("compute")
+    review = compute_review(inputs, frozen_plan=read_frozen_plan(backend))
+    review.warnings = [p.text(review.lang) for p in report.warnings if p.code != "unknown_sku"]
+    return review
+
+
+def deck(path, out=None, progress: Progress = _quiet):
+    """Write the year-end deck of the workbook at ``path`` to ``out`` (default: next to it, same name, .pptx).
+
+    The workbook is only read. Returns (deck path, slides, review).
+    """
+    from .deck import deck_path, write_deck
+    target = deck_path(Path(path), Path(out) if out else None)
+    backend = open_backend(path)
+    try:
+        review = review_backend(backend, progress)
+    finally:
+        close = getattr(backend, "close", None)
+        if close:
+            close()
+    progress("deck")
+    slides = write_deck(review, target)
+    return target, slides, review
+
+
 def write_json(payload: dict, path: Path) -> None:
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")

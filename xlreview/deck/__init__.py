@@ -1,0 +1,46 @@
+"""The year-end deck (年终汇报 PPT): ``write_deck(review, out)`` draws ``story.deck_story(review)`` as a .pptx.
+
+``xlreview deck WORKBOOK [OUT.pptx]`` and the ribbon button 汇报PPT run ``pipeline.deck``: the same read,
+validate and compute as a build, nothing written to the workbook, the deck written next to it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..core.review import Review
+from ..errors import XlreviewError
+from .story import Slide, deck_story
+
+
+class DeckPathError(XlreviewError):
+    """The deck cannot be written where asked (not .pptx, missing folder, the workbook itself, locked)."""
+
+
+def deck_path(workbook: Path, out: Path | None = None) -> Path:
+    """Where the deck goes: ``out``, or the workbook's name with .pptx next to it.
+
+    Raises DeckPathError when ``out`` is not a .pptx, is the workbook, or its folder does not exist.
+    """
+    workbook = Path(workbook)
+    target = Path(out) if out is not None else workbook.with_suffix(".pptx")
+    if target.suffix.lower() != ".pptx":
+        raise DeckPathError("deck_not_pptx", path=target)
+    if target.resolve() == workbook.resolve():
+        raise DeckPathError("deck_not_pptx", path=target)
+    if not target.parent.is_dir():
+        raise DeckPathError("deck_no_folder", path=target.parent)
+    return target
+
+
+def write_deck(review: Review, out: Path) -> list[Slide]:
+    """Write the deck of ``review`` to ``out`` (atomic: a failure leaves an earlier deck as it was).
+
+    Returns the slides written. Raises DeckPathError when the file is open in PowerPoint/WPS or not writable.
+    """
+    from .render import write_pptx
+    slides = deck_story(review)
+    try:
+        write_pptx(slides, out)
+    except PermissionError as exc:
+        raise DeckPathError("file_locked", path=out) from exc
+    return slides
