@@ -256,25 +256,24 @@ def build(path: Path, json_out, verbose: bool, replan: bool, lang_override):
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("-v", "--verbose", is_flag=True, help="print timings of every step")
-def deck(path: Path, out, verbose: bool):
+@lang_option
+def deck(path: Path, out, verbose: bool, lang_override):
     """汇报PPT / Write the year-end deck (PowerPoint, editable charts) from the same review as the sheets.
 
     Title, results, key figures, channels, products, marketing, causes, next year's goals and plan,
     budget, markets, risks: one conclusion per slide. The workbook is only read (build first to freeze
-    the plan); OUT defaults to the workbook's name with .pptx, next to it. Language: Settings language.
+    the plan); OUT defaults to the workbook's name with .pptx, next to it.
 
     \b
     Example:
         xlreview deck 2026复盘.xlsm 2026年终汇报.pptx
     """
     from .pipeline import deck as run_deck
-    progress = Progress(_lang(), verbose)
-    try:
-        target, slides, review = run_deck(path, out, progress)
-        progress.done()
-    except XlreviewError as exc:
-        _fail(exc, _lang())
-    click.echo(tr("deck.written", review.lang, path=target, n=len(slides)))
+    lang = resolve_language(lang_override, path)
+    progress = Progress(lang, verbose)
+    target, slides, _ = run_deck(path, out, progress, lang=lang)
+    progress.done()
+    click.echo(tr("deck.written", lang, path=target, n=len(slides)))
 
 
 @cli.command()

@@ -125,13 +125,14 @@ def build_backend(backend: Backend, progress: Progress = _quiet, json_out: Path 
     return BuildResult(review, report, names, t)
 
 
-def review_backend(backend: Backend, progress: Progress = _quiet) -> Review:
+def review_backend(backend: Backend, progress: Progress = _quiet, lang: str | None = None) -> Review:
     """Read, validate and compute the review of an open backend without writing anything (the deck's way in).
 
     The frozen plan of the last build is used, so the deck shows the plan the sheets show.
-    Raises InputProblems (with the whole report) on input errors.
+    ``lang``: the command's language (None: Settings ``language``). Raises InputProblems (with the whole
+    report) on input errors.
     """
-    inputs, report = check_backend(backend, progress)
+    inputs, report = check_backend(backend, progress, lang)
     if inputs is None:
         raise InputProblems(report)
     progress("compute")
@@ -140,7 +141,7 @@ def review_backend(backend: Backend, progress: Progress = _quiet) -> Review:
     return review
 
 
-def deck(path, out=None, progress: Progress = _quiet):
+def deck(path, out=None, progress: Progress = _quiet, lang: str | None = None):
     """Write the year-end deck of the workbook at ``path`` to ``out`` (default: next to it, same name, .pptx).
 
     The workbook is only read. Returns (deck path, slides, review).
@@ -149,7 +150,7 @@ def deck(path, out=None, progress: Progress = _quiet):
     target = deck_path(Path(path), Path(out) if out else None)
     backend = open_backend(path)
     try:
-        review = review_backend(backend, progress)
+        review = review_backend(backend, progress, lang)
     finally:
         close = getattr(backend, "close", None)
         if close:

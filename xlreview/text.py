@@ -433,7 +433,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         'not an Excel workbook (.xlsx / .xlsm) or the file is damaged: {path}'),
     "msg.file_missing": ('找不到文件：{path}', 'file not found: {path}'),
     "msg.deck_not_pptx": ('汇报文件应为 .pptx 文件（且不能是工作簿本身）：{path}', 'the deck must be a .pptx file (not the workbook itself): {path}'),
-    "msg.deck_no_folder": ('找不到保存汇报的文件夹：{path}', 'the folder for the deck does not exist: {path}'),
     "msg.file_locked": ('文件正在被 Excel/WPS/LibreOffice 打开或没有写权限：{path}。请关闭后再试',
         'the file is open in Excel/WPS/LibreOffice or not writable: {path}. Close it and try again'),
     "msg.build_failed_untouched": ('输入数据有错误，工作簿未做任何修改。', 'input data has errors; the workbook was not changed.'),
@@ -489,14 +488,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                    "生成复盘：检查输入表并重建全部复盘表和图表（输入表不会被修改）。\n"
                    "检查目标：按 SMART 检查 Goals 表的目标。\n"
                    "生成计划：把年度目标拆到月、季度和周。\n"
-                   "周跟踪：用今年的订单对比计划。\n\n"
+                   "周跟踪：用今年的订单对比计划。\n"
+                   "汇报PPT：把复盘做成年终汇报 PPT（可编辑的图表，每页一个结论），保存在工作簿旁边。\n\n"
                    "公式：=XLR_NET_SALES(Orders!A1:P500) 等，见 docs/excel.md。",
                    "xlreview year-end review\n\n"
                    "Import: read Amazon, eBay, Shopify, TikTok, Mabang, Dianxiaomi exports into the input sheets.\n"
                    "Build review: check the input sheets and rebuild every review sheet and chart (inputs are never changed).\n"
                    "Check goals: SMART check of the Goals sheet.\n"
                    "Make plan: split the yearly goals into months, quarters and weeks.\n"
-                   "Track week: compare this year's orders with the plan.\n\n"
+                   "Track week: compare this year's orders with the plan.\n"
+                   "Deck: the year-end deck (PowerPoint, editable charts, one conclusion a slide) next to the workbook.\n\n"
                    "Formulas: =XLR_NET_SALES(Orders!A1:P500) and more, see docs/excel.md."),
     # --- import log sheet
     "import.col_file": ('文件', 'File'),
@@ -675,6 +676,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "deck.t_risks": ('{n} 项风险触发，首先是{first}', '{n} risks fired, first {first}'),
     "deck.t_risks_none": ('没有触发的风险；预留机动预算 {reserve}', 'No risk fired; keep {reserve} in reserve'),
     "deck.written": ('已生成汇报 PPT：{path}（{n} 页）', 'Deck written: {path} ({n} slides)'),
+    "macro.deck_save_first": ('请先保存工作簿，再生成汇报 PPT（PPT 保存在工作簿旁边）。', 'Save the workbook first, then make the deck (it is saved next to the workbook).'),
 }
 
 # missing keys met at run time (a test renders whole workbooks and asserts this stays empty)

@@ -216,12 +216,45 @@ def test_cli_deck_writes_next_to_the_workbook_and_never_changes_it(tmp_path):
 def test_cli_deck_refuses_a_non_pptx_target_and_bad_input_without_writing(tmp_path):
     wb = write_workbook(tmp_path / "review.xlsm", frames())
     res = CliRunner().invoke(cli, ["deck", str(wb), str(wb)], catch_exceptions=False)
-    assert res.exit_code == 1 and ".pptx" in res.output and "Traceback" not in res.output
+    assert res.exit_code == 2 and ".pptx" in res.output and "Traceback" not in res.output
     res = CliRunner().invoke(cli, ["deck", str(wb), str(tmp_path / "no" / "d.pptx")], catch_exceptions=False)
-    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    res = CliRunner().invoke(cli, ["deck", str(tmp_path / "missing.xlsm")], catch_exceptions=False)
+    assert res.exit_code == 1 and "Traceback" not in res.output and not (tmp_path / "missing.pptx").exists()
     f = frames()
     f["Orders"].loc[1, "order_date"] = "2026/13/45"
     bad = write_workbook(tmp_path / "bad.xlsx", f, macros=False)
     res = CliRunner().invoke(cli, ["deck", str(bad)], catch_exceptions=False)
     assert res.exit_code == 1 and "order_date" in res.output
     assert not (tmp_path / "bad.pptx").exists()
+
+
+# ------------------------------------------------------------------------------------- the ribbon button
+def test_ribbon_deck_button_writes_the_deck_next_to_the_book_and_changes_nothing_in_it(tmp_path, monkeypatch):
+    import xlwings as xw
+    from xlwings_fake import FakeBook
+
+    from xlreview.excel import macros
+    from xlreview.workbook.live import is_generated
+    path = write_workbook(tmp_path / "shop.xlsm", frames(), macros=True)
+    book = FakeBook.from_file(path)
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
+    before = {s.name: dict(s.cells) for s in book.sheets}
+    macros.make_deck()
+    (prompt, _, mode), = book.app.alerts
+    assert mode == "info" and "shop.pptx" in prompt
+    assert len(Presentation(tmp_path / "shop.pptx").slides) > 5
+    assert {s.name: dict(s.cells) for s in book.sheets} == before and book.saves == 0
+    assert not [s for s in book.sheets if is_generated(s)]
+
+
+def test_ribbon_deck_button_asks_to_save_an_unsaved_book(monkeypatch):
+    import xlwings as xw
+    from xlwings_fake import FakeBook
+
+    from xlreview.excel import macros
+    book = FakeBook("Book1")
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
+    macros.make_deck()
+    (prompt, _, _), = book.app.alerts
+    assert prompt == macros.tr("macro.deck_save_first", "zh")

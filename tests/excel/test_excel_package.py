@@ -20,7 +20,7 @@ from xlreview.ooxml import package as ooxml
 EXCEL_DIR = Path(__file__).parents[2] / "xlreview" / "excel"
 CUI = "{http://schemas.microsoft.com/office/2009/07/customui}"
 CALLBACKS = {"XlrImport": "import_files", "XlrBuild": "build_review", "XlrCheck": "check_goals",
-             "XlrPlan": "make_plan", "XlrTrack": "track_week", "XlrHelp": "show_help"}
+             "XlrPlan": "make_plan", "XlrTrack": "track_week", "XlrHelp": "show_help", "XlrDeck": "make_deck"}
 
 
 def _write_xlsx(path: Path, created: dt.datetime = dt.datetime(2024, 5, 1, 12, 0, 0)) -> Path:
@@ -150,7 +150,7 @@ def test_ribbon_xml():
     buttons = {b.get("onAction"): b for b in tab.iter(CUI + "button")}
     assert set(buttons) == set(CALLBACKS)
     labels = {b.get("label") for b in buttons.values()}
-    assert labels == {"导入数据", "生成复盘", "检查目标", "生成计划", "周跟踪", "帮助"}
+    assert labels == {"导入数据", "生成复盘", "检查目标", "生成计划", "周跟踪", "帮助", "汇报PPT"}
     for b in buttons.values():
         assert b.get("imageMso") and b.get("screentip").isascii() and b.get("supertip").isascii()
 

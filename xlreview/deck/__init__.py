@@ -8,39 +8,35 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.review import Review
-from ..errors import XlreviewError
+from ..errors import UsageError, WorkbookLocked
 from .story import Slide, deck_story
-
-
-class DeckPathError(XlreviewError):
-    """The deck cannot be written where asked (not .pptx, missing folder, the workbook itself, locked)."""
 
 
 def deck_path(workbook: Path, out: Path | None = None) -> Path:
     """Where the deck goes: ``out``, or the workbook's name with .pptx next to it.
 
-    Raises DeckPathError when ``out`` is not a .pptx, is the workbook, or its folder does not exist.
+    Raises UsageError when ``out`` is not a .pptx, is the workbook, or its folder does not exist.
     """
     workbook = Path(workbook)
     target = Path(out) if out is not None else workbook.with_suffix(".pptx")
     if target.suffix.lower() != ".pptx":
-        raise DeckPathError("deck_not_pptx", path=target)
+        raise UsageError("deck_not_pptx", path=target)
     if target.resolve() == workbook.resolve():
-        raise DeckPathError("deck_not_pptx", path=target)
+        raise UsageError("deck_not_pptx", path=target)
     if not target.parent.is_dir():
-        raise DeckPathError("deck_no_folder", path=target.parent)
+        raise UsageError("folder_missing", path=target.parent)
     return target
 
 
 def write_deck(review: Review, out: Path) -> list[Slide]:
     """Write the deck of ``review`` to ``out`` (atomic: a failure leaves an earlier deck as it was).
 
-    Returns the slides written. Raises DeckPathError when the file is open in PowerPoint/WPS or not writable.
+    Returns the slides written. Raises WorkbookLocked when the file is open in PowerPoint/WPS or not writable.
     """
     from .render import write_pptx
     slides = deck_story(review)
     try:
         write_pptx(slides, out)
     except PermissionError as exc:
-        raise DeckPathError("file_locked", path=out) from exc
+        raise WorkbookLocked("file_locked", path=out) from exc
     return slides

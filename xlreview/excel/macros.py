@@ -51,6 +51,23 @@ def track_week() -> None:
     run(lambda backend, progress, lang: _after_build(backend, progress, lang, "tracking"))
 
 
+def make_deck() -> None:
+    """汇报PPT / Deck: compute the review of the open book (nothing written to it) and write the year-end deck
+    next to the workbook file (same name, .pptx)."""
+    def action(backend, progress, lang):
+        from ..deck import deck_path, write_deck
+        from ..pipeline import review_backend
+        path = Path(backend.book.fullname)
+        if not path.parent.is_dir() or not path.is_file():
+            return tr("macro.deck_save_first", lang)
+        target = deck_path(path)
+        review = review_backend(backend, progress, lang)
+        progress("deck")
+        slides = write_deck(review, target)
+        return tr("deck.written", lang, path=target, n=len(slides))
+    run(action)
+
+
 def import_files() -> None:
     """导入数据 / Import: pick export files, import them with the CLI's importer, update the sheets."""
     def action(backend, progress, lang):

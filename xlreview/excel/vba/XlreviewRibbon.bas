@@ -36,3 +36,7 @@ End Sub
 Public Sub XlrHelp(control As IRibbonControl)
     XlrRun "show_help"
 End Sub
+
+Public Sub XlrDeck(control As IRibbonControl)
+    XlrRun "make_deck"
+End Sub
