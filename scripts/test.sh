@@ -7,7 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 XLR_EXTRAS="[test]" source scripts/venv.sh      # .venv with xlreview and its test extra (PEP 668-safe)
-if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+# Impress (libsdlo) renders the deck (xlreview deck): a LibreOffice with Calc only is not enough.
+impress_installed() {
+  local exe
+  exe="$(readlink -f "$(command -v soffice)")" && [ -e "$(dirname "$exe")/libsdlo.so" ]
+}
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 || ! impress_installed; then
   _apt libreoffice-calc-nogui libreoffice-impress-nogui poppler-utils
 fi
 set +e

@@ -255,14 +255,16 @@ def build(path: Path, json_out, verbose: bool, replan: bool, lang_override):
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--force", is_flag=True, help="overwrite the deck if it exists")
 @click.option("-v", "--verbose", is_flag=True, help="print timings of every step")
 @lang_option
-def deck(path: Path, out, verbose: bool, lang_override):
+def deck(path: Path, out, force: bool, verbose: bool, lang_override):
     """汇报PPT / Write the year-end deck (PowerPoint, editable charts) from the same review as the sheets.
 
     Title, results, key figures, channels, products, marketing, causes, next year's goals and plan,
     budget, markets, risks: one conclusion per slide. The workbook is only read (build first to freeze
-    the plan); OUT defaults to the workbook's name with .pptx, next to it.
+    the plan); OUT defaults to the workbook's name with .pptx, next to it. An existing deck is kept: an
+    explicit OUT needs --force, the default name moves on to "name (2).pptx".
 
     \b
     Example:
@@ -271,7 +273,7 @@ def deck(path: Path, out, verbose: bool, lang_override):
     from .pipeline import deck as run_deck
     lang = resolve_language(lang_override, path)
     progress = Progress(lang, verbose)
-    target, slides, _ = run_deck(path, out, progress, lang=lang)
+    target, slides, _ = run_deck(path, out, progress, lang=lang, force=force)
     progress.done()
     click.echo(tr("deck.written", lang, path=target, n=len(slides)))
 

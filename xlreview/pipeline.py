@@ -141,13 +141,14 @@ def review_backend(backend: Backend, progress: Progress = _quiet, lang: str | No
     return review
 
 
-def deck(path, out=None, progress: Progress = _quiet, lang: str | None = None):
-    """Write the year-end deck of the workbook at ``path`` to ``out`` (default: next to it, same name, .pptx).
+def deck(path, out=None, progress: Progress = _quiet, lang: str | None = None, force: bool = False):
+    """Write the year-end deck of the workbook at ``path`` to ``out`` (default: next to it, same name, .pptx;
+    an existing deck is kept unless ``force``, see ``deck.deck_path``).
 
     The workbook is only read. Returns (deck path, slides, review).
     """
     from .deck import deck_path, write_deck
-    target = deck_path(Path(path), Path(out) if out else None)
+    target = deck_path(Path(path), Path(out) if out else None, force)
     backend = open_backend(path)
     try:
         review = review_backend(backend, progress, lang)

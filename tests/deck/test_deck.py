@@ -211,6 +211,14 @@ def test_cli_deck_writes_next_to_the_workbook_and_never_changes_it(tmp_path):
     assert _parts(wb) == before
     res = CliRunner().invoke(cli, ["deck", str(wb), str(tmp_path / "汇报.pptx")], catch_exceptions=False)
     assert res.exit_code == 0 and (tmp_path / "汇报.pptx").exists()
+    # an existing deck (maybe edited by the seller) is never overwritten by surprise
+    edited = (tmp_path / "汇报.pptx").read_bytes()
+    res = CliRunner().invoke(cli, ["deck", str(wb), str(tmp_path / "汇报.pptx")], catch_exceptions=False)
+    assert res.exit_code == 2 and (tmp_path / "汇报.pptx").read_bytes() == edited
+    res = CliRunner().invoke(cli, ["deck", str(wb)], catch_exceptions=False)
+    assert res.exit_code == 0 and (tmp_path / "review (2).pptx").exists()
+    res = CliRunner().invoke(cli, ["deck", str(wb), str(tmp_path / "汇报.pptx"), "--force"], catch_exceptions=False)
+    assert res.exit_code == 0 and (tmp_path / "汇报.pptx").read_bytes() != b""
 
 
 def test_cli_deck_refuses_a_non_pptx_target_and_bad_input_without_writing(tmp_path):

@@ -12,10 +12,13 @@ from ..errors import UsageError, WorkbookLocked
 from .story import Slide, deck_story
 
 
-def deck_path(workbook: Path, out: Path | None = None) -> Path:
+def deck_path(workbook: Path, out: Path | None = None, force: bool = False) -> Path:
     """Where the deck goes: ``out``, or the workbook's name with .pptx next to it.
 
-    Raises UsageError when ``out`` is not a .pptx, is the workbook, or its folder does not exist.
+    An existing deck is never overwritten by surprise (a seller may have edited it): with ``force`` it is
+    replaced; without, an explicit ``out`` raises UsageError("target_exists") and the default name moves on to
+    the first free ``name (2).pptx``, ``name (3).pptx``, ... Raises UsageError when ``out`` is not a .pptx, is
+    the workbook, or its folder does not exist.
     """
     workbook = Path(workbook)
     target = Path(out) if out is not None else workbook.with_suffix(".pptx")
@@ -25,6 +28,13 @@ def deck_path(workbook: Path, out: Path | None = None) -> Path:
         raise UsageError("deck_not_pptx", path=target)
     if not target.parent.is_dir():
         raise UsageError("folder_missing", path=target.parent)
+    if target.exists() and not force:
+        if out is not None:
+            raise UsageError("target_exists", path=target)
+        n = 2
+        while target.exists():
+            target = workbook.with_name(f"{workbook.stem} ({n}).pptx")
+            n += 1
     return target
 
 
