@@ -11,6 +11,8 @@ a picture larger than 1400 px is rendered at a lower resolution.
 Chinese (the default language) for every sheet, English for the dashboard (``dashboard_en.png``).
 Then the same sheets exported as a seller prints them (their own page setup: A4 landscape, scale, breaks,
 repeated titles) and the first printed page of each sheet as ``print_<sheet>.png``.
+The deck of the same review (``xlreview.deck``) is exported to PDF by LibreOffice Impress: ``deck.png`` shows every
+slide (a contact sheet made with Pillow, which python-pptx installs), ``deck_<slide>.png`` the slides of ``DECK_SLIDES``.
 
 Needs LibreOffice (``soffice``) and poppler-utils (``pdftoppm``) on PATH.
 """
@@ -28,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from xlreview import libreoffice  # noqa: E402
 from xlreview.core.review import compute_review  # noqa: E402
+from xlreview.deck import write_deck  # noqa: E402
 from xlreview.demo import demo_frames  # noqa: E402
 from xlreview.pipeline import build, check_backend, open_backend, read_frozen_plan  # noqa: E402
 from xlreview.sheets import WRITERS, render  # noqa: E402
@@ -89,7 +92,11 @@ CROPS: dict[str, tuple] = {
     "smart": (0, 0, 1500, None),
     "plan": (0, 0, 1500, 1100),
     "tracking": (0, 0, None, 720),
+    "strategy": (0, 0, 1500, 1500, 1300),
 }
+# the deck (xlreview deck): every slide in a contact sheet, and these slides one by one
+DECK_SLIDES = ["channels", "budget"]
+DECK_COLUMNS = 3
 
 
 def printed_first_pages(review, workdir: Path, stem: str) -> tuple[Path, dict[str, int]]:
@@ -144,6 +151,30 @@ def page_png(pdf: Path, page: int, out: Path, crop=(0, 0, None, None)) -> Path:
     return out
 
 
+def deck_pngs(review, workdir: Path, out: Path) -> list[Path]:
+    """The deck of ``review`` as PNGs: every slide in ``deck.png`` and the DECK_SLIDES one by one."""
+    from PIL import Image
+    slides = write_deck(review, workdir / "deck.pptx")
+    pdf = libreoffice.convert(workdir / "deck.pptx", "pdf", workdir, timeout=600)
+    keys = [s.key for s in slides]
+    pages = []
+    for page in range(1, len(slides) + 1):
+        png = page_png(pdf, page, workdir / f"slide{page:02d}.png")
+        pages.append(png)
+        if keys[page - 1] in DECK_SLIDES:
+            shutil.copyfile(png, out / f"deck_{keys[page - 1]}.png")
+    thumbs = [Image.open(p) for p in pages]
+    w, h = thumbs[0].size
+    scale = MAX_PX / (w * DECK_COLUMNS)
+    tw, th = int(w * scale), int(h * scale)
+    rows = (len(thumbs) + DECK_COLUMNS - 1) // DECK_COLUMNS
+    sheet = Image.new("RGB", (tw * DECK_COLUMNS, th * rows), "white")
+    for i, im in enumerate(thumbs):
+        sheet.paste(im.resize((tw, th)), ((i % DECK_COLUMNS) * tw, (i // DECK_COLUMNS) * th))
+    sheet.save(out / "deck.png", optimize=True)
+    return [out / "deck.png"] + [out / f"deck_{k}.png" for k in DECK_SLIDES if k in keys]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
@@ -176,6 +207,11 @@ def main(argv: list[str] | None = None) -> int:
                 png = page_png(pdf, page, args.out / f"{key}{suffix}.png", CROPS.get(key, (0, 0, None, None)))
                 print(f"  {png.relative_to(ROOT) if png.is_relative_to(ROOT) else png}"
                       f"  {png.stat().st_size // 1024} KB", flush=True)
+            if stem == "zh":
+                print("render deck ...", flush=True)
+                for png in deck_pngs(review, work, args.out):
+                    print(f"  {png.relative_to(ROOT) if png.is_relative_to(ROOT) else png}"
+                          f"  {png.stat().st_size // 1024} KB", flush=True)
         print("print pages ...", flush=True)
         pdf, first = printed_first_pages(review_in(demo), work, "printed_zh")
         for key, page in first.items():

@@ -16,6 +16,7 @@ from ..text import label
 from .layout import SUB_FONT, Col, put, start_sheet, write_block_title, write_table, write_tiles
 
 TEXT_WIDTH = 60
+REASON_WIDTH = 50        # the reason columns of the markets and products tables share column C with the line names
 MOVE_ENDS = {BUDGET_CHANGE: "st_budget_change_line", RESERVE: "st_reserve_line"}
 
 
@@ -101,7 +102,7 @@ def write_strategy(wb: Workbook, review: Review) -> None:
         verdict_label=[label(f"st_verdict_{v}", lang) for v in st["budget_lines"]["verdict"]],
         why=line_reasons(review))
     row = write_block_title(ws, row, 1, label("st_lines_block", lang))
-    cols = [Col("kind_label", "st_kind", "text"), Col("channel"), Col("line", "st_line", width=28, wrap=True),
+    cols = [Col("kind_label", "st_kind", "text"), Col("channel"), Col("line", "st_line", width=REASON_WIDTH, wrap=True),
             Col("spend", "st_spend", "money"), Col("sales", "st_sales", "money"), Col("roas"),
             Col("profit_after_spend", "st_profit_after_spend", "money"), Col("verdict_label", "st_verdict", "text"),
             Col("budget", "st_budget", "money"), Col("change", "st_change", "money"),
@@ -130,11 +131,11 @@ def write_strategy(wb: Workbook, review: Review) -> None:
     if len(mk):
         row = write_block_title(ws, row, 1, label("st_markets_block", lang))
         mk = mk.assign(class_label=[label(f"st_class_{c}", lang) for c in mk["class"]], why=market_reasons(review))
-        cols = [Col("country"), Col("net_sales", kind="money"), Col("share", kind="pct"), Col("growth", kind="pct"),
-                Col("ad_spend", kind="money"), Col("contribution_profit", "st_contribution_profit_m", "money"),
-                Col("contribution_margin", "st_contribution_margin", "pct"),
-                Col("class_label", "st_market_class", "text"),
-                Col("why", "st_why", "text", width=TEXT_WIDTH, wrap=True)]
+        cols = [Col("country"), Col("class_label", "st_market_class", "text"),
+                Col("why", "st_why", "text", width=REASON_WIDTH, wrap=True), Col("net_sales", kind="money"),
+                Col("share", kind="pct"), Col("growth", kind="pct"), Col("ad_spend", kind="money"),
+                Col("contribution_profit", "st_contribution_profit_m", "money"),
+                Col("contribution_margin", "st_contribution_margin", "pct")]
         _, last = write_table(ws, mk, cols, row, 1, lang)
         row = last + 2
 
@@ -142,10 +143,10 @@ def write_strategy(wb: Workbook, review: Review) -> None:
     if len(pr):
         row = write_block_title(ws, row, 1, label("st_products_block", lang))
         pr = pr.assign(action_label=[label(f"st_action_{a}", lang) for a in pr["action"]], todo=product_todo(review))
-        cols = [Col("action_label", "st_action", "text"), Col("sku"), Col("net_sales", kind="money"),
+        cols = [Col("action_label", "st_action", "text"), Col("sku"),
+                Col("todo", "st_what_to_do", "text", width=REASON_WIDTH, wrap=True), Col("net_sales", kind="money"),
                 Col("net_profit", kind="money"), Col("potential_net_sales", "st_potential_net_sales", "money"),
-                Col("stock_value", "st_stock_value", "money"),
-                Col("todo", "st_what_to_do", "text", width=TEXT_WIDTH, wrap=True)]
+                Col("stock_value", "st_stock_value", "money")]
         _, last = write_table(ws, pr, cols, row, 1, lang)
         row = last + 2
 
