@@ -420,11 +420,16 @@ def plan_slide(review: Review) -> Slide | None:
     return Slide("plan", title, _w("sec_goals", lang), chart=chart, table=table, figures=figs)
 
 
-def budget_slide(review: Review) -> Slide | None:
+def _strategy(review: Review, key: str) -> pd.DataFrame | None:
+    """The strategy table ``key`` (core/strategy.py), None when there is no strategy or the table is empty."""
     st = review.strategy
-    if st is None or st["budget_lines"].empty:
+    return None if st is None or st[key].empty else st[key]
+
+
+def budget_slide(review: Review) -> Slide | None:
+    if _strategy(review, "budget_lines") is None:
         return None
-    lang = review.lang
+    st, lang = review.strategy, review.lang
     b = st["budget"].iloc[0]
     lines = st["budget_lines"]
     gain = lines.loc[lines["change"].idxmax()]
@@ -449,11 +454,10 @@ def budget_slide(review: Review) -> Slide | None:
 
 
 def market_slide(review: Review) -> Slide | None:
-    st = review.strategy
-    if st is None or st["markets"].empty:
+    mk = _strategy(review, "markets")
+    if mk is None:
         return None
     lang = review.lang
-    mk = st["markets"]
     sep = "、" if lang == "zh" else ", "
     deepen = sep.join(mk.loc[mk["class"].eq("deepen"), "country"]) or label("st_none", lang)
     test = sep.join(mk.loc[mk["class"].eq("test"), "country"]) or label("st_none", lang)
@@ -469,11 +473,10 @@ def market_slide(review: Review) -> Slide | None:
 
 
 def product_moves_slide(review: Review) -> Slide | None:
-    st = review.strategy
-    if st is None or st["products"].empty:
+    pr = _strategy(review, "products")
+    if pr is None:
         return None
-    lang = review.lang
-    pr = st["products"]
+    st, lang = review.strategy, review.lang
     n_rep, n_fix = int(pr["action"].eq("replicate").sum()), int(pr["action"].eq("fix_listing").sum())
     clear = pr[pr["action"].eq("clear")]
     title = _w("t_product_moves", lang, rep=n_rep, fix=n_fix, clear=len(clear), value=money(clear["stock_value"].sum()))
