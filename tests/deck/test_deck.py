@@ -130,6 +130,9 @@ def check_against_json(slides, js):
                 continue
             if series.path[-1] == "by_class":        # net sales per product class, in PRODUCT_CLASSES order
                 want = [sum(p["net_sales"] for p in js["products"] if p["class"] == c) for c in PRODUCT_CLASSES]
+            elif series.path[0] == "previous":       # a comparison the JSON marks not comparable is not drawn
+                npc = js.get("previous_not_comparable", {})
+                want = [None if k in npc else js["previous"][k] for k in series.path[1]]
             else:
                 want = _walk(js, series.path)[:len(series.values)]
             assert len(want) == len(series.values), (s.key, series.path)

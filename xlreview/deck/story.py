@@ -129,9 +129,11 @@ def _records(frame: pd.DataFrame | None) -> list[dict]:
 
 
 def _prev(review: Review, key: str):
+    """The previous year's figure, None when absent or not comparable (``review.not_comparable``: the data
+    starts inside that year, so the comparison would only show where the data begins -- as on the Dashboard)."""
     p = review.previous or {}
     v = p.get(key)
-    return None if _nan(v) else v
+    return None if _nan(v) or key in getattr(review, "not_comparable", {}) else v
 
 
 def _yoy(review: Review, key: str):
