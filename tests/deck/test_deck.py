@@ -64,8 +64,10 @@ def test_worked_example_slide_titles_and_chart_series_match_the_golden(lang):
 
 def test_worked_example_titles_are_conclusions_from_its_figures():
     slides = {s.key: s for s in deck_story(worked_review("en"))}
-    # net sales 91 (metrics.md worked example) against 20 in 2025 (order O0): +355 %; net profit -5
-    assert slides["review"].title == "Net sales 91, +355.0% year on year; net profit -5"
+    # net sales 91, net profit -5 (metrics.md worked example); 2025's data starts on 1 December (order O0), so the
+    # review marks every comparison not comparable (partial_year) and the title gives net margin instead of YoY
+    assert slides["review"].title == "Net sales 91, net profit -5, net margin -5.5%"
+    assert slides["kpis"].title == "Gross margin 61.5%, net margin -5.5%, refund rate 24.8%"
     # Shop: the only channel that sold in 2025 (20 -> 91: +355 %) and first by profit per hour; Amazon loses money
     assert slides["channels"].title == ("Shop grew +355.0% and ranks first by profit per hour; "
                                         "1 problem channel(s): Amazon")
