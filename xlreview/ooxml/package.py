@@ -282,7 +282,8 @@ def write_package(out: str | os.PathLike, entries: Iterable[tuple[str, bytes | N
     """Write the zip ``out`` from ``entries`` (name, bytes) in the given order, atomically.
 
     An entry whose bytes are :data:`COPY` (None) takes the member of that name from ``source`` with its
-    stored bytes copied, not recompressed. Every member gets the fixed date :data:`ZIP_DATE`, DEFLATE at
+    stored bytes copied, not recompressed; an entry given as a tuple of byte pieces (bytes or memoryview)
+    is compressed piece by piece, never joined in memory. Every member gets the fixed date :data:`ZIP_DATE`, DEFLATE at
     :data:`COMPRESS_LEVEL`, no attributes, so equal entries give equal bytes. The zip is written to a
     temporary file next to ``out`` and renamed over it; a failure leaves ``out`` as it was.
 
@@ -304,6 +305,13 @@ def write_package(out: str | os.PathLike, entries: Iterable[tuple[str, bytes | N
                 raw = source.raw_member(name) if data is COPY else None
                 if data is COPY and raw is None:
                     data = source.read(name)
+                if raw is None and isinstance(data, (tuple, list)):     # pieces: streamed, never joined
+                    info = _member(name)
+                    info._compresslevel = COMPRESS_LEVEL
+                    with zf.open(info, "w", force_zip64=sum(len(p) for p in data) > zipfile.ZIP64_LIMIT) as dest:
+                        for piece in data:
+                            dest.write(piece)
+                    continue
                 if raw is None:
                     zf.writestr(_member(name), data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL)
                     continue

@@ -423,7 +423,8 @@ def upsert_sheet(src: str | Path, out: str | Path, sheet: str, rows,
                     end = data.rfind(b"</sheetData>")
                     if end >= 0:
                         first = _last_row_number(data, end, start.nsmap) + 1
-                        data = data[:end] + rows_xml(first, rows, date_style) + data[end:]
+                        view = memoryview(data)                  # the old rows are not copied
+                        data = (view[:end], rows_xml(first, rows, date_style), view[end:])
                     elif empty >= 0:
                         data = (data[:empty] + b"<sheetData>" + rows_xml(1, rows, date_style) + b"</sheetData>"
                                 + data[empty + len(b"<sheetData/>"):])
