@@ -323,6 +323,46 @@ def _unused_name(part: str, taken: set[str]) -> str:
     return candidate
 
 
+_CODENAME = re.compile(rb'<(?:\w+:)?sheetPr\b[^>]*?\bcodeName="([^"]+)"')
+
+
+def _carried_codenames(tgt: Package, removed: list, gen_sheets: list) -> dict[str, str]:
+    """Generated worksheet part -> the codeName of the generated sheet it replaces.
+
+    Once Excel has saved the book, each generated sheet has a codeName and a document module of that name
+    in the VBA project, which a build never touches. A new sheet takes the codeName of the old sheet of the
+    same name, the others the remaining ones in order, so no document module is left without its sheet
+    (a ghost). Sheets with no codeName to take get none (Excel assigns one, with its module, on save).
+    """
+    old: dict[str, str] = {}
+    for s in removed:
+        if s.rel.target in tgt:
+            found = _CODENAME.search(tgt.read(s.rel.target)[:4096])
+            if found:
+                old[s.name.casefold()] = found.group(1).decode("utf-8")
+    out, left = {}, dict(old)
+    for s in gen_sheets:
+        if s.name.casefold() in left:
+            out[s.rel.target] = left.pop(s.name.casefold())
+    spare = iter(left.values())
+    for s in gen_sheets:
+        if s.rel.target not in out:
+            code = next(spare, None)
+            if code is None:
+                break
+            out[s.rel.target] = code
+    return out
+
+
+def _set_codename(sheet: etree._Element, codename: str) -> None:
+    """``<sheetPr codeName=...>``: sheetPr is the first child of a worksheet (CT_Worksheet)."""
+    pr = sheet.find(m("sheetPr"))
+    if pr is None:
+        pr = etree.Element(m("sheetPr"))
+        sheet.insert(0, pr)
+    pr.set("codeName", codename)
+
+
 def transplant(target: Path, generated: Path, out: Path, *, order: str = "end",
                activate: str | None = None) -> None:
     """Write ``out`` = ``target`` with its generated sheets replaced by every sheet of ``generated``.
@@ -335,6 +375,9 @@ def transplant(target: Path, generated: Path, out: Path, *, order: str = "end",
     order : ``"end"`` puts the generated sheets after the user's sheets, ``"front"`` before them.
     activate : name of a generated sheet to make the active tab, e.g. ``"Dashboard"``. Ignored when a
         user sheet is selected (its XML would have to change to unselect it, grouping the tabs otherwise).
+
+    A generated sheet takes the codeName of the one it replaces (see ``_carried_codenames``), so a book
+    Excel has saved keeps one document module per sheet: the VBA project is never changed.
 
     Raises
     ------
@@ -460,6 +503,7 @@ def _transplant(tgt: Package, gen: Package, out: Path, order: str, activate: str
     active_gen_part = next((s.rel.target for kind, s in new_list[active:active + 1] if kind == "gen"), None)
 
     strings = _shared_strings(gen)
+    codenames = _carried_codenames(tgt, removed, gen_sheets)
     for part in gen_parts:
         data = gen.read(part)
         content_type = gen.content_type(part) or "application/xml"
@@ -469,6 +513,8 @@ def _transplant(tgt: Package, gen: Package, out: Path, order: str, activate: str
             if styles is not None:
                 styles.remap_sheet(sheet)
             _set_tab_selected(sheet, part == active_gen_part)
+            if part in codenames:
+                _set_codename(sheet, codenames[part])
             data = serialize(sheet)
         added.append((names[part], data))
         etree.SubElement(types, f"{{{NS_CT}}}Override", PartName="/" + names[part],
