@@ -49,6 +49,19 @@ def _area(address: str) -> tuple[int, int, int, int]:
     raise AssertionError(f"not an A1 address: {address!r}")
 
 
+def com_value(v):
+    """A cell value as Excel hands it to Python: numbers are doubles, dates datetimes, an empty cell None."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int):
+        return float(v)                         # Excel has only doubles
+    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        return dt.datetime(v.year, v.month, v.day)
+    return v
+
+
 class FakeApp:
     def __init__(self):
         self.status_bar = False
@@ -402,13 +415,7 @@ class FakeSheet:
         v = self.cells.get((r, c))
         if isinstance(v, str) and v in XLSX_ERRORS and (r, c) in self.book_errors():
             return v if err_to_str else None
-        if isinstance(v, bool):
-            return v
-        if isinstance(v, int):
-            return float(v)                     # Excel has only doubles
-        if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
-            return dt.datetime(v.year, v.month, v.day)
-        return v
+        return com_value(v)
 
     def book_errors(self):
         return self.book.error_cells.get(self.name, set())

@@ -21,6 +21,7 @@ import pytest
 import xlwings
 from python_calamine import CalamineWorkbook
 from xlwings import conversion
+from xlwings_fake import com_value as excel_value
 
 from xlreview.excel.udf_module import _xlwings_windows_udfs, windows_udf_module
 from xlreview.text import label, sheet_name
@@ -76,19 +77,6 @@ def call_udf(module, name: str, *args):
     values = list(args) + [a.get("optional") for a in args_info[len(args):]]
     read = [conversion.read(None, v, args_info[i]["options"]) for i, v in enumerate(values)]
     return conversion.write(func(*read), None, info["ret"]["options"])
-
-
-def excel_value(v):
-    """A cell as COM hands it to Python: numbers are doubles, empty is None."""
-    if v == "" or v is None:
-        return None
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, int):
-        return float(v)
-    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
-        return dt.datetime(v.year, v.month, v.day)
-    return v
 
 
 class Book:
