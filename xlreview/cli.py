@@ -155,7 +155,8 @@ def new(path: Path, force: bool, lang_override):
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="xlreview_demo.xlsm")
 @click.option("--seed", default=7, show_default=True, help="seed of the sample data")
-@click.option("--lines", "n_lines", type=int, default=None, help="number of order lines (default about 15k)")
+@click.option("--lines", "n_lines", type=click.IntRange(min=1), default=None,
+              help="number of order lines (default about 15k)")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="also write the JSON result")
 @click.option("--force", is_flag=True, help="overwrite PATH if it exists")
 @lang_option
@@ -292,35 +293,33 @@ def track(path: Path, json_out, lang_override):
     Example:
         xlreview track my.xlsm --json week.json
     """
-    from .core.goals import format_value
-    from .core.tracking import latest_status
+    from .core.goals import value_phrase
+    from .core.tracking import latest_week
     from .pipeline import build as run_build
     from .text import label
     lang = resolve_language(lang_override, path)
     check_targets(workbook=path, json_out=json_out)
     result = run_build(path, json_out, Progress(lang), lang=lang)
     review = result.review
-    latest = latest_status(review.tracking).set_index("goal_id") if review.tracking is not None else None
-    planned = [g for g in review.goals or [] if g.get("planned") and g.get("additive")]
     for g in review.goals or []:          # every goal left out, with the reason
-        if g in planned:
-            continue
-        why = "track_left_out_ratio" if g.get("planned") else "track_left_out_unplanned"
-        click.echo(f"{g['goal_id']}  {g.get('description', '')}: " + label(why, lang, metric=g.get("metric", "")))
-    if not planned:
+        if not (g.get("planned") and g.get("additive")):
+            why = "track_left_out_ratio" if g.get("planned") else "track_left_out_unplanned"
+            click.echo(f"{g['goal_id']}  {g.get('description', '')}: " + label(why, lang, metric=g.get("metric", "")))
+    report = latest_week(review.goals, review.tracking)
+    if not len(report):
         click.echo(label("no_plan", lang))
         return
-    for g in planned:
-        if latest is None or g["goal_id"] not in latest.index:
-            click.echo(f"{g['goal_id']}  {g['description']}: " + label("no_tracking", lang, year=review.settings.plan_year))
+    for r in report.to_dict(orient="records"):
+        if r["status"] == "no_data":
+            click.echo(tr("msg.track_no_data", lang, goal=r["goal_id"], description=r["description"],
+                          year=review.settings.plan_year))
             continue
-        r = latest.loc[g["goal_id"]]
-        dev = "" if r["deviation"] != r["deviation"] else f"{r['deviation']:+.1%}"
-        m = g["metric"]          # counts as whole numbers with their unit (orders, units ...), money to the cent
-        click.echo(f"{g['goal_id']}  {r['week']}  {label('status_' + str(r['status']), lang)}  {dev}  "
-                   f"{label('cum_actual', lang)} {format_value(m, r['cum_actual'])} / {label('cum_plan', lang)} "
-                   f"{format_value(m, r['cum_plan'], lang)}  {label('forecast', lang)} {format_value(m, r['forecast'])}"
-                   f" / {label('target', lang)} {format_value(m, g['target'], lang)}  {g['description']}")
+        m, dev = r["metric"], r["deviation"]   # counts as whole numbers with their unit (orders, units ...), money to the cent
+        click.echo(tr("msg.track_line", lang, goal=r["goal_id"], week=r["week"], description=r["description"],
+                      status=label("status_" + r["status"], lang) if isinstance(r["status"], str) else "—",
+                      deviation=f"{dev:+.1%}" if dev is not None and dev == dev else "—",
+                      cum_actual=value_phrase(m, r["cum_actual"]), cum_plan=value_phrase(m, r["cum_plan"]),
+                      forecast=value_phrase(m, r["forecast"]), target=value_phrase(m, r["target"])))
 
 
 def _list_formats(ctx, _param, value):

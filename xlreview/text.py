@@ -12,9 +12,13 @@ Why one module and not gettext catalogues: docs/architecture.md ("Words and lang
 Groups: ``sheet`` generated sheet names, ``label`` words on generated sheets, ``msg`` messages (input
 problems, errors a user can cause, CLI output), ``step`` progress steps, ``macro`` ribbon message boxes,
 ``import`` the Import Log, ``deck`` the slides of ``xlreview deck``. tests/test_text.py checks that every entry has zh and en and that every key
+``import`` the Import Log; ``channel``, ``product``, ``risk``, ``action``, ``goal``, ``plan`` the sentences of the
+review, which the core hands out as ``Phrase`` (a code and its parameters) and the edges render. tests/test_text.py checks that every entry has zh and en and that every key
 the code uses exists.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 LANGUAGES = ("zh", "en")       # zh first: the default for a Chinese-speaking seller
 DEFAULT_LANGUAGE = "zh"
@@ -457,6 +461,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "internal error: the saved file would not reopen, so nothing was saved: {path}. Please send this message to the developers"),
     "msg.live_write_failed": ("写入「{sheet}」表时出错：{error}。已撤销本次写入，工作簿与点击前相同",
         "writing the '{sheet}' sheet failed: {error}. Everything written was undone; the workbook is as it was before"),
+    "msg.track_line": ("{goal}  {week}  {status}  {deviation}  累计实际 {cum_actual} / 累计计划 {cum_plan}  全年预测 {forecast} / 目标 {target}  {description}",
+        "{goal}  {week}  {status}  {deviation}  cumulative actual {cum_actual} / cumulative plan {cum_plan}  year forecast {forecast} / target {target}  {description}"),
+    "msg.track_no_data": ("{goal}  {description}：还没有 {year} 年的数据，录入或导入 {year} 年订单后再运行",
+        "{goal}  {description}: no {year} data yet; add or import {year} orders and run it again"),
+    "msg.why_number": ("需要数字", "a number is needed"),
+    "msg.why_integer": ("需要整数", "a whole number is needed"),
+    "msg.why_not_negative": ("不能为负数", "must not be negative"),
+    "msg.sheet_name_collision": ("工作表 {sheets} 与 xlreview 生成的工作表同名，但不是 xlreview 生成的。请在工作簿中给它们改名，然后再生成",
+        "sheet(s) {sheets} have the name of a sheet xlreview generates but were not made by xlreview; rename them in the workbook, then build again"),
     # --- progress steps (CLI stderr, Excel status bar)
     "step.read": ('读取工作簿', 'reading the workbook'),
     "step.validate": ('检查数据', 'checking the data'),
@@ -677,6 +690,207 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "deck.t_risks_none": ('没有触发的风险；预留机动预算 {reserve}', 'No risk fired; keep {reserve} in reserve'),
     "deck.written": ('已生成汇报 PPT：{path}（{n} 页）', 'Deck written: {path} ({n} slides)'),
     "macro.deck_save_first": ('请先保存工作簿，再生成汇报 PPT（PPT 保存在工作簿旁边）。', 'Save the workbook first, then make the deck (it is saved next to the workbook).'),
+    # --- joining words
+    "word.list_sep": ("；", "; "),
+    "word.then": (" → ", " → "),
+    "word.scope_sep": ("、", ", "),
+    # --- a count with its unit, a scope in words (core/goals.py value_phrase, scope_words)
+    "unit.orders": ("{n} 单", "{n} orders"),
+    "unit.units": ("{n} 件", "{n} units"),
+    "unit.sessions": ("{n} 次访问", "{n} sessions"),
+    "unit.customers": ("{n} 位客户", "{n} customers"),
+    "unit.new_customers": ("{n} 位新客户", "{n} new customers"),
+    "goal.scope_channel": ("渠道 {values}", "channel {values}"),
+    "goal.scope_country": ("国家 {values}", "country {values}"),
+    "goal.scope_sku": ("SKU {values}", "SKU {values}"),
+    "goal.scope_category": ("类目 {values}", "category {values}"),
+    # --- channel classes and actions (core/channels.py codes)
+    "channel.reason_problem": ('净利润 {net_profit} ≤ 0', 'net profit {net_profit} ≤ 0'),
+    "channel.reason_rising_star": ('增长 {growth}（{basis}）≥ {star_growth}', 'growth {growth} ({basis}) ≥ {star_growth}'),
+    "channel.reason_cash_cow": ('增长 {growth}（{basis}）< {star_growth}；净利润占各渠道合计 {profit_share} ≥ {cow_profit_share}',
+        "growth {growth} ({basis}) < {star_growth}; share of all channels' net profit {profit_share} ≥ {cow_profit_share}"),
+    "channel.reason_steady": ('增长 {growth}（{basis}）< {star_growth}；净利润占比 {profit_share} < {cow_profit_share}',
+        'growth {growth} ({basis}) < {star_growth}; net profit share {profit_share} < {cow_profit_share}'),
+    "channel.basis_yoy": ('同比上年', 'vs previous year'),
+    "channel.basis_h2_h1": ('下半年比上半年', 'H2 vs H1'),
+    "channel.action_problem_fixed": ('止损：变动成本已覆盖（贡献利润 {contribution}），是固定成本 {fixed} 让它亏损。削减固定成本，或把净销售额提高到约 {breakeven} 才能保本；做不到就考虑关停',
+        'stop the loss: it covers its variable costs (contribution {contribution}) but fixed costs of {fixed} make it lose money. Cut them, or grow net sales to about {breakeven} to break even; otherwise consider closing it'),
+    "channel.action_problem_cost": ('整改或退出：{driver}占净销售额 {ratio}，全业务平均 {avg}，多花了约 {excess}。先压这项成本（提价、换物流、砍低效广告），一个季度内仍亏损就考虑退出',
+        'fix or exit: {driver} is {ratio} of net sales against {avg} for the business, about {excess} too much. Cut it first (price, logistics, inefficient ads); if it still loses money after a quarter, consider exiting'),
+    "channel.action_problem_no_sales": ("止损：复盘年度没有订单，却花了 {cost}（广告 {ads}、其他费用 {other}、营销 {marketing}、固定成本 {fixed}）。要么开始在这里销售，要么停掉这些支出",
+        "stop the loss: no sales in the review year, yet it cost {cost} (ad spend {ads}, other costs {other}, marketing {marketing}, fixed costs {fixed}). Start selling there or stop the spend"),
+    "channel.action_rising_star": ('加大投入：增长 {growth}，增加上架 SKU、广告预算和库存，复制表现最好的产品',
+        'invest: growing {growth}; add listings, ad budget and stock, replicate its best products'),
+    "channel.action_cash_cow": ('守住基本盘：保证爆款库存、守住排名和评价，用它的利润支持增长渠道',
+        'protect: keep hero stock, defend rank and reviews, use its profit to fund the growing channels'),
+    "channel.action_steady_high": ('维持并多投入时间：每小时利润排第 {rank}/{n}，团队时间花在这里回报高',
+        'maintain and give it more time: profit per hour ranks {rank} of {n}, team hours pay off here'),
+    "channel.action_steady": ('维持并提效：每小时利润排第 {rank}/{n}，先把精力给排名更靠前的渠道',
+        'maintain and streamline: profit per hour ranks {rank} of {n}; give time first to the channels ranked above'),
+    "channel.cost_cogs": ('商品成本', 'COGS'),
+    "channel.cost_platform_fees": ('平台费用', 'platform fees'),
+    "channel.cost_fulfillment_fees": ('履约费用', 'fulfillment fees'),
+    "channel.cost_shipping_costs": ('物流成本', 'shipping costs'),
+    "channel.cost_ad_spend": ('广告花费', 'ad spend'),
+    "channel.cost_other_costs": ("其他费用", "other costs"),
+    "channel.cost_marketing_costs": ('营销费用', 'marketing costs'),
+    "channel.cost_fixed_costs": ('固定成本', 'fixed costs'),
+    # --- product classes and actions (core/products.py codes)
+    "product.reason_refunds": ('退货率(件) {unit_refund_rate} ≥ {problem_refund_rate}',
+        'unit refund rate {unit_refund_rate} ≥ {problem_refund_rate}'),
+    "product.action_refunds": ('查退货原因，改进质量/详情页', 'fix quality / listing (check return reasons)'),
+    "product.reason_loss": ("贡献利润 {net_profit} < 0", "contribution profit {net_profit} < 0"),
+    "product.action_loss": ('调价或削减广告', 'reprice or cut ad spend'),
+    "product.reason_cover": ('库存可售 {days_of_cover} 天 > {problem_cover_days} 天（库存 {stock_qty}，近90天销量 {units_90d}）',
+        'days of cover {days_of_cover} > {problem_cover_days} (stock {stock_qty}, units in last 90 days {units_90d})'),
+    "product.action_cover": ('清仓（降价、捆绑、站外渠道），暂停补货', 'clearance (discount, bundle, outlet); stop reordering'),
+    "product.reason_top_sales": ('净销售额第 {sales_rank} 名，占 {share}，累计 {cum_share}（前 {hero_sales_share} 的头部款）',
+        'net sales #{sales_rank}, {share} of the total, cumulative {cum_share} (top {hero_sales_share})'),
+    "product.action_top_sales": ('保证库存，复制成功（变体、新渠道、新市场）', 'protect stock, replicate (variants, channels, markets)'),
+    "product.reason_steady": ('{months_sold} 个月有销售 ≥ {evergreen_months}，月销量波动系数 {cv} ≤ {evergreen_cv}',
+        'sold in {months_sold} months ≥ {evergreen_months}, CV of monthly units {cv} ≤ {evergreen_cv}'),
+    "product.action_steady": ('保持在售，做组合/捆绑', 'keep, bundle'),
+    "product.reason_rest": ('非问题/爆款/常青款：{months_sold} 个月有销售，波动系数 {cv}，销售额占 {share}',
+        'not problem/hero/evergreen: sold in {months_sold} months, CV {cv}, {share} of net sales'),
+    "product.action_rest": ('捆绑销售或下架', 'bundle or delist'),
+    "product.advice_any_fix_listing": ('流量高转化低：优化价格、评价、图片', 'high traffic, low conversion: fix price, reviews, images'),
+    "product.advice_any_needs_traffic": ('转化高流量低：加广告/站外引流', 'converts well, little traffic: add ads / outside traffic'),
+    "product.advice_long_tail_star": ('流量和转化都在中位数以上：加大推广，培养成爆款',
+        'traffic and conversion above the median: promote it, a hero candidate'),
+    "product.advice_long_tail_needs_traffic": ('转化高流量低：先加流量测试，再决定是否下架',
+        'converts well, little traffic: test more traffic before delisting'),
+    "product.advice_long_tail_rethink": ('流量和转化都低：优先下架或捆绑', 'low traffic and conversion: delist or bundle first'),
+    "product.cost_unknown_reason": ("成本未知（不在产品表，商品成本按 0 计）：毛利、贡献利润不完整",
+        "cost unknown (not in Products, COGS counted as 0): gross and contribution profit incomplete"),
+    "product.cost_unknown_action": ("先在产品表补上单位成本再判断", "add its unit cost to Products before acting on it"),
+    "product.restock": ('库存仅够 {days_of_cover} 天：尽快补货', 'only {days_of_cover} days of cover: restock now'),
+    # --- risk checklist (core/risks.py codes)
+    "risk.channel_concentration_fired": ('最大渠道 {name} 占净销售额 {figure}，超过 {threshold}',
+        'top channel {name} makes {figure} of net sales, over {threshold}'),
+    "risk.channel_concentration_calm": ('最大渠道 {name} 占净销售额 {figure}，未超过 {threshold}',
+        'top channel {name} makes {figure} of net sales, within {threshold}'),
+    "risk.channel_concentration_contingency": ('开拓第二渠道/站点；备好账号受限时的应急资金和库存转移方案',
+        'build a second channel or marketplace; keep cash and a stock-transfer plan ready in case the account is restricted'),
+    "risk.product_concentration_fired": ('最大单品 {name} 占净销售额 {figure}，超过 {threshold}',
+        'top SKU {name} makes {figure} of net sales, over {threshold}'),
+    "risk.product_concentration_calm": ('最大单品 {name} 占净销售额 {figure}，未超过 {threshold}',
+        'top SKU {name} makes {figure} of net sales, within {threshold}'),
+    "risk.product_concentration_contingency": ('开发相邻新品和变体；头部款准备备用供应商和安全库存',
+        'develop adjacent products and variants; a second supplier and safety stock for the top SKU'),
+    "risk.ad_dependency_fired": ('TACoS {figure}（广告花费 / 净销售额）超过 {threshold}',
+        'TACoS {figure} (ad spend / net sales) over {threshold}'),
+    "risk.ad_dependency_calm": ('TACoS {figure}（广告花费 / 净销售额）未超过 {threshold}',
+        'TACoS {figure} (ad spend / net sales) within {threshold}'),
+    "risk.ad_dependency_contingency": ('提升自然流量（评价、SEO、内容、邮件）；设广告预算上限，按 ACoS 关停低效广告',
+        'grow organic traffic (reviews, SEO, content, email); cap ad budgets and stop campaigns with poor ACoS'),
+    "risk.refund_hot_spots_fired": ('{figure} 个 SKU 退货率(件) ≥ {threshold}：{name}',
+        '{figure} SKU(s) with unit refund rate ≥ {threshold}: {name}'),
+    "risk.refund_hot_spots_calm": ('没有 SKU 的退货率(件) ≥ {threshold}', 'no SKU has a unit refund rate ≥ {threshold}'),
+    "risk.refund_hot_spots_contingency": ('逐个查退货原因（质量、尺码、描述不符），改进产品和详情页；必要时暂停广告',
+        'check return reasons SKU by SKU (quality, size, listing accuracy), fix product and listing; pause ads if needed'),
+    "risk.stock_overstock_fired": ('{figure} 个 SKU 库存可售天数 > {threshold} 天，占压成本约 {tied}：{name}',
+        '{figure} SKU(s) with days of cover > {threshold}, about {tied} tied up at cost: {name}'),
+    "risk.stock_overstock_calm": ('没有 SKU 库存可售天数 > {threshold} 天', 'no SKU has more than {threshold} days of cover'),
+    "risk.stock_overstock_contingency": ('清仓（降价、捆绑、站外渠道），暂停补货，考虑移除长期仓储库存',
+        'clear stock (discount, bundle, outlets), stop reordering, consider removing long-term storage stock'),
+    "risk.stock_shortage_fired": ('{figure} 个爆款库存可售天数 < {threshold} 天：{name}',
+        '{figure} hero SKU(s) with days of cover < {threshold}: {name}'),
+    "risk.stock_shortage_calm": ('爆款库存都够 {threshold} 天以上', 'every hero SKU has at least {threshold} days of cover'),
+    "risk.stock_shortage_contingency": ('立即补货（考虑空运补一部分）；设安全库存和补货提醒',
+        'restock now (part by air if needed); set safety stock and reorder alerts'),
+    "risk.currency_exposure_fired": ('{figure} 的净销售额不是本位币 {base}（{name}），超过 {threshold}',
+        '{figure} of net sales is not in base currency {base} ({name}), over {threshold}'),
+    "risk.currency_exposure_calm": ('{figure} 的净销售额不是本位币 {base}（{name}），未超过 {threshold}',
+        '{figure} of net sales is not in base currency {base} ({name}), within {threshold}'),
+    "risk.currency_exposure_contingency": ('定期结汇、用多币种账户；定价留出汇率缓冲',
+        'convert regularly, use multi-currency accounts; leave an FX buffer in prices'),
+    "risk.flexible_budget_calm": ('建议预留明年预算的 {threshold} 作为机动资金：约 {figure}（本年广告 {ads} + 营销 {marketing}）',
+        "keep {threshold} of next year's budget flexible: about {figure} (this year's ads {ads} + marketing {marketing})"),
+    "risk.flexible_budget_contingency": ('机动资金用于应对平台政策、物流涨价、爆款补货或抓住新机会',
+        'use the reserve for platform policy changes, freight spikes, hero restocks or new opportunities'),
+    "risk.names_more": ('{names} 等 {n} 个（未列出 {more} 个）', '{names} and {more} more (of {n})'),
+    # --- the Dashboard's to-do list (core/actions.py codes)
+    "action.campaign_cut": ('{verdict}：ACoS {acos:.1%} 高于盈亏平衡 {be:.1%}，广告后利润 {profit:,.0f}',
+        '{verdict}: ACoS {acos:.1%} above break-even {be:.1%}, profit after ads {profit:,.0f}'),
+    "action.campaign_pause": ('暂停：花费 {spend:,.0f} 没有带来订单', 'pause: {spend:,.0f} spent without an order'),
+    "action.campaign_scale": ('加预算放量：ACoS {acos:.1%}，远低于盈亏平衡 {be:.1%}，广告后利润 {profit:,.0f}',
+        'scale up: ACoS {acos:.1%}, far under break-even {be:.1%}, profit after ads {profit:,.0f}'),
+    "action.waste": ('{n} 个关键词花费 {spend:,.0f} 没有订单：加为否定词',
+        '{n} keywords spent {spend:,.0f} without an order: add them as negatives'),
+    "action.promo_pulled": ('促销透支了之后的销量（回落 {dip:,.0f}，透支比 {ratio:.0%}）：下次缩短时长或降低折扣',
+        'the promotion pulled sales forward (dip {dip:,.0f}, ratio {ratio:.0%}): run it shorter or with a smaller discount next time'),
+    "action.promo_none": ('促销没有带来提升：下次不做或换玩法', 'no lift from the promotion: drop it or change the mechanic'),
+    "action.goal": ('{verdict}：{suggestion}', '{verdict}: {suggestion}'),
+    "action.area_channel": ('渠道', 'Channel'),
+    "action.area_product": ('产品', 'Product'),
+    "action.area_ads": ('广告', 'Ads'),
+    "action.area_promotion": ('促销', 'Promotion'),
+    "action.area_risk": ('风险', 'Risk'),
+    "action.area_goal": ('目标', 'Goal'),
+    "action.risk_channel_concentration": ('渠道集中', 'channel concentration'),
+    "action.risk_product_concentration": ('单品集中', 'product concentration'),
+    "action.risk_ad_dependency": ('广告依赖', 'ad dependency'),
+    "action.risk_refund_hot_spots": ('退货热点', 'refund hot spots'),
+    "action.risk_stock_overstock": ('库存积压', 'overstock'),
+    "action.risk_stock_shortage": ('爆款断货', 'hero stock-out'),
+    "action.risk_currency_exposure": ('汇率敞口', 'currency exposure'),
+    "action.risk_flexible_budget": ('机动预算', 'flexible budget'),
+    "action.verdict_unrealistic": ('目标不现实', 'unrealistic target'),
+    "action.verdict_not_smart": ('目标不够 SMART', 'goal is not SMART'),
+    "action.campaign_lower_bid": ('降低出价', 'lower bids'),
+    # --- SMART check (core/goals.py codes)
+    "goal.s_ok": ('描述清楚，指标 {metric}，范围 {scope}', 'clear: metric {metric}, scope {scope}'),
+    "goal.s_no_desc": ('缺少目标描述', 'the description is empty'),
+    "goal.s_no_metric": ('没有填写指标', 'no metric given'),
+    "goal.s_bad_metric": ('指标「{metric}」不是已知指标', "'{metric}' is not a known metric"),
+    "goal.s_bad_scope": ('范围「{scope}」无法识别', "scope '{scope}' cannot be read"),
+    "goal.m_ok": ('目标值 {target}', 'target {target}'),
+    "goal.m_fail": ('目标值不是数字', 'the target is not a number'),
+    "goal.a_ok": ('需要 {req}，参考增长 {ref}（{band}）', 'needs {req}, reference growth {ref} ({band})'),
+    "goal.a_unreal": ('需要 {req}，但参考增长只有 {ref}：不现实', 'needs {req} but the reference growth is {ref}: unrealistic'),
+    "goal.a_no_target": ('缺少目标值，无法判断', 'no target, cannot judge'),
+    "goal.a_no_metric": ('指标未知，无法计算基线', 'unknown metric, no baseline can be computed'),
+    "goal.a_no_baseline": ('{year} 年该范围没有 {metric} 数据，基线为空或为 0',
+        'no {metric} in {year} for this scope: the baseline is empty or 0'),
+    "goal.r_ok": ('服务于战略支柱「{pillar}」', "serves the pillar '{pillar}'"),
+    "goal.r_ok_free": ('支柱：{pillar}', 'pillar: {pillar}'),
+    "goal.r_not_listed": ('「{pillar}」不在战略支柱 {pillars} 中', "'{pillar}' is not one of the pillars {pillars}"),
+    "goal.r_blank": ('没有填写战略支柱', 'no pillar given'),
+    "goal.t_ok": ('截止 {deadline}', 'deadline {deadline}'),
+    "goal.t_blank": ('没有截止日期', 'no deadline'),
+    "goal.t_out": ('截止日期 {deadline} 不在 {year} 年内（或复盘年末后 {months} 个月内）',
+        'deadline {deadline} is not in {year} (or within {months} months after the review year)'),
+    "goal.band_ok": ('可达成', 'ok'),
+    "goal.band_stretch": ('有挑战', 'stretch'),
+    "goal.band_unrealistic": ('不现实', 'unrealistic'),
+    "goal.sug_s_desc": ('写一句目标描述', 'write a one-line description'),
+    "goal.sug_s_metric": ('从这些指标中选一个：{choices}', 'choose a metric from: {choices}'),
+    "goal.sug_s_scope": ('范围应写成 all 或 channel=Amazon US; country=US（键：channel, country, sku, category）',
+        'scope must look like all or channel=Amazon US; country=US (keys: channel, country, sku, category)'),
+    "goal.sug_m": ('填写一个数字目标值（例如 {example}）', 'enter a numeric target (e.g. {example})'),
+    "goal.sug_a_target": ('建议目标 {cmp} {stretch}（有挑战）/ {ok}（可达成）',
+        'consider a target of {cmp} {stretch} (stretch) / {ok} (ok)'),
+    "goal.sug_a_target_ok": ('建议目标 {cmp} {ok}（可达成）', 'consider a target of {cmp} {ok} (ok)'),
+    "goal.sug_a_unreal": ('目标需要 {req}，但{who}的参考增长为 {ref}：{advice}', 'the target needs {req} but {who} grew {ref}: {advice}'),
+    "goal.sug_a_baseline": ('在 baseline 列填写基线，或选择有 {year} 年数据的范围',
+        'enter a baseline, or choose a scope with {year} data'),
+    "goal.sug_r_list": ('选择一个战略支柱：{pillars}', 'name a pillar from: {pillars}'),
+    "goal.sug_r_blank": ('填写这个目标服务的战略支柱（可在 Settings 的 strategy_pillars 中列出）',
+        'name the strategy pillar the goal serves (list them in Settings strategy_pillars)'),
+    "goal.sug_t": ('在 {year} 年内设定截止日期（例如 {year}-12-31）', 'add a deadline in {year} (e.g. {year}-12-31)'),
+    "goal.whole": ('整体业务', 'the whole business'),
+    "goal.no_ref": ('无（按 0% 计）', 'none (taken as 0%)'),
+    # --- plan actions (core/plan.py codes)
+    "plan.run_rate": ('每周平均需要 {per_week}（{year} 年每周 {last}）', '{per_week} a week on average ({year}: {last} a week)'),
+    "plan.listings": ("{every}上新 1 个 listing（缺口 {gap} ÷ {year} 年新品平均首年净销售额 {avg}，全年共 {total} 个）",
+        "one new listing {every} (gap {gap} / average first-year net sales of a {year} launch {avg} = {total} listings in the year)"),
+    "plan.every_weeks": ("每 {n} 周", "every {n} weeks"),
+    "plan.every_week": ("每周", "every week"),
+    "plan.listings_week": ("每周上新 {per_week} 个 listing（缺口 {gap} ÷ {year} 年新品平均首年净销售额 {avg}，全年共 {total} 个）",
+        "{per_week} new listings per week (gap {gap} / average first-year net sales of a {year} launch {avg} = {total} listings in the year)"),
+    "plan.fix_listing": ('每周优化 {per_week} 个高流量低转化 listing（共 {total} 个，{weeks} 周内完成）',
+        'optimise {per_week} high-traffic, low-conversion listings per week ({total} in {weeks} weeks)'),
+
 }
 
 # missing keys met at run time (a test renders whole workbooks and asserts this stays empty)
@@ -691,7 +905,7 @@ class _Keep(dict):
 def tr(key: str, lang: str = DEFAULT_LANGUAGE, /, **params) -> str:
     """The entry ``key`` in ``lang`` ("zh" or "en"; anything else is zh) with ``params`` filled in.
 
-    An unknown key returns its last part (``label.foo`` -> ``foo``) and is recorded in ``MISSING``,
+    A parameter that is a ``Phrase`` is rendered in ``lang`` first. An unknown key returns its last part (``label.foo`` -> ``foo``) and is recorded in ``MISSING``,
     so a word forgotten in the catalogue shows up as a raw key, never as a traceback.
     """
     entry = CATALOGUE.get(key)
@@ -699,7 +913,9 @@ def tr(key: str, lang: str = DEFAULT_LANGUAGE, /, **params) -> str:
         MISSING.add(key)
         return key.split(".", 1)[-1]
     text = entry[1] if lang == "en" else entry[0]
-    return text.format_map(_Keep(params)) if params else text
+    if not params:
+        return text
+    return text.format_map(_Keep({k: v.render(lang) if isinstance(v, Phrase) else v for k, v in params.items()}))
 
 
 def label(key: str, lang: str = DEFAULT_LANGUAGE, /, **params) -> str:
@@ -717,3 +933,51 @@ def normalize_language(value) -> str | None:
     v = str(value or "").strip().lower()
     v = {"中文": "zh", "chinese": "zh", "english": "en", "英文": "en", "zh-cn": "zh", "en-us": "en"}.get(v, v)
     return v if v in LANGUAGES else None
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A sentence the core hands out as a code and its parameters; the edge renders it with ``render(lang)``.
+
+    ``code`` is a catalogue key (``goal.s_ok``); ``params`` are numbers, language-neutral strings or Phrases
+    (a word such as a growth basis is itself a Phrase). ``Phrase.join(parts)`` is several sentences shown
+    one after the other ("；" in zh, "; " in en). The JSON carries the text and ``as_json()`` (the codes).
+    """
+
+    code: str
+    params: tuple = ()          # (name, value) pairs: hashable, stable order
+
+    @classmethod
+    def of(cls, code: str, /, **params) -> Phrase:
+        return cls(code, tuple(params.items()))
+
+    @classmethod
+    def join(cls, parts, sep: str = "list_sep") -> Phrase:
+        """The sentences ``parts`` (Phrases; None and empty joins skipped) shown one after another."""
+        kept = tuple(p for p in parts if p is not None and not (p.code == JOIN and not p.parts))
+        return cls(JOIN, (("parts", kept), ("sep", sep)))
+
+    @property
+    def parts(self) -> tuple:
+        return dict(self.params).get("parts", ()) if self.code == JOIN else (self,)
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        if self.code == JOIN:
+            p = dict(self.params)
+            return tr("word." + p["sep"], lang).join(part.render(lang) for part in p["parts"])
+        return tr(self.code, lang, **dict(self.params))
+
+    def as_json(self) -> list[dict]:
+        """Every sentence as ``{"code", "params"}`` (the same in zh and en)."""
+        if self.code == JOIN:
+            return [j for part in self.parts for j in part.as_json()]
+        return [{"code": self.code,
+                 "params": {k: (v.as_json() if isinstance(v, Phrase) else v) for k, v in self.params}}]
+
+
+JOIN = "join"
+
+
+def render(value, lang: str = DEFAULT_LANGUAGE):
+    """``value.render(lang)`` for a Phrase; any other value as it is (for cells that may hold either)."""
+    return value.render(lang) if isinstance(value, Phrase) else value

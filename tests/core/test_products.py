@@ -17,6 +17,7 @@ from worked_example import frames as worked_frames
 from xlreview.core import metrics
 from xlreview.core.products import PRODUCT_CLASSES, PRODUCT_RULES, product_table, quadrant_labels
 from xlreview.model.read import frames_to_raw, read_inputs
+from xlreview.text import render
 
 D = dt.date
 
@@ -59,11 +60,11 @@ def test_each_product_class_and_cause():
     assert math.isinf(t.at["IDLE", "days_of_cover"])                # stock, no sales: infinite
     assert t.at["EVER", "months_sold"] == 12 and t.at["EVER", "cv"] == pytest.approx(0.0)
     # reasons carry the rule and its numbers, actions follow the cause
-    assert "20.0% ≥ 10.0%" in t.at["REFUND", "reason"] and "listing" in t.at["REFUND", "action"]
-    assert "-6.00 < 0" in t.at["LOSS", "reason"] and "reprice" in t.at["LOSS", "action"]
-    assert "∞ > 180" in t.at["IDLE", "reason"] and "clearance" in t.at["IDLE", "action"]
-    assert "replicate" in t.at["HERO", "action"] and "bundle" in t.at["EVER", "action"]
-    assert "delist" in t.at["TAIL", "action"]
+    assert "20.0% ≥ 10.0%" in render(t.at["REFUND", "reason"], "en") and "listing" in render(t.at["REFUND", "action"], "en")
+    assert "-6.00 < 0" in render(t.at["LOSS", "reason"], "en") and "reprice" in render(t.at["LOSS", "action"], "en")
+    assert "∞ > 180" in render(t.at["IDLE", "reason"], "en") and "clearance" in render(t.at["IDLE", "action"], "en")
+    assert "replicate" in render(t.at["HERO", "action"], "en") and "bundle" in render(t.at["EVER", "action"], "en")
+    assert "delist" in render(t.at["TAIL", "action"], "en")
     assert t.at["IDLE", "name"] == "Idle" and not t["incomplete"].any()
 
 
@@ -144,8 +145,8 @@ def test_each_quadrant_and_sku_conversion_across_channels():
     assert t.at["STAR", "sessions"] == 100 and t.at["STAR", "conversion_rate"] == pytest.approx(0.1)
     assert t.at["RETHINK", "conversion_rate"] == 0 and t.at["RETHINK", "class"] == "long_tail"
     assert math.isnan(t.at["QUIET", "conversion_rate"])                  # no SKU sessions: empty
-    assert "fix price, reviews, images" in t.at["FIX", "action"]
-    assert t.at["RETHINK", "action"].startswith("low traffic and conversion: delist")
+    assert "fix price, reviews, images" in render(t.at["FIX", "action"], "en")
+    assert render(t.at["RETHINK", "action"], "en").startswith("low traffic and conversion: delist")
 
 
 def test_quadrant_medians_over_an_even_count_are_the_mean_of_the_middle_two():

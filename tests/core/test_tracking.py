@@ -133,7 +133,9 @@ def test_plan_year_workbook_end_to_end_and_frozen_plan(tmp_path):
                                 "reference_growth", "achievability"}
     assert goals["G1"]["smart"] and goals["G1"]["baseline"] == pytest.approx(12000.0)
     assert goals["G1"]["required_growth"] == pytest.approx(0.2)
-    assert goals["G1"]["S"] == {"pass": True, "reason": goals["G1"]["S"]["reason"]}
+    assert goals["G1"]["S"] == {"pass": True, "reason": goals["G1"]["S"]["reason"],
+                                "reason_codes": [{"code": "goal.s_ok", "params": {"metric": "net_sales",
+                                                                                   "scope": "channel=Shop"}}]}
 
     plan = pd.DataFrame(data["plan"])
     g1 = plan[plan["goal_id"] == "G1"]
@@ -195,3 +197,29 @@ def _replace_orders(path, frames, tmp_path):
         ws.append(list(row))
     wb.save(path)
     assert "xlr_plan" in HeadlessBackend(path).sheet_names()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_track_prints_the_tracking_sheets_latest_week_in_the_books_language(lang, tmp_path):
+    """One owner: ``latest_week`` gives the Tracking sheet's latest block and ``xlreview track``'s lines."""
+    from click.testing import CliRunner
+
+    from xlreview.cli import cli
+    from xlreview.text import label, sheet_name
+    frames = _frames()
+    frames["Settings"] = frames["Settings"].assign(value=frames["Settings"]["value"].where(
+        frames["Settings"]["key"] != "language", lang))
+    no_data = pd.DataFrame({"goal_id": ["G3"], "description": ["eBay"], "metric": ["orders"],
+                            "scope": ["channel=Amazon"], "target": [50.0], "deadline": [D(2027, 12, 31)],
+                            "pillar": ["增长"]})
+    frames["Goals"] = pd.concat([frames["Goals"], no_data], ignore_index=True)
+    path = write_workbook(tmp_path / "t.xlsx", frames, macros=False)
+    res = CliRunner().invoke(cli, ["track", str(path)], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    lines = [ln for ln in res.output.splitlines() if ln.startswith(("G1  ", "G3  "))]
+    assert len(lines) == 2 and lines[0].startswith("G1  2027-W02  ") and lines[1].startswith("G3  ")
+    ws = openpyxl.load_workbook(path)[sheet_name("tracking", lang)]
+    cells = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    status = next(c for c in cells if c in {label("status_" + s, lang) for s in T.STATUSES})
+    assert f"  {status}  " in lines[0]
+    assert ("累计实际" in lines[0]) == (lang == "zh") and ("cumulative actual" in lines[0]) == (lang == "en")

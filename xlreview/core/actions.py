@@ -10,43 +10,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-AREAS = {"channel": ("渠道", "Channel"), "product": ("产品", "Product"), "ads": ("广告", "Ads"),
-         "promotion": ("促销", "Promotion"), "risk": ("风险", "Risk"), "goal": ("目标", "Goal")}
+from ..text import Phrase
 
-TEXT = {
-    "campaign_cut": ("{verdict}：ACoS {acos:.1%} 高于盈亏平衡 {be:.1%}，广告后利润 {profit:,.0f}",
-                     "{verdict}: ACoS {acos:.1%} above break-even {be:.1%}, profit after ads {profit:,.0f}"),
-    "campaign_pause": ("暂停：花费 {spend:,.0f} 没有带来订单", "pause: {spend:,.0f} spent without an order"),
-    "campaign_scale": ("加预算放量：ACoS {acos:.1%}，远低于盈亏平衡 {be:.1%}，广告后利润 {profit:,.0f}",
-                       "scale up: ACoS {acos:.1%}, far under break-even {be:.1%}, profit after ads {profit:,.0f}"),
-    "waste": ("{n} 个关键词花费 {spend:,.0f} 没有订单：加为否定词", "{n} keywords spent {spend:,.0f} without an order: "
-              "add them as negatives"),
-    "promo_pulled": ("促销透支了之后的销量（回落 {dip:,.0f}，透支比 {ratio:.0%}）：下次缩短时长或降低折扣",
-                     "the promotion pulled sales forward (dip {dip:,.0f}, ratio {ratio:.0%}): run it shorter or "
-                     "with a smaller discount next time"),
-    "promo_none": ("促销没有带来提升：下次不做或换玩法", "no lift from the promotion: drop it or change the mechanic"),
-    "goal": ("{verdict}：{suggestion}", "{verdict}: {suggestion}"),
-}
-RISK_NAMES = {"channel_concentration": ("渠道集中", "channel concentration"),
-              "product_concentration": ("单品集中", "product concentration"),
-              "ad_dependency": ("广告依赖", "ad dependency"), "refund_hot_spots": ("退货热点", "refund hot spots"),
-              "stock_overstock": ("库存积压", "overstock"), "stock_shortage": ("爆款断货", "hero stock-out"),
-              "currency_exposure": ("汇率敞口", "currency exposure"), "flexible_budget": ("机动预算", "flexible budget")}
-GOAL_VERDICT = {"unrealistic": ("目标不现实", "unrealistic target"), "not_smart": ("目标不够 SMART", "goal is not SMART")}
-CAMPAIGN_VERDICT = {"lower_bid": ("降低出价", "lower bids")}
+AREAS = ["channel", "product", "ads", "promotion", "risk", "goal"]     # words: catalogue action.area_<area>
 
 
 def next_actions(review, limit: int = 18, per_area: int = 3) -> pd.DataFrame:
-    """Columns area, item, action, at_stake (money, base currency; NaN where none).
+    """Columns area (a code of ``AREAS``), item, action (``text.Phrase``), at_stake (money, base currency;
+    NaN where none).
 
     At most ``per_area`` actions of each area (so ads cannot crowd out risks and goals), the biggest
     money at stake first, then the actions without a figure, at most ``limit`` in all.
     """
-    i = 0 if review.lang == "zh" else 1
     rows: list[dict] = []
 
     def add(area, item, action, at_stake=float("nan")):
-        rows.append({"area": AREAS[area][i], "item": str(item), "action": action, "at_stake": float(at_stake)})
+        rows.append({"area": area, "item": item if isinstance(item, Phrase) else str(item), "action": action, "at_stake": float(at_stake)})
 
     ch = review.channels
     if ch is not None:
@@ -64,36 +43,37 @@ def next_actions(review, limit: int = 18, per_area: int = 3) -> pd.DataFrame:
         for _, r in camp[camp["suggestion"].isin(["pause", "lower_bid", "scale"])].iterrows():
             fmt = dict(acos=r["acos"], be=r["break_even_acos"], profit=r["ad_profit"], spend=r["spend"])
             if r["suggestion"] == "pause":
-                text = TEXT["campaign_pause"][i].format(**fmt)
+                text = Phrase.of("action.campaign_pause", **fmt)
             elif r["suggestion"] == "scale":
-                text = TEXT["campaign_scale"][i].format(**fmt)
+                text = Phrase.of("action.campaign_scale", **fmt)
             else:
-                text = TEXT["campaign_cut"][i].format(verdict=CAMPAIGN_VERDICT["lower_bid"][i], **fmt)
+                text = Phrase.of("action.campaign_cut", verdict=Phrase.of("action.campaign_lower_bid"), **fmt)
             add("ads", f"{r['channel']} · {r['campaign']}", text, abs(r["ad_profit"]) if r["suggestion"] != "pause"
                 else r["spend"])
     kw = review.keywords
     if kw is not None and len(kw) and kw["waste"].any():
         w = kw[kw["waste"]]
         add("ads", ", ".join(w["keyword"].head(3)) + ("…" if len(w) > 3 else ""),
-            TEXT["waste"][i].format(n=len(w), spend=w["spend"].sum()), w["spend"].sum())
+            Phrase.of("action.waste", n=len(w), spend=float(w["spend"].sum())), w["spend"].sum())
     pm = review.promotions
     if pm is not None and len(pm):
         for _, r in pm[pm["verdict"].isin(["pulled_forward", "no_lift"])].iterrows():
             if r["verdict"] == "pulled_forward":
-                add("promotion", r["name"], TEXT["promo_pulled"][i].format(dip=r["dip"], ratio=r["pull_forward_ratio"]),
+                add("promotion", r["name"], Phrase.of("action.promo_pulled", dip=r["dip"], ratio=r["pull_forward_ratio"]),
                     r["dip"])
             else:
-                add("promotion", r["name"], TEXT["promo_none"][i], abs(r.get("incremental_sales", 0.0) or 0.0))
+                add("promotion", r["name"], Phrase.of("action.promo_none"), abs(r.get("incremental_sales", 0.0) or 0.0))
     rk = review.risks
     if rk is not None:
         for _, r in rk[rk["triggered"]].iterrows():
-            add("risk", RISK_NAMES.get(r["kind"], (r["kind"], r["kind"]))[i], f"{r['message']} → {r['contingency']}",
-                r.get("amount", float("nan")))
+            add("risk", Phrase.of("action.risk_" + r["kind"]),
+                Phrase.join([r["message"], r["contingency"]], sep="then"), r.get("amount", float("nan")))
     for g in review.goals or []:
         if g.get("achievability") == "unrealistic" or not g.get("smart"):
-            verdict = GOAL_VERDICT["unrealistic" if g.get("achievability") == "unrealistic" else "not_smart"][i]
-            if g.get("suggestion"):
-                add("goal", g["goal_id"], TEXT["goal"][i].format(verdict=verdict, suggestion=g["suggestion"]))
+            verdict = Phrase.of("action.verdict_" + ("unrealistic" if g.get("achievability") == "unrealistic"
+                                                      else "not_smart"))
+            if g.get("suggestion") is not None and g["suggestion"].parts:
+                add("goal", g["goal_id"], Phrase.of("action.goal", verdict=verdict, suggestion=g["suggestion"]))
     out = pd.DataFrame(rows, columns=["area", "item", "action", "at_stake"])
     # money at stake first; actions without a figure (risks, goals) keep their order after them
     out = out.assign(_has=out["at_stake"].notna()).sort_values(["_has", "at_stake"], ascending=[False, False],

@@ -26,60 +26,16 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..text import Phrase
 from . import metrics
 from .inputs import Inputs
 
-TEXT: dict[str, tuple[str, str]] = {
-    "s_ok": ("描述清楚，指标 {metric}，范围 {scope}", "clear: metric {metric}, scope {scope}"),
-    "s_no_desc": ("缺少目标描述", "the description is empty"),
-    "s_no_metric": ("没有填写指标", "no metric given"),
-    "s_bad_metric": ("指标「{metric}」不是已知指标", "'{metric}' is not a known metric"),
-    "s_bad_scope": ("范围「{scope}」无法识别", "scope '{scope}' cannot be read"),
-    "m_ok": ("目标值 {target}", "target {target}"),
-    "m_fail": ("目标值不是数字", "the target is not a number"),
-    "a_ok": ("需要 {req}，参考增长 {ref}（{band}）", "needs {req}, reference growth {ref} ({band})"),
-    "a_unreal": ("需要 {req}，但参考增长只有 {ref}：不现实", "needs {req} but the reference growth is {ref}: unrealistic"),
-    "a_no_target": ("缺少目标值，无法判断", "no target, cannot judge"),
-    "a_no_metric": ("指标未知，无法计算基线", "unknown metric, no baseline can be computed"),
-    "a_no_baseline": ("{year} 年该范围没有 {metric} 数据，基线为空或为 0", "no {metric} in {year} for this scope: the baseline is empty or 0"),
-    "r_ok": ("服务于战略支柱「{pillar}」", "serves the pillar '{pillar}'"),
-    "r_ok_free": ("支柱：{pillar}", "pillar: {pillar}"),
-    "r_not_listed": ("「{pillar}」不在战略支柱 {pillars} 中", "'{pillar}' is not one of the pillars {pillars}"),
-    "r_blank": ("没有填写战略支柱", "no pillar given"),
-    "t_ok": ("截止 {deadline}", "deadline {deadline}"),
-    "t_blank": ("没有截止日期", "no deadline"),
-    "t_out": ("截止日期 {deadline} 不在 {year} 年内（或复盘年末后 {months} 个月内）",
-              "deadline {deadline} is not in {year} (or within {months} months after the review year)"),
-    "band_ok": ("可达成", "ok"), "band_stretch": ("有挑战", "stretch"), "band_unrealistic": ("不现实", "unrealistic"),
-    "sug_s_desc": ("写一句目标描述", "write a one-line description"),
-    "sug_s_metric": ("从这些指标中选一个：{choices}", "choose a metric from: {choices}"),
-    "sug_s_scope": ("范围应写成 all 或 channel=Amazon US; country=US（键：channel, country, sku, category）",
-                    "scope must look like all or channel=Amazon US; country=US (keys: channel, country, sku, category)"),
-    "sug_m": ("填写一个数字目标值（例如 {example}）", "enter a numeric target (e.g. {example})"),
-    "sug_a_target": ("建议目标 {cmp} {stretch}（有挑战）/ {ok}（可达成）",
-                     "consider a target of {cmp} {stretch} (stretch) / {ok} (ok)"),
-    "sug_a_target_ok": ("建议目标 {cmp} {ok}（可达成）", "consider a target of {cmp} {ok} (ok)"),
-    "sug_a_unreal": ("目标需要 {req}，但{who}的参考增长为 {ref}：", "the target needs {req} but {who} grew {ref}: "),
-    "sug_a_baseline": ("在 baseline 列填写基线，或选择有 {year} 年数据的范围",
-                       "enter a baseline, or choose a scope with {year} data"),
-    "sug_r_list": ("选择一个战略支柱：{pillars}", "name a pillar from: {pillars}"),
-    "sug_r_blank": ("填写这个目标服务的战略支柱（可在 Settings 的 strategy_pillars 中列出）",
-                    "name the strategy pillar the goal serves (list them in Settings strategy_pillars)"),
-    "sug_t": ("在 {year} 年内设定截止日期（例如 {year}-12-31）", "add a deadline in {year} (e.g. {year}-12-31)"),
-    "whole": ("整体业务", "the whole business"),
-    "no_ref": ("无（按 0% 计）", "none (taken as 0%)"),
-}
-
+# the words: catalogue goal.<code> (xlreview/text.py); the letters' reasons and the suggestion are Phrases
 SUGGESTED_METRICS = ["net_sales", "net_profit", "gross_profit", "orders", "units", "sessions", "new_customers",
                      "ad_spend", "aov", "conversion_rate", "gross_margin", "net_margin", "refund_rate", "tacos",
                      "roas", "repeat_rate"]
 MONEY_RATIOS = {"aov", "ltv", "gross_profit_per_customer"}        # ratio metrics shown as money, not as %
 PLAIN_RATIOS = {"roas"}              # shown as a plain number
-
-
-def text(key: str, lang: str, **params) -> str:
-    zh, en = TEXT[key]
-    return (zh if lang == "zh" else en).format(**params)
 
 
 def normalize_metric(name) -> str:
@@ -97,35 +53,34 @@ def scope_text(scope: dict | None) -> str:
     return "; ".join(f"{k}={'|'.join(v)}" for k, v in sorted(scope.items()))
 
 
-# the unit a count is read in (advice such as "建议目标 ≤ 995" must say 995 of what)
-COUNT_UNITS = {"orders": ("单", "orders"), "units": ("件", "units"), "sessions": ("次访问", "sessions"),
-               "customers": ("位客户", "customers"), "new_customers": ("位新客户", "new customers")}
-SCOPE_WORDS = {"channel": ("渠道", "channel"), "country": ("国家", "country"), "sku": ("SKU", "SKU"),
-               "category": ("类目", "category")}
+# counts read with their unit in sentences (advice such as "建议目标 ≤ 995" must say 995 of what):
+# the words are the catalogue's unit.<metric>
+COUNTED = {"orders", "units", "sessions", "customers", "new_customers"}
+SCOPE_KEYS = ("channel", "country", "sku", "category")        # words: catalogue goal.scope_<key>
 
 
-def scope_words(scope: dict, lang: str = "zh") -> str:
+def scope_words(scope: dict) -> Phrase:
     """A scope in a seller's words for sentences: ``渠道 Shopify、国家 US`` (``channel Shopify, country US``);
     ``scope_text`` is the canonical form a Goals cell takes."""
-    i = 0 if lang == "zh" else 1
-    parts = [f"{SCOPE_WORDS.get(k, (k, k))[i]} {' / '.join(v)}" for k, v in sorted(scope.items())]
-    return ("、" if lang == "zh" else ", ").join(parts)
+    return Phrase.join([Phrase.of("goal.scope_" + k, values=" / ".join(v)) for k, v in sorted(scope.items())],
+                       sep="scope_sep")
 
 
-def format_value(metric: str, value, lang: str | None = None) -> str:
-    """A metric value as a seller reads it: money 1,234.50, counts 1,234, rates 12.3%.
-
-    With ``lang`` a count carries its unit (``995 单`` / ``995 orders``)."""
+def format_value(metric: str, value) -> str:
+    """A metric value as a seller reads it: money 1,234.50, counts 1,234, rates 12.3%."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     if metric in metrics.COUNT_METRICS:
-        unit = COUNT_UNITS.get(metric)
-        if lang and unit:
-            return f"{value:,.0f} {unit[0] if lang == 'zh' else unit[1]}"
         return f"{value:,.0f}"
     if metric in metrics.RATIO_METRICS and metric not in MONEY_RATIOS:
         return f"{value:.2f}" if metric in PLAIN_RATIOS else f"{value:.1%}"
     return f"{value:,.2f}"
+
+
+def value_phrase(metric: str, value) -> str | Phrase:
+    """``format_value`` with the unit of a count (``unit.<metric>``: ``995 单`` / ``995 orders``) for sentences."""
+    shown = format_value(metric, value)
+    return Phrase.of("unit." + metric, n=shown) if metric in COUNTED and shown != "—" else shown
 
 
 def _pct(g) -> str:
@@ -133,9 +88,9 @@ def _pct(g) -> str:
     return "—" if g is None or not math.isfinite(g) else f"{g:+.1%}".replace(".0%", "%")
 
 
-def _ref(g, lang: str) -> str:
+def _ref(g) -> str | Phrase:
     """A reference growth for a message; unknown -> "none (taken as 0%)"."""
-    return _pct(g) if g is not None and math.isfinite(g) else text("no_ref", lang)
+    return _pct(g) if g is not None and math.isfinite(g) else Phrase.of("goal.no_ref")
 
 
 def metric_value(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict, start, end) -> float:
@@ -270,21 +225,20 @@ def smart_check(inputs: Inputs, lines: pd.DataFrame | None = None) -> list[dict]
     """One dict per Goals row (in sheet order), the JSON ``goals`` records of METRICS 10.
 
     Keys: goal_id, description, metric, scope, pillar, owner, target, deadline, S, M, A, R, T
-    ({"pass", "reason"}), smart, baseline, baseline_source ("given" | "computed"), required_growth,
-    reference_growth, reference_basis ("yoy" | "h2_h1" | ""), achievability, suggestion, additive,
+    ({"pass", "reason"}; reason a ``text.Phrase``), smart, baseline, baseline_source ("given" | "computed"), required_growth,
+    reference_growth, reference_basis ("yoy" | "h2_h1" | ""), achievability, suggestion (a Phrase), additive,
     lower_is_better, plannable.
     """
     s = inputs.settings
-    lang = s.language
     lines = metrics.order_lines(inputs) if lines is None else lines
     pillars = [p for p in s.strategy_pillars if p]
     out = []
     for g in inputs.goals.to_dict(orient="records"):
-        out.append(_check_one(inputs, lines, g, pillars, lang))
+        out.append(_check_one(inputs, lines, g, pillars))
     return out
 
 
-def _check_one(inputs: Inputs, lines: pd.DataFrame, g: dict, pillars: list[str], lang: str) -> dict:
+def _check_one(inputs: Inputs, lines: pd.DataFrame, g: dict, pillars: list[str]) -> dict:
     s = inputs.settings
     year, plan_year = s.review_year, s.plan_year
     desc = str(g.get("description") or "").strip()
@@ -299,31 +253,31 @@ def _check_one(inputs: Inputs, lines: pd.DataFrame, g: dict, pillars: list[str],
     pillar = str(g.get("pillar") or "").strip()
     known = metric in metrics.KNOWN_METRICS
     lower = metric in metrics.LOWER_IS_BETTER
-    suggestions: list[str] = []
+    suggestions: list[Phrase] = []
 
     # S
     s_fail = []
     if not desc:
-        s_fail.append(text("s_no_desc", lang))
-        suggestions.append(text("sug_s_desc", lang))
+        s_fail.append(Phrase.of("goal.s_no_desc"))
+        suggestions.append(Phrase.of("goal.sug_s_desc"))
     if not metric:
-        s_fail.append(text("s_no_metric", lang))
+        s_fail.append(Phrase.of("goal.s_no_metric"))
     elif not known:
-        s_fail.append(text("s_bad_metric", lang, metric=metric_raw))
+        s_fail.append(Phrase.of("goal.s_bad_metric", metric=metric_raw))
     if not known:
-        suggestions.append(text("sug_s_metric", lang, choices=", ".join(SUGGESTED_METRICS)))
+        suggestions.append(Phrase.of("goal.sug_s_metric", choices=", ".join(SUGGESTED_METRICS)))
     if scope is None:
-        s_fail.append(text("s_bad_scope", lang, scope=scope_raw))
-        suggestions.append(text("sug_s_scope", lang))
+        s_fail.append(Phrase.of("goal.s_bad_scope", scope=scope_raw))
+        suggestions.append(Phrase.of("goal.sug_s_scope"))
     shown_scope = scope_text(scope) if scope is not None else scope_raw
-    S = {"pass": not s_fail, "reason": "; ".join(s_fail) if s_fail else
-         text("s_ok", lang, metric=metric, scope=shown_scope)}
+    S = {"pass": not s_fail, "reason": Phrase.join(s_fail) if s_fail else
+         Phrase.of("goal.s_ok", metric=metric, scope=shown_scope)}
 
     # M
-    M = {"pass": _finite(target), "reason": text("m_ok", lang, target=format_value(metric, target, lang)) if _finite(target)
-         else text("m_fail", lang)}
+    M = {"pass": _finite(target), "reason": Phrase.of("goal.m_ok", target=value_phrase(metric, target)) if _finite(target)
+         else Phrase.of("goal.m_fail")}
     if not M["pass"]:
-        suggestions.append(text("sug_m", lang, example=_example_target(metric)))
+        suggestions.append(Phrase.of("goal.sug_m", example=_example_target(metric)))
 
     # A
     given = g.get("baseline")
@@ -337,49 +291,49 @@ def _check_one(inputs: Inputs, lines: pd.DataFrame, g: dict, pillars: list[str],
     required = growth(target, baseline)
     band, limits = achievability(_cmp_growth(target, baseline), ref_cmp, lower, s)
     if not known or scope is None:
-        A = {"pass": False, "reason": text("a_no_metric", lang)}
+        A = {"pass": False, "reason": Phrase.of("goal.a_no_metric")}
     elif not _finite(target):
-        A = {"pass": False, "reason": text("a_no_target", lang)}
+        A = {"pass": False, "reason": Phrase.of("goal.a_no_target")}
     elif not _finite(baseline) or baseline == 0:
-        A = {"pass": False, "reason": text("a_no_baseline", lang, year=year, metric=metric)}
-        suggestions.append(text("sug_a_baseline", lang, year=year))
+        A = {"pass": False, "reason": Phrase.of("goal.a_no_baseline", year=year, metric=metric)}
+        suggestions.append(Phrase.of("goal.sug_a_baseline", year=year))
     elif band == "unrealistic":
-        A = {"pass": False, "reason": text("a_unreal", lang, req=_pct(required), ref=_ref(ref_rep, lang))}
-        who = scope_words(scope, lang) if scope else text("whole", lang)
+        A = {"pass": False, "reason": Phrase.of("goal.a_unreal", req=_pct(required), ref=_ref(ref_rep))}
+        who = scope_words(scope) if scope else Phrase.of("goal.whole")
         sign = -1.0 if lower else 1.0
         stretch_v = baseline + sign * limits["stretch"] * abs(baseline)
         ok_v = baseline + sign * limits["ok"] * abs(baseline)
         key = "sug_a_target" if limits["stretch"] > limits["ok"] else "sug_a_target_ok"
-        suggestions.append(text("sug_a_unreal", lang, req=_pct(required), who=who, ref=_ref(ref_rep, lang))
-                           + text(key, lang, cmp="≥" if lower else "≤",
-                                  stretch=format_value(metric, stretch_v, lang), ok=format_value(metric, ok_v, lang)))
+        suggestions.append(Phrase.of("goal.sug_a_unreal", req=_pct(required), who=who, ref=_ref(ref_rep),
+                                advice=Phrase.of("goal." + key, cmp="≥" if lower else "≤",
+                                                 stretch=value_phrase(metric, stretch_v), ok=value_phrase(metric, ok_v))))
     else:
-        A = {"pass": True, "reason": text("a_ok", lang, req=_pct(required), ref=_ref(ref_rep, lang),
-                                          band=text("band_" + band, lang))}
+        A = {"pass": True, "reason": Phrase.of("goal.a_ok", req=_pct(required), ref=_ref(ref_rep),
+                                          band=Phrase.of("goal.band_" + band))}
 
     # R
     if pillars:
         match = [p for p in pillars if p.casefold() == pillar.casefold()] if pillar else []
-        R = {"pass": bool(match), "reason": text("r_ok", lang, pillar=match[0]) if match else
-             (text("r_not_listed", lang, pillar=pillar, pillars=", ".join(pillars)) if pillar else text("r_blank", lang))}
+        R = {"pass": bool(match), "reason": Phrase.of("goal.r_ok", pillar=match[0]) if match else
+             (Phrase.of("goal.r_not_listed", pillar=pillar, pillars=", ".join(pillars)) if pillar else Phrase.of("goal.r_blank"))}
         if not match:
-            suggestions.append(text("sug_r_list", lang, pillars=", ".join(pillars)))
+            suggestions.append(Phrase.of("goal.sug_r_list", pillars=", ".join(pillars)))
     else:
-        R = {"pass": bool(pillar), "reason": text("r_ok_free", lang, pillar=pillar) if pillar else text("r_blank", lang)}
+        R = {"pass": bool(pillar), "reason": Phrase.of("goal.r_ok_free", pillar=pillar) if pillar else Phrase.of("goal.r_blank")}
         if not pillar:
-            suggestions.append(text("sug_r_blank", lang))
+            suggestions.append(Phrase.of("goal.sug_r_blank"))
 
     # T
     months = int(s.t("deadline_max_months"))
     if pd.isna(deadline):
-        T = {"pass": False, "reason": text("t_blank", lang)}
+        T = {"pass": False, "reason": Phrase.of("goal.t_blank")}
     elif _deadline_ok(deadline, s):
-        T = {"pass": True, "reason": text("t_ok", lang, deadline=deadline.date().isoformat())}
+        T = {"pass": True, "reason": Phrase.of("goal.t_ok", deadline=deadline.date().isoformat())}
     else:
-        T = {"pass": False, "reason": text("t_out", lang, deadline=deadline.date().isoformat(), year=plan_year,
+        T = {"pass": False, "reason": Phrase.of("goal.t_out", deadline=deadline.date().isoformat(), year=plan_year,
                                            months=months)}
     if not T["pass"]:
-        suggestions.append(text("sug_t", lang, year=plan_year))
+        suggestions.append(Phrase.of("goal.sug_t", year=plan_year))
 
     letters = {"S": S, "M": M, "A": A, "R": R, "T": T}
     plannable = (known and scope is not None and _finite(target) and pd.notna(deadline)
@@ -394,7 +348,7 @@ def _check_one(inputs: Inputs, lines: pd.DataFrame, g: dict, pillars: list[str],
         "baseline": baseline, "baseline_source": source,
         "required_growth": required, "reference_growth": ref_rep, "reference_basis": basis,
         "achievability": band if (A["pass"] or band == "unrealistic") else None,
-        "suggestion": ("；" if lang == "zh" else "; ").join(suggestions),
+        "suggestion": Phrase.join(suggestions),
         "additive": is_additive(metric), "lower_is_better": lower, "plannable": bool(plannable),
     }
 

@@ -25,32 +25,14 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..text import Phrase
 from . import metrics
-from .goals import MONEY_RATIOS, format_value, metric_value
+from .goals import MONEY_RATIOS, format_value, metric_value, value_phrase
 from .inputs import Inputs
 
 PLAN_COLUMNS = ["goal_id", "metric", "period", "grain", "target", "last_year"]
 ACTION_COLUMNS = ["goal_id", "kind", "action", "per_week", "total", "basis"]
 FROZEN_COLUMNS = ["goal_id", "metric", "scope", "goal_target", "deadline", "plan_year", "period", "grain", "target"]
-
-_TEXT = {
-    "run_rate": ("每周平均需要 {per_week}（{year} 年每周 {last}）", "{per_week} a week on average ({year}: {last} a week)"),
-    "listings": ("{every}上新 1 个 listing（缺口 {gap} ÷ {year} 年新品平均首年净销售额 {avg}，全年共 {total} 个）",
-                 "one new listing {every} (gap {gap} / average first-year net sales of a {year} launch "
-                 "{avg} = {total} listings in the year)"),
-    "every_weeks": ("每 {n} 周", "every {n} weeks"), "every_week": ("每周", "every week"),
-    "listings_week": ("每周上新 {per_week} 个 listing（缺口 {gap} ÷ {year} 年新品平均首年净销售额 {avg}，全年共 {total} 个）",
-                      "{per_week} new listings per week (gap {gap} / average first-year net sales of a {year} launch "
-                      "{avg} = {total} listings in the year)"),
-    "fix_listing": ("每周优化 {per_week} 个高流量低转化 listing（共 {total} 个，{weeks} 周内完成）",
-                    "optimise {per_week} high-traffic, low-conversion listings per week ({total} in {weeks} weeks)"),
-}
-
-
-def _t(key: str, lang: str, **p) -> str:
-    zh, en = _TEXT[key]
-    return (zh if lang == "zh" else en).format(**p)
-
 
 # ------------------------------------------------------------------------------------- rounding
 def largest_remainder(total_units: int, weights) -> np.ndarray:
@@ -213,7 +195,7 @@ def _year_days(year: int) -> int:
 def goal_actions(inputs: Inputs, lines: pd.DataFrame, goal: dict, plan: pd.DataFrame,
                  products: pd.DataFrame | None) -> list[dict]:
     """Weekly actions of one planned goal (ACTION_COLUMNS records)."""
-    s, lang = inputs.settings, inputs.settings.language
+    s = inputs.settings
     metric, gid = goal["metric"], goal["goal_id"]
     scope = metrics.parse_scope(goal["scope"]) or {}
     out = []
@@ -225,8 +207,8 @@ def goal_actions(inputs: Inputs, lines: pd.DataFrame, goal: dict, plan: pd.DataF
         last_week = last_year / _year_days(s.review_year) * 7
         out.append({"goal_id": gid, "kind": "run_rate", "per_week": per_week, "total": goal["target"],
                     "basis": last_week,
-                    "action": _t("run_rate", lang, per_week=format_value(metric, per_week, lang), year=s.review_year,
-                                 last=format_value(metric, last_week, lang))})
+                    "action": Phrase.of("plan.run_rate", per_week=value_phrase(metric, per_week), year=s.review_year,
+                                        last=value_phrase(metric, last_week))})
     if metric in ("net_sales", "gross_sales") and math.isfinite(goal["baseline"] or np.nan):
         gap = goal["target"] - goal["baseline"]
         avg, n = launch_year_sales(inputs, lines, scope)
@@ -235,12 +217,12 @@ def goal_actions(inputs: Inputs, lines: pd.DataFrame, goal: dict, plan: pd.DataF
             per_week = total / 52
             common = dict(gap=format_value(metric, gap), year=s.review_year, avg=format_value(metric, avg), total=total)
             if per_week >= 1:          # whole listings a week; fewer: one listing every n weeks, never "0.5 个"
-                text = _t("listings_week", lang, per_week=f"{per_week:.0f}" if per_week.is_integer()
-                          else f"{math.floor(per_week)}–{math.ceil(per_week)}", **common)
+                text = Phrase.of("plan.listings_week", per_week=f"{per_week:.0f}" if per_week.is_integer()
+                                 else f"{math.floor(per_week)}–{math.ceil(per_week)}", **common)
             else:
                 n = math.floor(52 / total)
-                every = _t("every_week", lang) if n <= 1 else _t("every_weeks", lang, n=n)
-                text = _t("listings", lang, every=every, **common)
+                every = Phrase.of("plan.every_week") if n <= 1 else Phrase.of("plan.every_weeks", n=n)
+                text = Phrase.of("plan.listings", every=every, **common)
             out.append({"goal_id": gid, "kind": "new_listings", "per_week": round(per_week, 2), "total": total,
                         "basis": avg, "action": text})
     if (metric in ("net_sales", "gross_sales", "orders", "units", "conversion_rate")
@@ -253,7 +235,7 @@ def goal_actions(inputs: Inputs, lines: pd.DataFrame, goal: dict, plan: pd.DataF
             weeks_n = int(s.t("fix_listing_weeks"))
             per_week = math.ceil(n / weeks_n)
             out.append({"goal_id": gid, "kind": "fix_listing", "per_week": per_week, "total": n, "basis": np.nan,
-                        "action": _t("fix_listing", lang, per_week=per_week, total=n, weeks=weeks_n)})
+                        "action": Phrase.of("plan.fix_listing", per_week=per_week, total=n, weeks=weeks_n)})
     return out
 
 

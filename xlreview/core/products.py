@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..text import Phrase
 from .channels import fmt_money, fmt_num, fmt_pct
 from .inputs import Inputs
 from .metrics import (
@@ -39,62 +40,34 @@ Predicate = Callable[[pd.DataFrame, Callable[[str], float]], pd.Series]
 
 @dataclass(frozen=True)
 class ProductRule:
-    """One branch of METRICS 5: ``cls`` when ``applies(frame, t)``; reason and action as (zh, en) templates."""
+    """One branch of METRICS 5: ``cls`` when ``applies(frame, t)``; its reason and action are the catalogue's
+    ``product.reason_<cause>`` and ``product.action_<cause>`` (xlreview/text.py)."""
 
     cls: str
     cause: str
     applies: Predicate
-    reason: tuple[str, str]
-    action: tuple[str, str]
 
 
 PRODUCT_RULES: list[ProductRule] = [
-    ProductRule("problem", "refunds", lambda f, t: f["unit_refund_rate"].ge(t("problem_refund_rate")),
-                ("退货率(件) {unit_refund_rate} ≥ {problem_refund_rate}",
-                 "unit refund rate {unit_refund_rate} ≥ {problem_refund_rate}"),
-                ("查退货原因，改进质量/详情页", "fix quality / listing (check return reasons)")),
-    ProductRule("problem", "loss", lambda f, t: f["net_profit"].lt(0),
-                ("贡献利润 {net_profit} < 0", "contribution profit {net_profit} < 0"),
-                ("调价或削减广告", "reprice or cut ad spend")),
-    ProductRule("problem", "cover", lambda f, t: f["days_of_cover"].gt(t("problem_cover_days")),
-                ("库存可售 {days_of_cover} 天 > {problem_cover_days} 天（库存 {stock_qty}，近90天销量 {units_90d}）",
-                 "days of cover {days_of_cover} > {problem_cover_days} (stock {stock_qty}, units in last 90 days "
-                 "{units_90d})"),
-                ("清仓（降价、捆绑、站外渠道），暂停补货", "clearance (discount, bundle, outlet); stop reordering")),
-    ProductRule("hero", "top_sales", lambda f, t: f["_hero"],
-                ("净销售额第 {sales_rank} 名，占 {share}，累计 {cum_share}（前 {hero_sales_share} 的头部款）",
-                 "net sales #{sales_rank}, {share} of the total, cumulative {cum_share} (top {hero_sales_share})"),
-                ("保证库存，复制成功（变体、新渠道、新市场）", "protect stock, replicate (variants, channels, markets)")),
+    ProductRule("problem", "refunds", lambda f, t: f["unit_refund_rate"].ge(t("problem_refund_rate"))),
+    ProductRule("problem", "loss", lambda f, t: f["net_profit"].lt(0)),
+    ProductRule("problem", "cover", lambda f, t: f["days_of_cover"].gt(t("problem_cover_days"))),
+    ProductRule("hero", "top_sales", lambda f, t: f["_hero"]),
     ProductRule("evergreen", "steady",
-                lambda f, t: f["months_sold"].ge(t("evergreen_months")) & f["cv"].le(t("evergreen_cv")),
-                ("{months_sold} 个月有销售 ≥ {evergreen_months}，月销量波动系数 {cv} ≤ {evergreen_cv}",
-                 "sold in {months_sold} months ≥ {evergreen_months}, CV of monthly units {cv} ≤ {evergreen_cv}"),
-                ("保持在售，做组合/捆绑", "keep, bundle")),
-    ProductRule("long_tail", "rest", lambda f, t: pd.Series(True, index=f.index),
-                ("非问题/爆款/常青款：{months_sold} 个月有销售，波动系数 {cv}，销售额占 {share}",
-                 "not problem/hero/evergreen: sold in {months_sold} months, CV {cv}, {share} of net sales"),
-                ("捆绑销售或下架", "bundle or delist")),
+                lambda f, t: f["months_sold"].ge(t("evergreen_months")) & f["cv"].le(t("evergreen_cv"))),
+    ProductRule("long_tail", "rest", lambda f, t: pd.Series(True, index=f.index)),
 ]
 
-# the four-quadrant refines the action: (class or "*", quadrant) -> (advice (zh, en), replaces the class action)
-QUADRANT_ADVICE: dict[tuple[str, str], tuple[tuple[str, str], bool]] = {
-    ("*", "fix_listing"): (("流量高转化低：优化价格、评价、图片", "high traffic, low conversion: fix price, reviews, images"),
-                           False),
-    ("*", "needs_traffic"): (("转化高流量低：加广告/站外引流", "converts well, little traffic: add ads / outside traffic"),
-                             False),
+# the four-quadrant refines the action: (class or "*", quadrant) -> replaces the class action (True) or adds to
+# it; the advice is the catalogue's product.advice_<class or any>_<quadrant>
+QUADRANT_ADVICE: dict[tuple[str, str], bool] = {
+    ("*", "fix_listing"): False,
+    ("*", "needs_traffic"): False,
     # a long-tail SKU that converts well is a candidate, not one to delist
-    ("long_tail", "star"): (("流量和转化都在中位数以上：加大推广，培养成爆款",
-                             "traffic and conversion above the median: promote it, a hero candidate"), True),
-    ("long_tail", "needs_traffic"): (("转化高流量低：先加流量测试，再决定是否下架",
-                                      "converts well, little traffic: test more traffic before delisting"), True),
-    ("long_tail", "rethink"): (("流量和转化都低：优先下架或捆绑", "low traffic and conversion: delist or bundle first"),
-                               True),
+    ("long_tail", "star"): True,
+    ("long_tail", "needs_traffic"): True,
+    ("long_tail", "rethink"): True,
 }
-# a SKU missing from Products (DATA_MODEL: cost 0, profit flagged incomplete): said first in reason and action
-COST_UNKNOWN_REASON = ("成本未知（不在产品表，商品成本按 0 计）：毛利、贡献利润不完整",
-                       "cost unknown (not in Products, COGS counted as 0): gross and contribution profit incomplete")
-COST_UNKNOWN_ACTION = ("先在产品表补上单位成本再判断", "add its unit cost to Products before acting on it")
-RESTOCK_ADVICE = ("库存仅够 {days_of_cover} 天：尽快补货", "only {days_of_cover} days of cover: restock now")
 
 
 def _sku_ad_spend(inputs: Inputs, cur: pd.DataFrame) -> pd.Series:
@@ -186,12 +159,11 @@ def _format_fields(row: pd.Series, t) -> dict[str, str]:
     }
 
 
-def classify_products(frame: pd.DataFrame, t, lang: str = "zh",
-                      rules: list[ProductRule] | None = None) -> pd.DataFrame:
+def classify_products(frame: pd.DataFrame, t, rules: list[ProductRule] | None = None) -> pd.DataFrame:
     """class, cause, reason and action per SKU: the first class in ``rules`` order whose rule fires.
 
-    The reason and action name every rule of the winning class that fired (a problem SKU may have
-    both high refunds and a loss), first to last.
+    The reason and action (``text.Phrase``) name every rule of the winning class that fired (a problem SKU
+    may have both high refunds and a loss), first to last; ``cause`` lists their codes ("refunds,loss").
     """
     rules = PRODUCT_RULES if rules is None else rules
     fired = pd.DataFrame({i: r.applies(frame, t).fillna(False).astype(bool) for i, r in enumerate(rules)})
@@ -201,32 +173,29 @@ def classify_products(frame: pd.DataFrame, t, lang: str = "zh",
         new = fired[i] & ~decided
         cls[new] = r.cls
         decided |= new
-    li = 0 if lang == "zh" else 1
-    sep = "；" if lang == "zh" else "; "
     causes, reasons, actions = [], [], []
-    for idx in frame.index:            # one loop over SKUs (not order lines) to format the texts
+    for idx in frame.index:            # one loop over SKUs (not order lines) to collect the figures
         c = cls[idx]
         hits = [r for i, r in enumerate(rules) if r.cls == c and fired.at[idx, i]]
         fields = _format_fields(frame.loc[idx], t)
         causes.append(",".join(r.cause for r in hits))
-        reasons.append(sep.join(r.reason[li].format(**fields) for r in hits))
-        actions.append(sep.join(r.action[li] for r in hits))
+        reasons.append(Phrase.join(Phrase.of("product.reason_" + r.cause, **fields) for r in hits))
+        actions.append(Phrase.join(Phrase.of("product.action_" + r.cause) for r in hits))
     return pd.DataFrame({"class": cls, "cause": causes, "reason": reasons, "action": actions}, index=frame.index)
 
 
-def _refine_actions(frame: pd.DataFrame, t, lang: str) -> pd.Series:
-    li = 0 if lang == "zh" else 1
-    sep = "；" if lang == "zh" else "; "
+def _refine_actions(frame: pd.DataFrame, t) -> pd.Series:
     out = []
     for _, row in frame.iterrows():
-        parts = [row["action"]]
-        hint = QUADRANT_ADVICE.get((row["class"], row["quadrant"])) or QUADRANT_ADVICE.get(("*", row["quadrant"]))
-        if hint:
-            advice, replaces = hint
-            parts = [advice[li]] if replaces else parts + [advice[li]]
+        parts = list(row["action"].parts)
+        q = row["quadrant"]
+        own = (row["class"], q) in QUADRANT_ADVICE
+        if own or ("*", q) in QUADRANT_ADVICE:
+            advice = Phrase.of(f"product.advice_{row['class'] if own else 'any'}_{q}")
+            parts = [advice] if QUADRANT_ADVICE[(row["class"], q) if own else ("*", q)] else parts + [advice]
         if row["class"] == "hero" and row["days_of_cover"] < t("hero_min_cover_days"):
-            parts.append(RESTOCK_ADVICE[li].format(days_of_cover=fmt_num(row["days_of_cover"], 0)))
-        out.append(sep.join(parts))
+            parts.append(Phrase.of("product.restock", days_of_cover=fmt_num(row["days_of_cover"], 0)))
+        out.append(Phrase.join(parts))
     return pd.Series(out, index=frame.index, dtype=object)
 
 
@@ -292,14 +261,14 @@ def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     t["months_sold"] = monthly.gt(0).sum(axis=1).astype("int64")
     t["cv"] = safe_div(monthly.std(axis=1, ddof=0), monthly.mean(axis=1))
     t = t.join(_hero_flags(t["net_sales"], s.t("hero_sales_share")))
-    t = t.join(classify_products(t, s.t, s.language))
+    t = t.join(classify_products(t, s.t))
     t["quadrant"] = quadrant_labels(t["sessions"], t["conversion_rate"])
-    t["action"] = _refine_actions(t, s.t, s.language)
+    t["action"] = _refine_actions(t, s.t)
     t["incomplete"] = ~skus.isin(prod.index)
-    li, sep = (0, "；") if s.language == "zh" else (1, "; ")
-    unknown = t["incomplete"].to_numpy()
-    t.loc[unknown, "reason"] = COST_UNKNOWN_REASON[li] + sep + t.loc[unknown, "reason"].astype(str)
-    t.loc[unknown, "action"] = COST_UNKNOWN_ACTION[li] + sep + t.loc[unknown, "action"].astype(str)
+    # a SKU missing from Products (DATA_MODEL: cost 0, profit flagged incomplete): said first in reason and action
+    for col in ("reason", "action"):
+        t[col] = [Phrase.join([Phrase.of(f"product.cost_unknown_{col}"), p]) if unknown else p
+                  for p, unknown in zip(t[col], t["incomplete"])]
     reasons = return_reasons(cur)
     t["return_reasons"] = pd.Series([list(reasons.get(k, [])) for k in skus], index=skus, dtype=object)
     t["name"] = prod["name"].reindex(skus).fillna("").astype(object)

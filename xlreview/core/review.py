@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..text import Phrase
 from . import metrics
 from .actions import actions_step
 from .customers import customers_step, reconciliation
@@ -118,8 +119,27 @@ def records(frame: pd.DataFrame | None, columns: list[str] | None = None) -> lis
     return [_clean(r) for r in f.to_dict(orient="records")]
 
 
+def _render(value, lang: str):
+    """Every ``Phrase`` in a JSON value as its text in ``lang``, with its codes next to it as ``<key>_codes``:
+    the text follows the language, the codes and their parameters do not."""
+    if isinstance(value, list):
+        return [_render(v, lang) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for k, v in value.items():
+        if isinstance(v, Phrase):
+            out[k], out[k + "_codes"] = v.render(lang), v.as_json()
+        else:
+            out[k] = _render(v, lang)
+    return out
+
+
 def review_json(review: Review) -> dict:
-    """The ``--json`` result of METRICS section 10 (keys present for every section implemented)."""
+    """The ``--json`` result of METRICS section 10 (keys present for every section implemented).
+
+    Text fields (reason, action, message, contingency, suggestion, ...) are in ``settings.language``;
+    each has ``<field>_codes`` beside it, the same in zh and en (see ``_render``)."""
     s = review.settings
     out = {
         "review_year": s.review_year,
@@ -151,4 +171,4 @@ def review_json(review: Review) -> dict:
                                                   review.products))
     if review.products is not None:
         out["quadrant_medians"] = _clean(quadrant_medians(review.products))
-    return out
+    return _render(out, review.lang)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..text import Phrase
 from .channels import channel_table, fmt_money, fmt_num, fmt_pct
 from .inputs import Inputs
 from .metrics import line_unit_costs, order_lines, safe_div
@@ -16,52 +17,7 @@ from .products import product_table
 RISK_KINDS = ["channel_concentration", "product_concentration", "ad_dependency", "refund_hot_spots",
               "stock_overstock", "stock_shortage", "currency_exposure", "flexible_budget"]
 
-# kind -> (message when it fires, message when not, contingency), each (zh, en)
-RISK_TEXTS: dict[str, tuple[tuple[str, str], tuple[str, str], tuple[str, str]]] = {
-    "channel_concentration": (
-        ("最大渠道 {name} 占净销售额 {figure}，超过 {threshold}", "top channel {name} makes {figure} of net sales, over {threshold}"),
-        ("最大渠道 {name} 占净销售额 {figure}，未超过 {threshold}", "top channel {name} makes {figure} of net sales, within {threshold}"),
-        ("开拓第二渠道/站点；备好账号受限时的应急资金和库存转移方案",
-         "build a second channel or marketplace; keep cash and a stock-transfer plan ready in case the account is restricted")),
-    "product_concentration": (
-        ("最大单品 {name} 占净销售额 {figure}，超过 {threshold}", "top SKU {name} makes {figure} of net sales, over {threshold}"),
-        ("最大单品 {name} 占净销售额 {figure}，未超过 {threshold}", "top SKU {name} makes {figure} of net sales, within {threshold}"),
-        ("开发相邻新品和变体；头部款准备备用供应商和安全库存",
-         "develop adjacent products and variants; a second supplier and safety stock for the top SKU")),
-    "ad_dependency": (
-        ("TACoS {figure}（广告花费 / 净销售额）超过 {threshold}", "TACoS {figure} (ad spend / net sales) over {threshold}"),
-        ("TACoS {figure}（广告花费 / 净销售额）未超过 {threshold}", "TACoS {figure} (ad spend / net sales) within {threshold}"),
-        ("提升自然流量（评价、SEO、内容、邮件）；设广告预算上限，按 ACoS 关停低效广告",
-         "grow organic traffic (reviews, SEO, content, email); cap ad budgets and stop campaigns with poor ACoS")),
-    "refund_hot_spots": (
-        ("{figure} 个 SKU 退货率(件) ≥ {threshold}：{name}", "{figure} SKU(s) with unit refund rate ≥ {threshold}: {name}"),
-        ("没有 SKU 的退货率(件) ≥ {threshold}", "no SKU has a unit refund rate ≥ {threshold}"),
-        ("逐个查退货原因（质量、尺码、描述不符），改进产品和详情页；必要时暂停广告",
-         "check return reasons SKU by SKU (quality, size, listing accuracy), fix product and listing; pause ads if needed")),
-    "stock_overstock": (
-        ("{figure} 个 SKU 库存可售天数 > {threshold} 天，占压成本约 {tied}：{name}",
-         "{figure} SKU(s) with days of cover > {threshold}, about {tied} tied up at cost: {name}"),
-        ("没有 SKU 库存可售天数 > {threshold} 天", "no SKU has more than {threshold} days of cover"),
-        ("清仓（降价、捆绑、站外渠道），暂停补货，考虑移除长期仓储库存",
-         "clear stock (discount, bundle, outlets), stop reordering, consider removing long-term storage stock")),
-    "stock_shortage": (
-        ("{figure} 个爆款库存可售天数 < {threshold} 天：{name}", "{figure} hero SKU(s) with days of cover < {threshold}: {name}"),
-        ("爆款库存都够 {threshold} 天以上", "every hero SKU has at least {threshold} days of cover"),
-        ("立即补货（考虑空运补一部分）；设安全库存和补货提醒",
-         "restock now (part by air if needed); set safety stock and reorder alerts")),
-    "currency_exposure": (
-        ("{figure} 的净销售额不是本位币 {base}（{name}），超过 {threshold}",
-         "{figure} of net sales is not in base currency {base} ({name}), over {threshold}"),
-        ("{figure} 的净销售额不是本位币 {base}（{name}），未超过 {threshold}",
-         "{figure} of net sales is not in base currency {base} ({name}), within {threshold}"),
-        ("定期结汇、用多币种账户；定价留出汇率缓冲", "convert regularly, use multi-currency accounts; leave an FX buffer in prices")),
-    "flexible_budget": (
-        ("", ""),
-        ("建议预留明年预算的 {threshold} 作为机动资金：约 {figure}（本年广告 {ads} + 营销 {marketing}）",
-         "keep {threshold} of next year's budget flexible: about {figure} (this year's ads {ads} + marketing {marketing})"),
-        ("机动资金用于应对平台政策、物流涨价、爆款补货或抓住新机会",
-         "use the reserve for platform policy changes, freight spikes, hero restocks or new opportunities")),
-}
+# the words: catalogue risk.<kind>_fired / _calm / _contingency (xlreview/text.py)
 
 # how the figure and threshold of each kind are shown: pct / int / money / days
 RISK_UNITS = {"channel_concentration": ("pct", "pct"), "product_concentration": ("pct", "pct"),
@@ -71,12 +27,12 @@ RISK_UNITS = {"channel_concentration": ("pct", "pct"), "product_concentration": 
 _MAX_NAMES = 5
 
 
-def _names(items: list[str], lang: str) -> str:
+def _names(items: list[str]) -> str | Phrase:
     more = len(items) - _MAX_NAMES
-    text = ", ".join(items[:_MAX_NAMES])
+    names = ", ".join(items[:_MAX_NAMES])
     if more > 0:
-        text += f" 等 {len(items)} 个" if lang == "zh" else f" and {more} more"
-    return text or "—"
+        return Phrase.of("risk.names_more", names=names, n=len(items), more=more)
+    return names or "—"
 
 
 def _fmt(value, unit: str) -> str:
@@ -102,25 +58,25 @@ def risk_table(inputs: Inputs, review, lines: pd.DataFrame | None = None) -> pd.
     DataFrame with kind, figure, threshold, triggered (bool; the flexible-budget line is advice and
     never fires), amount (the money the risk puts at stake, base currency: the top channel's or SKU's net sales,
     ad spend, the hot SKUs' refunds, stock tied up at cost, the short heroes' net sales, non-base net sales, the
-    reserve), message, contingency (in settings.language), figure_unit and threshold_unit
+    reserve), message, contingency (``text.Phrase``: risk.<kind>_fired | _calm | _contingency with the
+    figures), figure_unit and threshold_unit
     (pct / int / money / days, for display) and items (the SKUs, channels or currencies concerned).
     """
     s = inputs.settings
-    t, lang, li = s.t, s.language, (0 if s.language == "zh" else 1)
+    t = s.t
     summary = review.summary
     products = review.products if review.products is not None else pd.DataFrame(
         columns=["sku", "class", "cause", "days_of_cover", "stock_qty", "share"])
     rows: list[dict] = []
 
     def add(kind, figure, threshold, triggered, items=(), amount=np.nan, **params):
-        fired, calm, contingency = RISK_TEXTS[kind]
         fu, tu = RISK_UNITS[kind]
-        text = (fired if triggered else calm)[li]
-        p = {"figure": _fmt(figure, fu), "threshold": _fmt(threshold, tu), "name": _names(list(items), lang)}
+        p = {"figure": _fmt(figure, fu), "threshold": _fmt(threshold, tu), "name": _names(list(items))}
         p.update(params)
         rows.append({"kind": kind, "figure": figure, "threshold": threshold, "triggered": bool(triggered),
                      "amount": float(amount),
-                     "message": text.format(**p), "contingency": contingency[li], "figure_unit": fu,
+                     "message": Phrase.of(f"risk.{kind}_{'fired' if triggered else 'calm'}", **p),
+                     "contingency": Phrase.of(f"risk.{kind}_contingency"), "figure_unit": fu,
                      "threshold_unit": tu, "items": ", ".join(items)})
 
     net_sales = float(summary.get("net_sales", 0.0) or 0.0)

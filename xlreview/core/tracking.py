@@ -144,3 +144,21 @@ def latest_status(tracking: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=TRACKING_COLUMNS)
     known = tracking[tracking["cum_actual"].notna()]
     return known.groupby("goal_id", sort=False).tail(1).reset_index(drop=True)
+
+
+def latest_week(goals: list[dict] | None, tracking: pd.DataFrame | None) -> pd.DataFrame:
+    """The "where do we stand" report of the Tracking sheet and ``xlreview track``: one row per tracked goal
+    (planned, additive metric), in Goals order.
+
+    Columns TRACKING_COLUMNS + description, target; a goal without plan_year data yet has every tracking
+    figure empty and status ``no_data``.
+    """
+    planned = [g for g in goals or [] if g.get("planned") and g.get("additive")]
+    latest = latest_status(tracking).set_index("goal_id")
+    rows = []
+    for g in planned:
+        row = latest.loc[g["goal_id"]].to_dict() if g["goal_id"] in latest.index else {
+            "metric": g["metric"], "status": "no_data"}
+        rows.append({**{c: np.nan for c in TRACKING_COLUMNS}, **row, "goal_id": g["goal_id"],
+                     "description": g["description"], "target": g["target"]})
+    return pd.DataFrame(rows, columns=TRACKING_COLUMNS + ["description", "target"])

@@ -376,7 +376,7 @@ def XLR_CLASSIFY(skus, settings=None, lang=None):
     total = float(t["net_sales"].sum())
     t["share"] = t["net_sales"] / total if total else np.nan
     t = t.join(_hero_flags(t["net_sales"], s.t("hero_sales_share")))
-    classes = classify_products(t, s.t, lang or s.language)["class"]
+    classes = classify_products(t, s.t)["class"]
     return [["class"]] + [[c] for c in classes]
 
 

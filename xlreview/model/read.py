@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..core.inputs import Inputs, Settings
 from ..core.thresholds import INTEGER_THRESHOLDS, THRESHOLDS
-from ..text import DEFAULT_LANGUAGE, normalize_language
+from ..text import DEFAULT_LANGUAGE, Phrase, normalize_language
 from . import schema
 from .parse import Kinds, is_blank, is_error_literal, parse_dates, parse_numbers, parse_text
 from .problems import Report
@@ -253,7 +253,7 @@ def _setting_number(values, key, raw_name, report, integer=False, default=None):
     v = vals.iloc[0]
     if bad.iloc[0] or np.isnan(v) or (integer and v != int(v)):
         report.error(raw_name, row, key, value, "bad_setting", key=key,
-                     why="需要数字 / a number is needed" if not integer else "需要整数 / a whole number is needed")
+                     why=Phrase.of("msg.why_integer" if integer else "msg.why_number"))
         return default
     return int(v) if integer else float(v)
 
@@ -304,7 +304,7 @@ def build_settings(values: dict, orders: pd.DataFrame, raw_name: str, report: Re
     if s.next_year_budget is not None and s.next_year_budget < 0:
         v, row = values["next_year_budget"]
         report.error(raw_name, row, "next_year_budget", v, "bad_setting", key="next_year_budget",
-                     why="不能为负数 / must not be negative")
+                     why=Phrase.of("msg.why_not_negative"))
         s.next_year_budget = None
     if "strategy_pillars" in values:
         v, _ = values["strategy_pillars"]

@@ -9,7 +9,7 @@ from openpyxl.workbook import Workbook
 
 from ..core.customers import reconciliation
 from ..core.review import Review
-from ..text import label, tr
+from ..text import label, render, tr
 from .layout import (
     BOX,
     HEADER_FILL,
@@ -164,14 +164,16 @@ def _actions(ws, review: Review, row: int, lang: str) -> int:
         r = row + 1 + i
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
         ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=11)
-        put(ws, r, 1, rec.area, border=BOX, align=wrap)
-        put(ws, r, 2, rec.item, border=BOX, align=wrap)
-        put(ws, r, 4, rec.action, border=BOX, align=wrap)
+        action = render(rec.action, lang)
+        put(ws, r, 1, tr("action.area_" + rec.area, lang), border=BOX, align=wrap)
+        put(ws, r, 2, render(rec.item, lang), border=BOX, align=wrap)
+        put(ws, r, 4, action, border=BOX, align=wrap)
         put(ws, r, 12, rec.at_stake, kind="money0", border=BOX, align=wrap)
         # as many lines as the action takes over its merged columns (their widths so far: later tables only
         # widen them), the area and item columns too, so no text is clipped
-        lines = max(wrapped_lines(rec.action, sum(column_width(ws, c) or 8.43 for c in range(4, 12))),
-                    wrapped_lines(rec.item, sum(column_width(ws, c) or 8.43 for c in (2, 3))),
-                    wrapped_lines(rec.area, column_width(ws, 1) or 8.43))
+        item, area = render(rec.item, lang), tr("action.area_" + rec.area, lang)
+        lines = max(wrapped_lines(action, sum(column_width(ws, c) or 8.43 for c in range(4, 12))),
+                    wrapped_lines(item, sum(column_width(ws, c) or 8.43 for c in (2, 3))),
+                    wrapped_lines(area, column_width(ws, 1) or 8.43))
         ws.row_dimensions[r].height = LINE_HEIGHT * max(1, lines)
     return row + len(acts) + 2

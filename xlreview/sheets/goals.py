@@ -16,8 +16,8 @@ from ..core import metrics
 from ..core.goals import MONEY_RATIOS, PLAIN_RATIOS
 from ..core.plan import FROZEN_COLUMNS, frozen_table
 from ..core.review import Review
-from ..core.tracking import latest_status
-from ..text import label, sheet_name
+from ..core.tracking import latest_week
+from ..text import label, render, sheet_name
 from .layout import (
     BOX,
     HEADER_FILL,
@@ -93,10 +93,10 @@ def write_smart(wb: Workbook, review: Review) -> None:
                   "smart": "✓" if g["smart"] else "✗", "baseline": g["baseline"], "target": g["target"],
                   "required_growth": g["required_growth"], "reference_growth": g["reference_growth"],
                   "achievability": label("band_" + g["achievability"], lang) if g["achievability"] else "",
-                  "suggestion": g["suggestion"]}
+                  "suggestion": render(g["suggestion"], lang)}
         for letter in LETTERS:
             values[letter] = "✓" if g[letter]["pass"] else "✗"
-            values[letter + "_reason"] = g[letter]["reason"]
+            values[letter + "_reason"] = render(g[letter]["reason"], lang)
         for j, c in enumerate(SMART_COLS, start=1):
             k = kind if c in ("baseline", "target") else ("pct_change" if c.endswith("growth") else None)
             align = Alignment(horizontal="center", vertical="top") if c in LETTERS or c == "smart" else WRAP
@@ -217,9 +217,10 @@ def write_plan(wb: Workbook, review: Review) -> None:
             r = row + 1 + i
             put(ws, r, 1, rec.goal_id, border=BOX, align=WRAP)
             put(ws, r, 2, label("action_" + rec.kind, lang), border=BOX, align=WRAP)
-            put(ws, r, 3, rec.action, border=BOX, align=WRAP)
+            action = render(rec.action, lang)
+            put(ws, r, 3, action, border=BOX, align=WRAP)
             _merge(ws, r, 3, span_end)
-            grow_row(ws, r, wrapped_lines(rec.action, span))
+            grow_row(ws, r, wrapped_lines(action, span))
         row = row + len(actions) + 2
 
     # weeks: week | per goal target
@@ -278,10 +279,9 @@ def write_tracking(wb: Workbook, review: Review) -> None:
 
     # latest week per goal
     row = write_block_title(ws, row, 1, label("tracking_latest_block", lang))
-    latest = latest_status(tr).assign(
-        status_label=lambda f: [label("status_" + v, lang) if isinstance(v, str) else "" for v in f["status"]],
-        description=lambda f: [goals[g]["description"] for g in f["goal_id"]],
-        target=lambda f: [goals[g]["target"] for g in f["goal_id"]])
+    latest = latest_week(review.goals, review.tracking)
+    latest = latest[latest["status"].ne("no_data")].reset_index(drop=True).assign(
+        status_label=lambda f: [label("status_" + v, lang) if isinstance(v, str) else "" for v in f["status"]])
     lcols = [Col("goal_id", width=10), Col("description", width=28), Col("week", kind="text", width=10),
              Col("cum_plan"), Col("cum_actual"), Col("deviation"), Col("status_label", "status", "text", 12),
              Col("forecast"), Col("target")]

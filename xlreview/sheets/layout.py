@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..text import label
+from ..text import label, render
 
 FORMATS = {
     "money": '#,##0.00;[Red]-#,##0.00',
@@ -291,7 +291,8 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, cols: list[Col], row: int, c
         put(ws, row, col + j, label(c.label or c.key, lang), font=HEADER_FONT, fill=HEADER_FILL, border=BOX,
             align=Alignment(horizontal="center", vertical="center", wrap_text=True))
     first = row + 1
-    values = {c.key: frame[c.key].tolist() if c.key in frame.columns else [None] * len(frame) for c in cols}
+    values = {c.key: [render(v, lang) for v in frame[c.key].tolist()] if c.key in frame.columns else [None] * len(frame)
+              for c in cols}
     for i in range(len(frame)):
         for j, c in enumerate(cols):
             put(ws, first + i, col + j, values[c.key][i], kind=c.kind or KIND.get(c.key), border=BOX)

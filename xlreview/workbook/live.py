@@ -599,8 +599,7 @@ class XlwingsBackend(Backend):
         clashes = [s.name for s in self.book.sheets
                    if s.name.casefold() in {n.casefold() for n in new_names} and s.name.casefold() not in old_names]
         if clashes:
-            raise SheetNameCollision(f"sheet(s) {', '.join(map(repr, clashes))} have the name of a sheet xlreview "
-                                     "generates but were not made by xlreview; rename them, then build again")
+            raise SheetNameCollision("sheet_name_collision", sheets=", ".join(f"'{c}'" for c in clashes))
         if activate is not None and activate not in new_names:
             raise ValueError(f"activate={activate!r} is not one of the generated sheets {new_names}")
         put_sheets(self.book, plans, old)
@@ -724,7 +723,7 @@ def replace_generated_sheets(book, generated) -> list[str]:
     for s in book.sheets:
         if s.name.casefold() in wanted:
             if not is_generated(s):
-                raise SheetNameCollision(f"sheet {s.name!r} was not made by xlreview; rename it, then try again")
+                raise SheetNameCollision("sheet_name_collision", sheets=f"'{s.name}'")
             remove.append(s)
     put_sheets(book, plans, remove)
     return [p.name for p in plans]

@@ -410,9 +410,7 @@ def _transplant(tgt: Package, gen: Package, out: Path, order: str, activate: str
     user_names = {s.name.casefold(): s.name for s in kept}
     clashes = [user_names[s.name.casefold()] for s in gen_sheets if s.name.casefold() in user_names]
     if clashes:
-        raise SheetNameCollision(
-            f"{tgt.path.name}: sheet(s) {', '.join(map(repr, clashes))} have the name of a sheet xlreview "
-            "generates but were not made by xlreview; rename them in the workbook, then build again")
+        raise SheetNameCollision("sheet_name_collision", sheets=", ".join(f"'{c}'" for c in clashes))
 
     # -- drop previously generated sheets and the parts only they reference
     removed_ids = {s.rel.id for s in removed}
