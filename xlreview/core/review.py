@@ -129,7 +129,7 @@ def _render(value, lang: str):
     out = {}
     for k, v in value.items():
         if isinstance(v, Phrase):
-            out[k], out[k + "_codes"] = v.render(lang), v.as_json()
+            out[k], out[k + "_codes"] = v.render(lang), _clean(v.as_json())     # NaN params -> null
         else:
             out[k] = _render(v, lang)
     return out
