@@ -184,6 +184,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "label.status_triggered": ('⚠ 触发', '⚠ Triggered'),
     "label.status_ok": ('✓ 正常', '✓ OK'),
     "label.status_advice": ('ℹ 建议', 'ℹ Advice'),
+    "label.risk_unit_int": ("个", "SKU(s)"),
+    "label.risk_unit_days": ("天", "days"),
     "label.risk_channel_concentration": ('渠道集中度', 'Channel concentration'),
     "label.risk_product_concentration": ('单品集中度', 'Product concentration'),
     "label.risk_ad_dependency": ('广告依赖度', 'Ad dependency'),

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..errors import NotAWorkbook, XlreviewError
 from ..model.schema import SHEETS_BY_NAME, sheet_for_name
-from ..text import sheet_name, tr
+from ..text import render, sheet_name, tr
 from ..workbook.base import column_plan
 from .base import DEDUPE_KEYS, ImportBatch, Rejected, key_text, key_texts, read_export
 from .files import EXCEL_CELL_LIMIT
@@ -454,7 +454,7 @@ def import_log_rows(report: ImportReport, lang: str) -> list[list]:
     for f in report.files:
         for rej in f.rejected:
             raw = "; ".join(f"{k}={v}" for k, v in rej.raw.items())
-            rows.append([cell_value(v, True) for v in (f.path.name, rej.line, rej.reason, raw)])
+            rows.append([cell_value(v, True) for v in (f.path.name, rej.line, render(rej.reason, lang), raw)])
     return rows + [[]] + money_column_rows(report, lang)
 
 

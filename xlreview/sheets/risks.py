@@ -13,9 +13,9 @@ from .layout import BOX, SUB_FONT, Col, put, write_table, write_title
 # traffic light: status -> (fill, font colour)
 LIGHTS = {"triggered": ("F8CBAD", "9C0006"), "ok": ("C6EFCE", "006100"), "advice": ("DDEBF7", "1F3864")}
 UNIT_KIND = {"pct": "pct", "int": "int", "money": "money", "days": "int"}
-# counts and days carry their unit in the cell format, so "1" next to "10.0%" reads as 1 SKU
-UNIT_FORMATS = {("int", "zh"): '0 "个"', ("int", "en"): '0 "SKU(s)"', ("days", "zh"): '0 "天"',
-                ("days", "en"): '0 "days"'}
+# counts and days carry their unit (catalogue label.risk_unit_<unit>) in the cell format, so "1" next to "10.0%"
+# reads as 1 SKU
+UNIT_WORDS = ("int", "days")
 TEXT_WIDTH = 46          # message and contingency wrap at this width: the sheet prints one page wide
 
 
@@ -50,8 +50,8 @@ def write_risks(wb: Workbook, review: Review) -> None:
         rr = first + i
         for c, value, unit in ((3, r.figure, r.figure_unit), (4, r.threshold, r.threshold_unit)):
             cell = put(ws, rr, c, value, kind=UNIT_KIND[unit], border=BOX)
-            if (unit, lang) in UNIT_FORMATS and cell.value is not None:
-                cell.number_format = UNIT_FORMATS[(unit, lang)]
+            if unit in UNIT_WORDS and cell.value is not None:
+                cell.number_format = f'0 "{label("risk_unit_" + unit, lang)}"'
         for c in (1, 2, 3, 4):
             ws.cell(row=rr, column=c).alignment = Alignment(vertical="top")
         for c in (5, 6):        # wrapped rows got their height in write_table
