@@ -53,6 +53,7 @@ CASES = {
     "build: missing workbook": (["build", "nope.xlsm"], 1, "file_missing", {"path": "nope.xlsm"}),
     "track: missing workbook": (["track", "nope.xlsm"], 1, "file_missing", {"path": "nope.xlsm"}),
     "import: missing workbook": (["import", "nope.xlsm", EXPORT], 1, "file_missing", {"path": "nope.xlsm"}),
+    "deck: missing workbook": (["deck", "nope.xlsm"], 1, "file_missing", {"path": "nope.xlsm"}),
     # a missing folder for --json (checked before the workbook is touched)
     "demo: --json folder missing": (["demo", "d.xlsm", "--lines", "300", "--json", "nodir/o.json"], 2,
                                     "folder_missing", {"path": "nodir"}),
@@ -88,6 +89,7 @@ CASES = {
     "track: macros named .xlsx": (["track", "wb.xlsx"], 1, "macros_in_xlsx", {"path": "wb.xlsx", "name": "wb.xlsm"}),
     "import: macros named .xlsx": (["import", "wb.xlsx", EXPORT], 1, "macros_in_xlsx",
                                    {"path": "wb.xlsx", "name": "wb.xlsm"}),
+    "deck: macros named .xlsx": (["deck", "wb.xlsx"], 1, "macros_in_xlsx", {"path": "wb.xlsx", "name": "wb.xlsm"}),
 }
 LOCKED = {k for k in CASES if k.endswith("locked")}
 RENAMED = {k for k in CASES if "named .xlsx" in k}

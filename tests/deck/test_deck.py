@@ -25,6 +25,7 @@ from xlreview.deck.story import TITLE_RULES, deck_story
 from xlreview.model.read import frames_to_raw, read_inputs
 from xlreview.pipeline import open_backend, review_backend
 from xlreview.template import write_workbook
+from xlreview.text import render, tr
 
 GOLDEN = Path(__file__).parents[1] / "data" / "golden"
 
@@ -74,7 +75,8 @@ def test_worked_example_titles_are_conclusions_from_its_figures():
     # the to-do list's first line is the one with most money at stake
     review = worked_review("en")
     first = review.actions.iloc[0]
-    assert slides["actions"].title == f"First: {first['area']} '{first['item']}', {first['at_stake']:,.0f} at stake"
+    area, item = tr("action.area_" + first["area"], "en"), render(first["item"], "en")
+    assert slides["actions"].title == f"First: {area} '{item}', {first['at_stake']:,.0f} at stake"
     assert set(slides) <= set(TITLE_RULES)
     assert "goals" not in slides and "plan" not in slides          # no Goals rows: those slides are left out
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..core.products import PRODUCT_CLASSES
 from ..core.review import Review
-from ..text import label, tr
+from ..text import label, render, tr
 
 # slide key -> the rule that writes its title (docs/metrics.md 10.4 names the same rules)
 TITLE_RULES = {
@@ -280,7 +280,7 @@ def product_slide(review: Review) -> Slide | None:
         top_reason = ""
         if isinstance(reasons, list) and reasons:
             top_reason = ", ".join(f"{x['reason']} {x['qty']:.0f}" for x in reasons[:2])
-        rows.append([r["sku"], r["reason"], top_reason or "—", money(r["net_profit"])])
+        rows.append([r["sku"], render(r["reason"], lang), top_reason or "—", money(r["net_profit"])])
     header = [label("sku", lang), _w("why_problem", lang), _w("return_reasons", lang), label("net_profit", lang)]
     chart = Chart("column", [label(f"pclass_{c}", lang) for c in PRODUCT_CLASSES],
                   [Series(label("net_sales", lang), by_class.tolist(), ("products", "net_sales", "by_class"))],
@@ -347,11 +347,13 @@ def actions_slide(review: Review) -> Slide | None:
         return None
     lang = review.lang
     first = a.iloc[0]
+    area = tr("action.area_" + first["area"], lang)        # the core's codes and phrases, in words
     if not _nan(first["at_stake"]):
-        title = _w("t_actions", lang, area=first["area"], item=first["item"], stake=money(first["at_stake"]))
+        title = _w("t_actions", lang, area=area, item=first["item"], stake=money(first["at_stake"]))
     else:
-        title = _w("t_actions_nomoney", lang, area=first["area"], item=first["item"])
-    rows = [[r["area"], r["item"], r["action"], money(r["at_stake"])] for r in _records(a.head(8))]
+        title = _w("t_actions_nomoney", lang, area=area, item=first["item"])
+    rows = [[tr("action.area_" + r["area"], lang), render(r["item"], lang), render(r["action"], lang),
+             money(r["at_stake"])] for r in _records(a.head(8))]
     header = [label("actions_area", lang), label("actions_item", lang), label("actions_what", lang),
               label("actions_stake", lang)]
     return Slide("actions", title, _w("sec_actions", lang), table=Table(header, rows),
