@@ -441,6 +441,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "msg.deck_not_pptx": ('汇报文件应为 .pptx 文件（且不能是工作簿本身）：{path}', 'the deck must be a .pptx file (not the workbook itself): {path}'),
     "msg.file_locked": ('文件正在被 Excel/WPS/LibreOffice 打开或没有写权限：{path}。请关闭后再试',
         'the file is open in Excel/WPS/LibreOffice or not writable: {path}. Close it and try again'),
+    "msg.sheet_past_row_limit": ("有 {rows:,} 行，超过 Excel 每张工作表 {limit:,} 行的上限：Excel、WPS 和 LibreOffice 打开时会丢掉超出的行，所以不读取这张表。"
+                                 "请把订单行移到工作簿旁边的订单存储（Parquet 文件夹）：运行 xlreview store 工作簿.xlsm，"
+                                 "或用 xlreview import --store 工作簿.xlsm 导出文件 直接导入存储（见 docs/performance.md）",
+        "has {rows:,} rows, past Excel's limit of {limit:,} rows per sheet: Excel, WPS and LibreOffice drop the rows "
+        "beyond it, so the sheet is not read. Move the order lines into the order store next to the workbook "
+        "(a Parquet folder): run xlreview store BOOK.xlsm, or import exports straight into the store with "
+        "xlreview import --store BOOK.xlsm FILES (see docs/performance.md)"),
+    "msg.sheet_past_row_limit_other": ("有 {rows:,} 行，超过 Excel 每张工作表 {limit:,} 行的上限：Excel、WPS 和 LibreOffice 打开时会丢掉超出的行，所以不读取这张表。"
+                                       "只有订单可以放进订单存储；请把这张表按天或按月汇总（例如每天每个渠道一行）后再放入",
+        "has {rows:,} rows, past Excel's limit of {limit:,} rows per sheet: Excel, WPS and LibreOffice drop the "
+        "rows beyond it, so the sheet is not read. Only order lines go into the order store: aggregate this "
+        "sheet (e.g. one row per day and channel) so it fits"),
     "msg.build_failed_untouched": ('输入数据有错误，工作簿未做任何修改。', 'input data has errors; the workbook was not changed.'),
     "msg.vba_would_change": ("内部错误：保存会改动 VBA 工程，已取消，文件未做任何修改：{path}。请把这条信息发给开发者",
         "internal error: saving would change the VBA project, so nothing was saved: {path}. Please send this message to the developers"),

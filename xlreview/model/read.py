@@ -38,6 +38,19 @@ def empty_frame(spec: schema.SheetSpec) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+def past_row_limit(spec: schema.SheetSpec, raw: RawSheet, report: Report) -> bool:
+    """True (and an error naming the way out) when a sheet holds more rows than Excel can keep.
+
+    Such a sheet is never read, so no figure is computed from a truncated copy of it.
+    """
+    if len(raw.rows) <= schema.EXCEL_MAX_ROWS:
+        return False
+    report.error(raw.name, schema.EXCEL_MAX_ROWS + 1, None, None,
+                 "sheet_past_row_limit" if spec.name == "Orders" else "sheet_past_row_limit_other",
+                 rows=len(raw.rows), limit=schema.EXCEL_MAX_ROWS)
+    return True
+
+
 NAN_DEFAULT = {("Products", "rating"), ("Goals", "baseline"), ("Goals", "target")}
 
 
@@ -48,6 +61,8 @@ def read_sheet(spec: schema.SheetSpec, raw: RawSheet | None, report: Report) -> 
             report.error(spec.name, None, None, None, "missing_sheet")
         return empty_frame(spec)
     sheet = raw.name
+    if past_row_limit(spec, raw, report):
+        return empty_frame(spec)
     header = raw.rows[0]
     aliases = schema.alias_table(spec)
     col_of: dict[str, int] = {}
@@ -225,7 +240,7 @@ def _check_unit_costs(unit_costs: pd.DataFrame, products: pd.DataFrame, sheet: s
 def read_settings(raw: RawSheet | None, report: Report) -> dict[str, object]:
     """Settings key -> raw value (only non-blank values; keys normalised)."""
     values: dict[str, object] = {}
-    if raw is None:
+    if raw is None or past_row_limit(schema.SETTINGS, raw, report):
         return values
     for i, row in enumerate(raw.rows):
         if not row or row[0] is None or str(row[0]).strip() == "":

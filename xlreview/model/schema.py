@@ -238,6 +238,10 @@ SETTINGS = SheetSpec("Settings", "设置", False, (
     C("value", "text", False, "值", "setting value", ("值", "数值")),
 ), "two columns key | value", key_value=True)
 
+#: Rows of one worksheet in Excel 2007+ (header included): Excel, WPS and LibreOffice drop the rows beyond it.
+#: Source: https://support.microsoft.com/en-us/office/excel-specifications-and-limits-1672b34d-7043-467e-8e27-269d656771c3
+EXCEL_MAX_ROWS = 1_048_576
+
 INPUT_SHEETS: tuple[SheetSpec, ...] = (SETTINGS, ORDERS, PRODUCTS, TRAFFIC, ADS, MARKETING, CONTENT,
                                        CHANNELS, COSTS, UNIT_COSTS, FX, GOALS)
 SHEETS_BY_NAME = {s.name: s for s in INPUT_SHEETS}
