@@ -338,8 +338,11 @@ def _list_formats(ctx, _param, value):
                                "amazon, ebay, shopify, tiktok, walmart, temu, mabang, dianxiaomi")
 @click.option("--list-formats", is_flag=True, is_eager=True, expose_value=False, callback=_list_formats,
               help="list the supported export formats and exit")
+@click.option("--store", "to_store", is_flag=True,
+              help="put the order lines into the order store (Parquet folder next to the workbook, Settings "
+                   "order_store) instead of the Orders sheet; lines past the sheet's row limit go there anyway")
 @lang_option
-def import_(path: Path, files, source, lang_override):
+def import_(path: Path, files, source, to_store: bool, lang_override):
     """导入平台报表 / Import downloaded reports (Amazon, eBay, Shopify, TikTok Shop, Walmart, Temu, 马帮, 店小秘) into the input sheets.
 
     Formats are found by their headers; importing the same file twice adds nothing. Every row is
@@ -347,10 +350,13 @@ def import_(path: Path, files, source, lang_override):
     money column is reconciled there (in the file = imported + rejected); a money column the format
     does not know is named in the output.
     Refused while the workbook is open in Excel/WPS/LibreOffice.
+    Order lines that would pass Excel's 1,048,576 rows (or all of them with --store) go to the order
+    store next to the workbook; check and build read it with the Orders sheet (docs/performance.md).
 
     \b
     Example:
         xlreview import my.xlsm "All Orders.txt" BusinessReport_2026-03.csv
+        xlreview import --store my.xlsm "All Orders 2026.txt"
     """
     from .importers import import_files
     from .pipeline import open_backend
@@ -358,13 +364,37 @@ def import_(path: Path, files, source, lang_override):
     lang = resolve_language(lang_override, path)
     open_backend(path)                 # missing, damaged, or macros under .xlsx: refused before reading exports
     check_not_locked(path)
-    report = import_files(path, list(files), source, lang=lang)
+    report = import_files(path, list(files), source, lang=lang, to_store=to_store)
     for err in report.errors:
         click.echo(err, err=True)
     for line in report.warning_lines(lang):
         click.echo(line, err=True)
     click.echo(report.summary_line(lang))
+    if report.store_part is not None:
+        click.echo(f"order store: {report.store_part}")
     sys.exit(1 if report.errors else 0)
+
+
+@cli.command(name="store")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def store_(path: Path):
+    """订单移入存储 / Move every line of the Orders sheet into the order store (a Parquet folder next to the workbook).
+
+    For an Orders sheet longer than Excel's 1,048,576 rows (which check and build refuse) or one that is
+    simply too big to open comfortably. The lines are checked first; on any error nothing is written.
+    Afterwards the Orders sheet keeps its header and a note, Settings order_store names the folder, and
+    check, build and the ribbon read the lines from the store.
+
+    \b
+    Example:
+        xlreview store my.xlsm && xlreview build my.xlsm
+    """
+    from .importers.apply import move_orders_to_store
+    try:
+        n, part = move_orders_to_store(path)
+    except XlreviewError as exc:
+        _fail(exc, _lang())
+    click.echo(f"{n:,} order lines -> {part}")
 
 
 @cli.command()

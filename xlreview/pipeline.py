@@ -75,7 +75,7 @@ def check_backend(backend: Backend, progress: Progress = _quiet, lang: str | Non
     progress("read")
     raw = backend.read_sheets()
     progress("validate")
-    inputs, report = read_inputs(raw)
+    inputs, report = read_inputs(raw, backend.workbook_path())
     if lang is not None:
         report.language = lang
         if inputs is not None:
@@ -202,7 +202,7 @@ def build(path, json_out=None, progress: Progress = _quiet, replan: bool = False
 
 
 def import_backend_files(backend: Backend, workbook, files, source: str | None = None, lang: str | None = None,
-                         progress: Progress = _quiet):
+                         progress: Progress = _quiet, to_store: bool = False):
     """Import export files into an open backend: parse -> upsert rows -> Import Log -> save (-> verify).
 
     Returns the ``ImportReport``. ``workbook``: the book's path (named on the report). The export files
@@ -213,12 +213,24 @@ def import_backend_files(backend: Backend, workbook, files, source: str | None =
     progress("import")
     batches = read_batches(files, source, lang)
     progress("write")
-    report = import_backend(backend, Path(workbook), batches, lang)
-    backend.save()
+    report = import_backend(backend, Path(workbook), batches, lang, to_store=to_store)
+    part, report.pending_part = report.pending_part, None
+    try:
+        backend.save()
+    except BaseException:
+        if part is not None:
+            part.discard()
+        raise
+    if part is not None:                 # the store part becomes visible once the workbook names it
+        report.store_part = part.publish()
     return report
 
 
-def import_files(path, files, source: str | None = None, lang: str | None = None, progress: Progress = _quiet):
-    """``xlreview import``: import export files into the workbook file at ``path`` (see import_backend_files)."""
+def import_files(path, files, source: str | None = None, lang: str | None = None, progress: Progress = _quiet,
+                 to_store: bool = False):
+    """``xlreview import``: import export files into the workbook file at ``path`` (see import_backend_files).
+
+    ``to_store``: every new order line goes to the order store (lines past the sheet's limit go there anyway).
+    """
     with open_for_writing(path) as backend:
-        return import_backend_files(backend, path, files, source, lang, progress)
+        return import_backend_files(backend, path, files, source, lang, progress, to_store=to_store)

@@ -453,6 +453,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "has {rows:,} rows, past Excel's limit of {limit:,} rows per sheet: Excel, WPS and LibreOffice drop the "
         "rows beyond it, so the sheet is not read. Only order lines go into the order store: aggregate this "
         "sheet (e.g. one row per day and channel) so it fits"),
+    "msg.store_missing": ("找不到订单存储文件夹 {folder}。请把它放回工作簿旁边，或清空 Settings 中的 order_store",
+        "the order store folder {folder} is not there. Put it back next to the workbook or clear order_store in Settings"),
+    "msg.store_empty": ("订单存储文件夹 {folder} 里没有 .parquet 文件", "the order store folder {folder} holds no .parquet file"),
+    "msg.store_part_unreadable": ("不是可读的 Parquet 文件（{why}）。请删除或重新导入",
+        "not a readable Parquet file ({why}). Delete it or import again"),
     "msg.build_failed_untouched": ('输入数据有错误，工作簿未做任何修改。', 'input data has errors; the workbook was not changed.'),
     "msg.vba_would_change": ("内部错误：保存会改动 VBA 工程，已取消，文件未做任何修改：{path}。请把这条信息发给开发者",
         "internal error: saving would change the VBA project, so nothing was saved: {path}. Please send this message to the developers"),

@@ -28,11 +28,11 @@ from .base import (
 )
 
 
-def import_files(workbook, files, source=None, lang=None):
+def import_files(workbook, files, source=None, lang=None, to_store=False):
     """Import export files into a workbook's input sheets: :func:`xlreview.pipeline.import_files`."""
     from ..pipeline import import_files as _import_files
 
-    return _import_files(workbook, files, source, lang=lang)
+    return _import_files(workbook, files, source, lang=lang, to_store=to_store)
 
 
 __all__ = ["REGISTRY", "Format", "FormatMatch", "ImportBatch", "ImportError_", "Rejected", "UnknownFormat",

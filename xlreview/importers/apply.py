@@ -76,6 +76,8 @@ class ImportReport:
     workbook: Path
     files: list[FileReport]
     log_sheet: str = ""
+    store_part: Path | None = None        # the order store part this import wrote (published after the save)
+    pending_part: object = None           # model.store.PendingPart until then
 
     @property
     def added(self) -> int:
@@ -314,6 +316,119 @@ def _rows(frame: pd.DataFrame) -> list[dict]:
     return [{k: (None if _is_blank(v) else v) for k, v in rec.items()} for rec in frame.to_dict("records")]
 
 
+# ----------------------------------------------------------------------------- the order store
+def _setting(backend, key: str):
+    """(Settings sheet name, row0, value) of a Settings key; (name or None, None, None) when it is absent."""
+    from ..model.schema import normalize_header
+    name = next((n for n in backend.sheet_names() if (s := sheet_for_name(n)) and s.name == "Settings"), None)
+    if name is None:
+        return None, None, None
+    for r0, row in enumerate(backend.read_sheets([name])[name].rows):
+        if row and row[0] is not None and normalize_header(row[0]).replace(" ", "_") == key:
+            return name, r0, row[1] if len(row) > 1 else None
+    return name, None, None
+
+
+def _key_frame(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """The dedupe key of every row as one string, folded like ``base.key_text`` (NFKC, stripped, case-folded)."""
+    parts = [frame[k].map(key_text) if k in frame else pd.Series("", index=frame.index) for k in keys]
+    return pd.Series(["\x1f".join(t) for t in zip(*parts)], index=frame.index, dtype=object) if len(frame) else \
+        pd.Series([], dtype=object)
+
+
+def _store_key_set(folder: Path, keys: list[str]) -> set[str]:
+    from ..model.store import store_keys
+    if not folder.is_dir():
+        return set()
+    k = store_keys(folder, keys)
+    folded = [k[c].str.normalize("NFKC").str.strip().str.casefold() for c in keys]
+    return set(pd.Series(folded[0]).str.cat(folded[1:], sep="\x1f")) if len(k) else set()
+
+
+class StoreRouting:
+    """Order lines of add-mode files that go to the order store instead of the Orders sheet.
+
+    Lines go to the store when the seller asks (``import --store``) or when the Orders sheet would pass
+    ``schema.EXCEL_MAX_ROWS``: the sheet keeps what fits, the rest goes to a new store part. Lines already
+    in the store count as already present; merge-mode rows whose line is in the store are rejected with
+    the reason (a part is never rewritten), so nothing is dropped silently.
+    """
+
+    def __init__(self, wb, home: Path, to_store: bool):
+        from ..model.schema import EXCEL_MAX_ROWS
+        from ..model.store import STORE_SETTING, default_folder_name, resolve_folder
+        self.wb, self.to_store = wb, to_store
+        self.settings_ws, self.setting_row, value = _setting(wb, STORE_SETTING)
+        self.folder_setting = str(value).strip() if value not in (None, "") else default_folder_name(home)
+        self.folder = resolve_folder(home, self.folder_setting)
+        self.sheet = _Sheet(wb, "Orders")
+        self.room = EXCEL_MAX_ROWS - self.sheet.last_row
+        self.keys = DEDUPE_KEYS["Orders"]
+        self.in_store = _store_key_set(self.folder, self.keys)
+        self.stored_before = len(self.in_store)
+        self.spill: list[pd.DataFrame] = []
+        self.kept: set[str] = set()           # keys of lines this import leaves to the sheet
+
+    def route(self, batch: ImportBatch, report: FileReport) -> None:
+        frame = batch.frames.get("Orders")
+        if frame is None or not len(frame):
+            return
+        frame = frame.reset_index(drop=True)
+        helpers = batch.merge.get("Orders")
+        merge = pd.Series(False, index=frame.index) if helpers is None or "_merge_cols" not in helpers else \
+            helpers["_merge_cols"].astype(str).str.strip().ne("").reset_index(drop=True)
+        key = _key_frame(frame, self.keys)
+        stored = key.isin(self.in_store)
+        in_sheet = pd.Series([tuple(k.split("\x1f")) in self.sheet.index or k in self.kept for k in key],
+                             index=frame.index)
+        for i in frame.index[merge & stored & ~in_sheet]:
+            lines = str(helpers["_lines"].iat[i]) if "_lines" in helpers else ""
+            nums = [int(x) for x in lines.split(",") if x.strip().isdigit()]
+            raw = {k: str(v) for k, v in frame.loc[i].items() if v is not None and v == v}
+            for ln in nums or [0]:
+                report.rejected.append(Rejected(ln, "this order line is in the order store: reports that complete "
+                                                    "existing lines update the Orders sheet only", raw))
+            report.rows_imported -= len(nums)
+        new = ~merge & ~stored & ~in_sheet & ~key.duplicated()
+        if not self.to_store:                     # the sheet keeps what fits
+            fits = new & (new.cumsum() <= max(self.room, 0))
+            self.room -= int(fits.sum())
+            self.kept.update(key[fits])
+            new &= ~fits
+        report.duplicates += int((~merge & stored & ~in_sheet).sum())
+        report.added += int(new.sum())
+        if new.any():
+            self.spill.append(frame[new])
+            self.in_store.update(key[new])
+        keep = ~(new | (stored & ~in_sheet))
+        batch.frames["Orders"] = frame[keep].reset_index(drop=True)
+        if helpers is not None:
+            batch.merge["Orders"] = helpers.reset_index(drop=True)[keep.to_numpy()].reset_index(drop=True)
+
+    def write(self, lang: str):
+        """The new store part (hidden until published), with Settings ``order_store`` and the Orders note set."""
+        from ..model.store import write_part
+        if not self.spill:
+            return None
+        part = write_part(self.folder, pd.concat(self.spill, ignore_index=True))
+        self.point_to_store(len(self.in_store), lang)
+        return part
+
+    def point_to_store(self, lines: int, lang: str) -> None:
+        """Settings ``order_store`` names the folder; a note right of the Orders header says what is there."""
+        from ..model.store import STORE_SETTING
+        if self.setting_row is None:
+            ws = self.settings_ws or self.wb.create_sheet("Settings")
+            ws.append([STORE_SETTING, self.folder_setting])
+        else:
+            self.settings_ws.cell(self.setting_row, 2, self.folder_setting)
+        note = (f"订单存储：另有 {lines:,} 行订单在文件夹 {self.folder_setting}（Settings 的 order_store），检查和生成复盘时一并读取"
+                if lang == "zh" else
+                f"order store: {lines:,} more order lines are in the folder {self.folder_setting} (Settings order_store); "
+                f"check and build read them with this sheet")
+        self.sheet.ws.cell(1, max(self.sheet.cols.values()) + 2, note)
+
+
 #: Hidden sheet recording the source reference of every transaction whose amounts were *added* to a row
 #: (Amazon / eBay transaction rows: a refund or fee credit arriving in a later file than its order is added
 #: once; re-importing either file changes nothing).
@@ -509,17 +624,72 @@ def read_batches(files: list[Path], source: str | None, lang: str) -> list[tuple
 
 
 def import_backend(backend, workbook: Path, batches: list[tuple[FileReport, ImportBatch | None]],
-                   lang: str) -> ImportReport:
-    """Upsert the read batches into the backend's input sheets and write its Import Log (not saved)."""
+                   lang: str, to_store: bool = False, home: Path | None = None) -> ImportReport:
+    """Upsert the read batches into the backend's input sheets and write its Import Log (not saved).
+
+    Order lines go to the order store (``StoreRouting``) with ``to_store`` or when the Orders sheet is full;
+    the new part is ``report.pending_part`` until the caller saves and publishes it. ``home``: where the
+    workbook lives (default ``workbook``).
+    """
     sheets: dict[str, _Sheet] = {}
     ledger = _Ledger(backend)
+    routing = StoreRouting(backend, Path(home) if home else Path(workbook), to_store, sheets)
     for rep, batch in batches:
         if batch is not None:
+            routing.route(batch, rep)
             apply_batch(backend, sheets, ledger, batch, rep)
             rep.money_columns = batch.money_columns({r.line for r in rep.rejected})
+    part = routing.write(lang)
     for target in sheets.values():
         target.flush(backend)
     ledger.flush(backend)
     report = ImportReport(Path(workbook), [rep for rep, _ in batches])
     report.log_sheet = write_import_log(backend, report, lang)
+    report.pending_part = part
     return report
+
+
+def move_orders_to_store(workbook: Path, lang: str = "zh") -> tuple[int, Path]:
+    """Move every line of the Orders sheet (even past Excel's row limit) into the order store.
+
+    The lines are checked by the sheet's rules first (any error: nothing is written, ``InputProblems``);
+    then they become a new store part, the Orders sheet keeps its header row (and a note), Settings
+    ``order_store`` names the folder. Returns (lines moved, the part). The workbook is replaced atomically.
+    """
+    import os
+    import tempfile
+
+    from ..errors import InputProblems
+    from ..model.problems import Report
+    from ..model.read import read_sheet
+    from ..model.schema import ORDERS
+    from ..model.store import write_part
+    from ..workbook.headless import HeadlessBackend, check_not_locked
+    from ..workbook.shrink import keep_header_only
+
+    workbook = Path(workbook)
+    check_not_locked(workbook)
+    backend = HeadlessBackend(workbook)
+    name = next((n for n in backend.sheet_names() if (sp := sheet_for_name(n)) and sp.name == "Orders"), None)
+    report = Report(language=lang)
+    raw = backend.read_sheets([name]).get(name) if name else None
+    frame = read_sheet(ORDERS, raw, report, whole=True)
+    if not report.ok:
+        raise InputProblems(report)
+    with tempfile.TemporaryDirectory(prefix=".xlreview-", dir=workbook.parent) as tmp:
+        small = Path(tmp) / ("small" + workbook.suffix)
+        keep_header_only(workbook, small, name)
+        target = HeadlessBackend(small)
+        routing = StoreRouting(target, workbook, to_store=True, indexed={})
+        before = _store_key_set(routing.folder, routing.keys)
+        part = write_part(routing.folder, frame.drop(columns="_row"))
+        try:
+            routing.point_to_store(len(before) + len(frame), lang)
+            routing.sheet.flush(target)
+            target.save()
+            check_not_locked(workbook)
+            os.replace(small, workbook)
+        except BaseException:
+            part.discard()
+            raise
+    return len(frame), part.publish()

@@ -6,6 +6,7 @@ them, row 0 = Excel row 1). Everything here is pandas: no openpyxl, no Excel.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -54,14 +55,66 @@ def past_row_limit(spec: schema.SheetSpec, raw: RawSheet, report: Report) -> boo
 NAN_DEFAULT = {("Products", "rating"), ("Goals", "baseline"), ("Goals", "target")}
 
 
-def read_sheet(spec: schema.SheetSpec, raw: RawSheet | None, report: Report) -> pd.DataFrame:
-    """Parse one input sheet by its spec, adding every problem to ``report``."""
+def absent_column(spec: schema.SheetSpec, c: schema.Column, index) -> pd.Series:
+    """The values of an optional column the sheet does not have: NaT, "", NaN or 0 as for a blank cell."""
+    if c.type == "date":
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    if c.type == "text":
+        return pd.Series("", index=index)
+    return pd.Series(np.nan if (spec.name, c.key) in NAN_DEFAULT else 0.0, index=index, dtype="float64")
+
+
+def column_rules(spec: schema.SheetSpec, c: schema.Column, vals: pd.Series, blank: pd.Series, bad: pd.Series | None,
+                 shown: pd.Series, sheet: str, name: str, report: Report) -> pd.Series:
+    """Every rule of DATA_MODEL for one parsed column, and its final values (blank numbers -> 0 or NaN).
+
+    ``vals``, ``blank`` (empty cells) and ``bad`` (non-empty cells that did not parse) are indexed by the row
+    number a message shows; ``shown`` holds the values as found. Shared by the sheet and the order store.
+    """
+    if c.required:
+        for r in blank[blank].index:
+            report.error(sheet, r, name, None, "required_blank")
+    if c.type == "text":
+        return vals
+    for r in bad[bad].index:
+        report.error(sheet, r, name, shown[r], "bad_date" if c.type == "date" else "bad_number")
+    if c.type == "date":
+        return vals
+    ok = vals.notna()
+    if c.type in ("money+", "int+", "number+"):
+        neg = ok & (vals < 0)
+        for r in neg[neg].index:
+            report.error(sheet, r, name, shown[r], "negative")
+    if c.type == "int+":
+        frac = ok & (vals != np.floor(vals))
+        for r in frac[frac].index:
+            report.error(sheet, r, name, shown[r], "not_integer")
+    if c.type == "rate+":
+        nonpos = ok & (vals <= 0)
+        for r in nonpos[nonpos].index:
+            report.error(sheet, r, name, shown[r], "not_positive")
+    if c.type == "rating":
+        outr = ok & ((vals < 0) | (vals > 5))
+        for r in outr[outr].index:
+            report.error(sheet, r, name, shown[r], "rating_range")
+    if (spec.name, c.key) not in NAN_DEFAULT:
+        vals = vals.fillna(0.0)
+    return vals.astype("float64")
+
+
+def read_sheet(spec: schema.SheetSpec, raw: RawSheet | None, report: Report, empty_ok: bool = False,
+               whole: bool = False) -> pd.DataFrame:
+    """Parse one input sheet by its spec, adding every problem to ``report``.
+
+    ``empty_ok``: an Orders sheet without lines is fine (the order store holds them).
+    ``whole``: read even past Excel's row limit (only to move the lines into the order store).
+    """
     if raw is None or not raw.rows:
         if spec.required:
             report.error(spec.name, None, None, None, "missing_sheet")
         return empty_frame(spec)
     sheet = raw.name
-    if past_row_limit(spec, raw, report):
+    if not whole and past_row_limit(spec, raw, report):
         return empty_frame(spec)
     header = raw.rows[0]
     aliases = schema.alias_table(spec)
@@ -101,7 +154,7 @@ def read_sheet(spec: schema.SheetSpec, raw: RawSheet | None, report: Report) -> 
         body = body.iloc[0:0]
 
     if len(body) == 0:
-        if spec.name == "Orders" and not missing:
+        if spec.name == "Orders" and not missing and not empty_ok:
             report.error(sheet, None, None, None, "empty_sheet")
         out = empty_frame(spec)
         return out
@@ -109,12 +162,7 @@ def read_sheet(spec: schema.SheetSpec, raw: RawSheet | None, report: Report) -> 
     out = pd.DataFrame(index=body.index)
     for c in spec.columns:
         if c.key not in col_of:
-            if c.type == "date":
-                out[c.key] = pd.Series(pd.NaT, index=body.index, dtype="datetime64[ns]")
-            elif c.type == "text":
-                out[c.key] = ""
-            else:
-                out[c.key] = np.nan if (spec.name, c.key) in NAN_DEFAULT else 0.0
+            out[c.key] = absent_column(spec, c, body.index)
             continue
         j = col_of[c.key]
         rawcol = body[j]
@@ -133,43 +181,14 @@ def read_sheet(spec: schema.SheetSpec, raw: RawSheet | None, report: Report) -> 
             rawcol = rawcol.where(~errmask, None)
             kinds = Kinds(rawcol)
         blank = is_blank(rawcol, kinds) & ~errmask
-        if c.required:
-            for r in blank[blank].index:
-                report.error(sheet, r, name, None, "required_blank")
         if c.type == "text":
-            out[c.key] = parse_text(rawcol, kinds)
-            continue
-        if c.type == "date":
+            vals, bad = parse_text(rawcol, kinds), None
+        elif c.type == "date":
             vals, bad = parse_dates(rawcol, kinds)
-            bad = bad & ~errmask
-            for r in bad[bad].index:
-                report.error(sheet, r, name, rawcol[r], "bad_date")
-            out[c.key] = vals
-            continue
-        vals, bad = parse_numbers(rawcol, kinds)
-        bad = bad & ~errmask
-        for r in bad[bad].index:
-            report.error(sheet, r, name, rawcol[r], "bad_number")
-        ok = vals.notna()
-        if c.type in ("money+", "int+", "number+"):
-            neg = ok & (vals < 0)
-            for r in neg[neg].index:
-                report.error(sheet, r, name, rawcol[r], "negative")
-        if c.type == "int+":
-            frac = ok & (vals != np.floor(vals))
-            for r in frac[frac].index:
-                report.error(sheet, r, name, rawcol[r], "not_integer")
-        if c.type == "rate+":
-            nonpos = ok & (vals <= 0)
-            for r in nonpos[nonpos].index:
-                report.error(sheet, r, name, rawcol[r], "not_positive")
-        if c.type == "rating":
-            outr = ok & ((vals < 0) | (vals > 5))
-            for r in outr[outr].index:
-                report.error(sheet, r, name, rawcol[r], "rating_range")
-        if (spec.name, c.key) not in NAN_DEFAULT:
-            vals = vals.fillna(0.0)
-        out[c.key] = vals.astype("float64")
+        else:
+            vals, bad = parse_numbers(rawcol, kinds)
+        out[c.key] = column_rules(spec, c, vals, blank, None if bad is None else bad & ~errmask, rawcol, sheet,
+                                  name, report)
     out["_row"] = out.index.astype("int64")
     out = out.reset_index(drop=True)
     return out
@@ -376,8 +395,13 @@ def convert_money(frame: pd.DataFrame, spec: schema.SheetSpec, date_col: str | N
     return frame
 
 
-def read_inputs(raw_sheets: dict[str, RawSheet]) -> tuple[Inputs | None, Report]:
-    """Parse and validate every input sheet. Returns (Inputs or None when there are errors, Report)."""
+def read_inputs(raw_sheets: dict[str, RawSheet], workbook: Path | None = None) -> tuple[Inputs | None, Report]:
+    """Parse and validate every input sheet. Returns (Inputs or None when there are errors, Report).
+
+    ``workbook``: the file the sheets come from; a relative Settings ``order_store`` is found next to it.
+    Orders = the Orders sheet's lines, then the order store's (``model.store``), each checked by the same rules.
+    """
+    from .store import STORE_SETTING, read_store, resolve_folder
     by_spec: dict[str, RawSheet] = {}
     for name, raw in raw_sheets.items():
         spec = schema.sheet_for_name(name)
@@ -385,17 +409,25 @@ def read_inputs(raw_sheets: dict[str, RawSheet]) -> tuple[Inputs | None, Report]
             by_spec[spec.name] = raw
     report = Report()
     settings_raw = by_spec.get("Settings")
+    settings_name = settings_raw.name if settings_raw else "Settings"
     values = read_settings(settings_raw, report)
     report.language = _language(values)
-    frames = {spec.name: read_sheet(spec, by_spec.get(spec.name), report)
+    store = values.get(STORE_SETTING)
+    frames = {spec.name: read_sheet(spec, by_spec.get(spec.name), report, empty_ok=store is not None)
               for spec in schema.INPUT_SHEETS if spec.name != "Settings"}
-    settings = build_settings(values, frames["Orders"], settings_raw.name if settings_raw else "Settings", report)
-    report.language = settings.language
     name_of = {k: (by_spec[k].name if k in by_spec else k) for k in frames}
+    # every source of order lines: (name shown in messages, typed frame)
+    sources = [(name_of["Orders"], frames["Orders"])]
+    if store is not None:
+        sources += read_store(resolve_folder(workbook, store[0]), report, settings_name, store[1])
+    all_dates = pd.concat([f["order_date"] for _, f in sources], ignore_index=True)
+    settings = build_settings(values, pd.DataFrame({"order_date": all_dates}), settings_name, report)
+    report.language = settings.language
 
     base = settings.base_currency
-    for sheet, date_col in (("Orders", "order_date"), ("Ads", "date"), ("Marketing", "start_date"),
-                            ("Costs", "date")):
+    sources = [(name, convert_money(f, schema.ORDERS, "order_date", frames["FX"], base, report, name))
+               for name, f in sources]
+    for sheet, date_col in (("Ads", "date"), ("Marketing", "start_date"), ("Costs", "date")):
         frames[sheet] = convert_money(frames[sheet], schema.SHEETS_BY_NAME[sheet], date_col, frames["FX"], base,
                                       report, name_of[sheet])
     _check_unique(frames["Products"], name_of["Products"], "sku", report)
@@ -411,31 +443,36 @@ def read_inputs(raw_sheets: dict[str, RawSheet]) -> tuple[Inputs | None, Report]
             report.error(name_of["Marketing"], mk.at[i, "_row"], "end_date", mk.at[i, "end_date"].date(),
                          "end_before_start")
 
-    orders = frames["Orders"]
-    unknown: list[str] = []
-    if len(orders):
-        known = set(frames["Products"]["sku"])
-        miss = orders[~orders["sku"].isin(known) & orders["sku"].ne("")]
-        if len(miss):
-            first = miss.drop_duplicates("sku")
-            unknown = sorted(first["sku"].tolist())
-            for _, r in first.iterrows():
-                report.warning(name_of["Orders"], r["_row"], "sku", r["sku"], "unknown_sku", sku=r["sku"])
-        promos = set(mk["name"]) if len(mk) else set()
-        pm = orders[orders["promo"].ne("") & ~orders["promo"].isin(promos)].drop_duplicates("promo")
+    unknown: set[str] = set()
+    known = set(frames["Products"]["sku"])
+    promos = set(mk["name"]) if len(mk) else set()
+    seen_promos: set[str] = set()
+    for name, orders in sources:      # each unknown SKU / promotion once, where it first appears
+        if not len(orders):
+            continue
+        miss = orders[~orders["sku"].isin(known | unknown) & orders["sku"].ne("")].drop_duplicates("sku")
+        for _, r in miss.iterrows():
+            unknown.add(r["sku"])
+            report.warning(name, r["_row"], "sku", r["sku"], "unknown_sku", sku=r["sku"])
+        pm = orders[orders["promo"].ne("") & ~orders["promo"].isin(promos | seen_promos)].drop_duplicates("promo")
         for _, r in pm.iterrows():
-            report.warning(name_of["Orders"], r["_row"], "promo", r["promo"], "unknown_promo", promo=r["promo"])
-        if report.ok and not (orders["order_date"].dt.year == settings.review_year).any():
-            report.error(settings_raw.name if settings_raw else "Settings", None, "review_year",
-                         settings.review_year, "no_review_year_orders", year=settings.review_year)
+            seen_promos.add(r["promo"])
+            report.warning(name, r["_row"], "promo", r["promo"], "unknown_promo", promo=r["promo"])
+    filled = [f for _, f in sources if len(f)]
+    orders = filled[0] if len(filled) == 1 else pd.concat(filled, ignore_index=True) if filled else sources[0][1]
+    if store is not None and not len(orders) and report.ok:
+        report.error(name_of["Orders"], None, None, None, "empty_sheet")
+    if len(orders) and report.ok and not (orders["order_date"].dt.year == settings.review_year).any():
+        report.error(settings_name, None, "review_year",
+                     settings.review_year, "no_review_year_orders", year=settings.review_year)
 
     if not report.ok:
         return None, report
     f = {k: v for k, v in frames.items()}
-    inputs = Inputs(orders=f["Orders"], products=f["Products"], traffic=f["Traffic"], ads=f["Ads"],
+    inputs = Inputs(orders=orders, products=f["Products"], traffic=f["Traffic"], ads=f["Ads"],
                     marketing=f["Marketing"], content=f["Content"], channels=f["Channels"], costs=f["Costs"],
                     unit_costs=f["UnitCosts"], fx=f["FX"],
-                    goals=f["Goals"], settings=settings, unknown_skus=unknown)
+                    goals=f["Goals"], settings=settings, unknown_skus=sorted(unknown))
     return inputs, report
 
 

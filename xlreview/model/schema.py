@@ -257,6 +257,8 @@ SETTINGS_DEFAULTS: dict[str, tuple[object, str, str]] = {
     "next_year_budget": (None, "来年营销预算",
                          "plan_year ad + marketing budget (base currency; blank = this year's spend grown with "
                          "the SMART net_sales goal, or flat)"),
+    "order_store": ("", "订单存储", "folder of Parquet order lines beyond the Orders sheet, next to the workbook "
+                                    "(blank = none; xlreview import fills it in)"),
 }
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:   # pragma: no cover
@@ -53,6 +54,10 @@ class Backend(ABC):
         hidden : a sheet added by this call is hidden (bookkeeping sheets such as the import ledger).
         Values are numbers, booleans, dates or text; text stays text even when it starts with ``=``.
         """
+
+    def workbook_path(self) -> Path | None:
+        """The workbook's file (where a relative Settings ``order_store`` is found); None when it has none."""
+        return None
 
     @abstractmethod
     def save(self) -> None:

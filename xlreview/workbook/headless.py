@@ -66,6 +66,9 @@ class HeadlessBackend(Backend):
         from .transplant import generated_sheet_names
         return generated_sheet_names(self._current())
 
+    def workbook_path(self) -> Path:
+        return self.path
+
     def _current(self) -> Path:
         return self._pending or self.path
 

@@ -22,6 +22,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from openpyxl.utils import get_column_letter, range_boundaries
 
@@ -577,6 +578,10 @@ class XlwingsBackend(Backend):
 
     def generated_names(self) -> list[str]:
         return [s.name for s in self.book.sheets if is_generated(s)]
+
+    def workbook_path(self) -> Path | None:
+        full = Path(self.book.fullname)           # a book never saved has no folder: no order store
+        return full if full.parent != Path(".") and full.is_file() else None
 
     def read_sheets(self, names: list[str] | None = None) -> dict[str, RawSheet]:
         if names is None:
