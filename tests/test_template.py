@@ -59,3 +59,33 @@ def test_the_interpreter_is_recorded_only_for_its_own_platform(platform, rows):
     conf = dict(xlwings_conf_rows("C:\\Py\\python.exe", platform=platform))
     assert {k: v for k, v in conf.items() if k.startswith("Interpreter")} == rows
     assert conf["UDF Modules"] == "xlreview.excel.udfs"
+
+
+def test_data_rows_written_as_xml_read_back_as_the_openpyxl_cells_would(tmp_path):
+    """write_workbook splices rows 3+ as XML; calamine must read exactly what openpyxl cells give."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from xlreview.demo import demo_frames
+    from xlreview.template import finish_package, make_workbook, write_workbook
+    from xlreview.workbook.headless import HeadlessBackend
+
+    frames = demo_frames(seed=3, n_order_lines=400)
+    odd = frames["Orders"].copy()                   # text needing escapes, spaces, blanks, a time of day
+    odd.loc[odd.index[1], "promo"] = "A&B <x> \"q\""
+    odd.loc[odd.index[2], "customer_id"] = "  lead space"
+    odd.loc[odd.index[3], "country"] = None
+    odd.loc[odd.index[4], "order_date"] = pd.Timestamp(dt.datetime(2026, 3, 1, 13, 30))
+    odd.loc[odd.index[5], "discount"] = float("nan")
+    frames["Orders"] = odd
+    fast = write_workbook(tmp_path / "fast.xlsm", frames)
+    wb = make_workbook(frames)                      # every cell through openpyxl
+    wb.save(tmp_path / "plain.xlsx")
+    slow = tmp_path / "slow.xlsm"
+    finish_package(tmp_path / "plain.xlsx", slow, macros=True)
+    a, b = HeadlessBackend(fast).read_sheets(), HeadlessBackend(slow).read_sheets()
+    assert a.keys() == b.keys()
+    for name in a:
+        assert a[name].rows == b[name].rows, name
+    assert check_macro_package(fast) == []
