@@ -371,7 +371,7 @@ def import_(path: Path, files, source, to_store: bool, lang_override):
         click.echo(line, err=True)
     click.echo(report.summary_line(lang))
     if report.store_part is not None:
-        click.echo(f"order store: {report.store_part}")
+        click.echo(tr("import.store_part", _lang(), part=report.store_part))
     sys.exit(1 if report.errors else 0)
 
 
@@ -394,7 +394,7 @@ def store_(path: Path):
         n, part = move_orders_to_store(path)
     except XlreviewError as exc:
         _fail(exc, _lang())
-    click.echo(f"{n:,} order lines -> {part}")
+    click.echo(tr("import.store_moved", _lang(), lines=n, part=part))
 
 
 @cli.command()

@@ -422,10 +422,7 @@ class StoreRouting:
             ws.append([STORE_SETTING, self.folder_setting])
         else:
             self.settings_ws.cell(self.setting_row, 2, self.folder_setting)
-        note = (f"订单存储：另有 {lines:,} 行订单在文件夹 {self.folder_setting}（Settings 的 order_store），检查和生成复盘时一并读取"
-                if lang == "zh" else
-                f"order store: {lines:,} more order lines are in the folder {self.folder_setting} (Settings order_store); "
-                f"check and build read them with this sheet")
+        note = tr("import.store_note", lang, lines=lines, folder=self.folder_setting)
         self.sheet.ws.cell(1, max(self.sheet.cols.values()) + 2, note)
 
 
