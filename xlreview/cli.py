@@ -371,13 +371,14 @@ def import_(path: Path, files, source, to_store: bool, lang_override):
         click.echo(line, err=True)
     click.echo(report.summary_line(lang))
     if report.store_part is not None:
-        click.echo(tr("import.store_part", _lang(), part=report.store_part))
+        click.echo(tr("import.store_part", lang, part=report.store_part))
     sys.exit(1 if report.errors else 0)
 
 
 @cli.command(name="store")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def store_(path: Path):
+@lang_option
+def store_(path: Path, lang_override):
     """订单移入存储 / Move every line of the Orders sheet into the order store (a Parquet folder next to the workbook).
 
     For an Orders sheet longer than Excel's 1,048,576 rows (which check and build refuse) or one that is
@@ -390,11 +391,11 @@ def store_(path: Path):
         xlreview store my.xlsm && xlreview build my.xlsm
     """
     from .importers.apply import move_orders_to_store
-    try:
-        n, part = move_orders_to_store(path)
-    except XlreviewError as exc:
-        _fail(exc, _lang())
-    click.echo(tr("import.store_moved", _lang(), lines=n, part=part))
+    from .pipeline import open_backend
+    lang = resolve_language(lang_override, path)
+    open_backend(path)                 # missing, damaged, or macros under .xlsx: refused before reading
+    n, part = move_orders_to_store(path, lang)
+    click.echo(tr("import.store_moved", lang, lines=n, part=part))
 
 
 @cli.command()
