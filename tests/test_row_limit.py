@@ -15,8 +15,8 @@ from worked_example import frames
 from xlreview.cli import cli
 from xlreview.model import schema
 from xlreview.model.read import frames_to_raw, read_inputs
+from xlreview.ooxml.package import Package
 from xlreview.template import write_workbook
-from xlreview.workbook.headless import sheet_parts
 
 
 def run(*args):
@@ -61,8 +61,9 @@ def test_any_input_sheet_past_the_limit_is_refused(monkeypatch):
 
 def _orders_to_row_1048577(path):
     """Rewrite the Orders sheet of ``path`` to a header and one cell in row 1,048,577 (Excel's limit + 1)."""
+    with Package(path) as pkg:
+        part = pkg.sheet_parts()["Orders"]
     with zipfile.ZipFile(path) as z:
-        part = sheet_parts(z)["Orders"]
         items = [(i, z.read(i.filename)) for i in z.infolist()]
     body = (b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>order_id</t></is></c></row>'
             b'<row r="1048577"><c r="A1048577" t="inlineStr"><is><t>O9</t></is></c></row></sheetData>')
