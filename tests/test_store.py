@@ -128,3 +128,13 @@ def test_import_store_puts_every_new_line_in_the_store(tmp_path):
     assert run("import", "--store", book, export).exit_code == 0      # idempotent: no second part
     assert len(store.part_files(tmp_path / "review.orders")) == 1
     assert run("check", book).exit_code in (0, 1)                       # reads sheet + store without crashing
+
+
+def test_ranges_without_their_workbook_read_only_what_was_passed(tmp_path):
+    """The =XLR_ formulas hand over ranges, not a workbook: a relative order_store is not looked for."""
+    f = frames()
+    store.write_part(tmp_path / "b.orders", f["Orders"].iloc[3:]).publish()
+    split = dict(f, Orders=f["Orders"].iloc[:3],
+                 Settings=pd.concat([f["Settings"], pd.DataFrame({"key": ["order_store"], "value": ["b.orders"]})]))
+    inputs, report = read_inputs(frames_to_raw(split))
+    assert report.ok and len(inputs.orders) == 3

@@ -398,7 +398,8 @@ def convert_money(frame: pd.DataFrame, spec: schema.SheetSpec, date_col: str | N
 def read_inputs(raw_sheets: dict[str, RawSheet], workbook: Path | None = None) -> tuple[Inputs | None, Report]:
     """Parse and validate every input sheet. Returns (Inputs or None when there are errors, Report).
 
-    ``workbook``: the file the sheets come from; a relative Settings ``order_store`` is found next to it.
+    ``workbook``: the file the sheets come from; a relative Settings ``order_store`` is found next to it
+    (without a workbook, e.g. ranges passed to an ``=XLR_`` formula, a relative store is not read).
     Orders = the Orders sheet's lines, then the order store's (``model.store``), each checked by the same rules.
     """
     from .store import STORE_SETTING, read_store, resolve_folder
@@ -413,6 +414,8 @@ def read_inputs(raw_sheets: dict[str, RawSheet], workbook: Path | None = None) -
     values = read_settings(settings_raw, report)
     report.language = _language(values)
     store = values.get(STORE_SETTING)
+    if store is not None and workbook is None and not Path(str(store[0]).strip()).is_absolute():
+        store = None          # ranges without their workbook (the =XLR_ formulas): only what was passed is read
     frames = {spec.name: read_sheet(spec, by_spec.get(spec.name), report, empty_ok=store is not None)
               for spec in schema.INPUT_SHEETS if spec.name != "Settings"}
     name_of = {k: (by_spec[k].name if k in by_spec else k) for k in frames}
