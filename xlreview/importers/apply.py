@@ -354,25 +354,32 @@ class StoreRouting:
     the reason (a part is never rewritten), so nothing is dropped silently.
     """
 
-    def __init__(self, wb, home: Path, to_store: bool):
-        from ..model.schema import EXCEL_MAX_ROWS
+    def __init__(self, backend, home: Path, to_store: bool, indexed: dict[str, _Sheet]):
         from ..model.store import STORE_SETTING, default_folder_name, resolve_folder
-        self.wb, self.to_store = wb, to_store
-        self.settings_ws, self.setting_row, value = _setting(wb, STORE_SETTING)
+        self.backend, self.to_store, self.indexed = backend, to_store, indexed
+        self.settings_name, self.setting_row, value = _setting(backend, STORE_SETTING)
         self.folder_setting = str(value).strip() if value not in (None, "") else default_folder_name(home)
         self.folder = resolve_folder(home, self.folder_setting)
-        self.sheet = _Sheet(wb, "Orders")
-        self.room = EXCEL_MAX_ROWS - self.sheet.last_row
         self.keys = DEDUPE_KEYS["Orders"]
-        self.in_store = _store_key_set(self.folder, self.keys)
-        self.stored_before = len(self.in_store)
+        self.in_store: set[str] | None = None      # read on the first batch with order lines
         self.spill: list[pd.DataFrame] = []
         self.kept: set[str] = set()           # keys of lines this import leaves to the sheet
 
+    @property
+    def sheet(self) -> _Sheet:
+        """The Orders sheet, read once and shared with ``apply_batch``."""
+        if "Orders" not in self.indexed:
+            self.indexed["Orders"] = _Sheet(self.backend, "Orders")
+        return self.indexed["Orders"]
+
     def route(self, batch: ImportBatch, report: FileReport) -> None:
+        from ..model.schema import EXCEL_MAX_ROWS
         frame = batch.frames.get("Orders")
         if frame is None or not len(frame):
             return
+        if self.in_store is None:
+            self.in_store = _store_key_set(self.folder, self.keys)
+            self.room = EXCEL_MAX_ROWS - self.sheet.last_row
         frame = frame.reset_index(drop=True)
         helpers = batch.merge.get("Orders")
         merge = pd.Series(False, index=frame.index) if helpers is None or "_merge_cols" not in helpers else \
@@ -418,12 +425,11 @@ class StoreRouting:
         """Settings ``order_store`` names the folder; a note right of the Orders header says what is there."""
         from ..model.store import STORE_SETTING
         if self.setting_row is None:
-            ws = self.settings_ws or self.wb.create_sheet("Settings")
-            ws.append([STORE_SETTING, self.folder_setting])
+            self.backend.upsert(self.settings_name or "Settings", [[STORE_SETTING, self.folder_setting]])
         else:
-            self.settings_ws.cell(self.setting_row, 2, self.folder_setting)
+            self.backend.upsert(self.settings_name, [], {(self.setting_row, 1): self.folder_setting})
         note = tr("import.store_note", lang, lines=lines, folder=self.folder_setting)
-        self.sheet.ws.cell(1, max(self.sheet.cols.values()) + 2, note)
+        self.sheet.cells[(0, max(self.sheet.cols.values()) + 1)] = note
 
 
 #: Hidden sheet recording the source reference of every transaction whose amounts were *added* to a row
