@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +62,7 @@ def review_in(path: Path, language: str | None = None):
         close = getattr(backend, "close", None)
         if close:
             close()
-    review.warnings = [p.text(review.lang) for p in report.warnings if p.code != "unknown_sku"]
+    review = replace(review, warnings=[p.text(review.lang) for p in report.warnings if p.code != "unknown_sku"])
     return review
 
 

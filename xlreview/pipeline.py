@@ -16,7 +16,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .core.review import Review, compute_review, review_json
@@ -110,7 +110,7 @@ def build_backend(backend: Backend, progress: Progress = _quiet, json_out: Path 
     progress("compute")
     t1 = time.perf_counter()
     review = compute_review(inputs, frozen_plan=None if replan else read_frozen_plan(backend))
-    review.warnings = [p.text(review.lang) for p in report.warnings if p.code != "unknown_sku"]
+    review = replace(review, warnings=[p.text(review.lang) for p in report.warnings if p.code != "unknown_sku"])
     payload = review_json(review) if json_out is not None else None
     t["compute"] = time.perf_counter() - t1
     progress("write")
@@ -137,8 +137,7 @@ def review_backend(backend: Backend, progress: Progress = _quiet, lang: str | No
         raise InputProblems(report)
     progress("compute")
     review = compute_review(inputs, frozen_plan=read_frozen_plan(backend))
-    review.warnings = [p.text(review.lang) for p in report.warnings if p.code != "unknown_sku"]
-    return review
+    return replace(review, warnings=[p.text(review.lang) for p in report.warnings if p.code != "unknown_sku"])
 
 
 def deck(path, out=None, progress: Progress = _quiet, lang: str | None = None, force: bool = False):

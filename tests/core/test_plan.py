@@ -146,7 +146,8 @@ def test_goal_plan_uses_the_scope_seasonality_and_last_year():
     inputs = _inputs(goals)
     lines = order_lines(inputs)
     checked = smart_check(inputs, lines)
-    plan, actions = P.plan_frames(inputs, lines, checked)
+    goals, plan, actions = P.plan_goals(inputs, lines, checked)
+    assert "planned" not in checked[0]                  # the SMART check's records are not changed
     months = plan[plan["grain"] == "month"]
     assert months["target"].tolist() == pytest.approx([936 * m / 78 for m in range(1, 13)], abs=0.01)
     assert months["last_year"].tolist() == [10.0 * m for m in range(1, 13)]
@@ -158,7 +159,7 @@ def test_goal_plan_uses_the_scope_seasonality_and_last_year():
     listings = actions[actions["kind"] == "new_listings"].iloc[0]
     assert listings["basis"] == pytest.approx(570.0)
     assert listings["total"] == 1
-    assert checked[0]["planned"] and not checked[0]["plan_frozen"]
+    assert goals[0]["planned"] and not goals[0]["plan_frozen"]
 
 
 def test_non_smart_goal_with_metric_target_deadline_is_planned_and_flagged():
@@ -168,7 +169,7 @@ def test_non_smart_goal_with_metric_target_deadline_is_planned_and_flagged():
     inputs = _inputs(goals)
     lines = order_lines(inputs)
     checked = smart_check(inputs, lines)
-    plan, _ = P.plan_frames(inputs, lines, checked)
+    checked, plan, _ = P.plan_goals(inputs, lines, checked)
     assert not checked[0]["smart"] and checked[0]["planned"]
     assert not checked[1]["planned"]
     assert set(plan["goal_id"]) == {"G1"}
@@ -181,7 +182,7 @@ def test_frozen_table_round_trip_keeps_unchanged_goals():
     inputs = _inputs(goals)
     lines = order_lines(inputs)
     checked = smart_check(inputs, lines)
-    plan, _ = P.plan_frames(inputs, lines, checked)
+    checked, plan, _ = P.plan_goals(inputs, lines, checked)
     table = P.frozen_table(checked, plan, 2027)
     rows = [list(table.columns)] + [[None if (isinstance(v, float) and np.isnan(v)) else v for v in r]
                                     for r in table.itertuples(index=False, name=None)]
@@ -189,7 +190,7 @@ def test_frozen_table_round_trip_keeps_unchanged_goals():
     # tamper with the stored plan to see that it is the one used
     frozen.loc[(frozen["goal_id"] == "007") & (frozen["period"] == "2027-01"), "target"] = 999.0
     checked[1]["target"] = 300.0        # G2 changed -> recomputed
-    again, _ = P.plan_frames(inputs, lines, checked, frozen=frozen)
+    checked, again, _ = P.plan_goals(inputs, lines, checked, frozen=frozen)
     assert again.loc[(again["goal_id"] == "007") & (again["period"] == "2027-01"), "target"].item() == 999.0
     assert checked[0]["plan_frozen"] and not checked[1]["plan_frozen"]
     assert again.loc[(again["goal_id"] == "G2") & (again["grain"] == "month"), "target"].sum() == 300

@@ -14,8 +14,10 @@ from worked_example import frames as worked_frames
 
 from xlreview import pipeline
 from xlreview.core import metrics
+from xlreview.core.channels import channel_table
+from xlreview.core.products import product_table
 from xlreview.core.review import Review, compute_review, review_json
-from xlreview.core.risks import RISK_KINDS, review_step
+from xlreview.core.risks import RISK_KINDS, risk_table
 from xlreview.model.read import frames_to_raw, read_inputs
 from xlreview.sheets.layout import FORMATS
 from xlreview.template import write_workbook
@@ -32,13 +34,13 @@ def worked_review(language: str = "zh"):
 
 
 def own_review(inputs) -> Review:
-    """A Review with only this section's step run (independent of the other sections' steps)."""
+    """A Review with only channels, products and risks (independent of the other sections)."""
     lines = metrics.order_lines(inputs)
-    review = Review(settings=inputs.settings, summary=metrics.business_summary(inputs, lines),
-                    monthly=metrics.monthly_summary(inputs, lines), previous=None,
-                    unknown_skus=list(inputs.unknown_skus))
-    review_step(inputs, lines, review)
-    return review
+    summary = metrics.business_summary(inputs, lines)
+    channels, products = channel_table(inputs, lines), product_table(inputs, lines)
+    return Review(settings=inputs.settings, summary=summary, monthly=metrics.monthly_summary(inputs, lines),
+                  previous=None, unknown_skus=list(inputs.unknown_skus), channels=channels, products=products,
+                  risks=risk_table(inputs, lines, summary, channels, products))
 
 
 def risks_of(review) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from xlreview.core import metrics
 from xlreview.core import tracking as T
 from xlreview.core.goals import smart_check
 from xlreview.core.inputs import Settings
-from xlreview.core.plan import plan_days, plan_frames
+from xlreview.core.plan import plan_days, plan_goals
 from xlreview.model.read import frames_to_raw, read_inputs
 from xlreview.pipeline import build
 from xlreview.template import write_workbook
@@ -72,7 +72,7 @@ def _review_parts(frames):
     assert inputs is not None, report.lines()
     lines = metrics.order_lines(inputs)
     goals = smart_check(inputs, lines)
-    plan, _ = plan_frames(inputs, lines, goals)
+    goals, plan, _ = plan_goals(inputs, lines, goals)
     return inputs, lines, goals, plan
 
 

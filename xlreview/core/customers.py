@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .inputs import Inputs
 from .metrics import safe_div
 
 UNKNOWN_COUNTRY = "(unknown)"
@@ -171,12 +170,3 @@ def reconciliation(summary: dict, customers_monthly: pd.DataFrame | None, market
         out["cost_unknown_skus"] = float(len(unknown))
         out["cost_unknown_net_sales"] = float(unknown["net_sales"].sum())
     return out
-
-
-def customers_step(inputs: Inputs, lines: pd.DataFrame, review) -> None:
-    """Review step: markets, customers_monthly, cohorts, customer_value (METRICS 3)."""
-    year = inputs.settings.review_year
-    review.markets = market_table(lines, year)
-    review.customers_monthly = customers_by_month(lines, year)
-    review.cohorts = cohort_table(lines, year)
-    review.customer_value = customer_value(lines, year)

@@ -359,19 +359,3 @@ def _example_target(metric: str) -> str:
     if metric in metrics.RATIO_METRICS and metric not in MONEY_RATIOS:
         return "0.25" if metric not in PLAIN_RATIOS else "4"
     return "1200000"
-
-
-def fill_goals(inputs: Inputs, lines: pd.DataFrame, review) -> None:
-    """Review step of METRICS 6-8: review.goals, review.plan, review.plan_actions, review.tracking.
-
-    The frozen plan of the previous build (``review.extra["frozen_plan"]``, see ``compute_review``)
-    is reused for unchanged goals.
-    """
-    from .plan import plan_frames
-    from .tracking import tracking_frame
-    goals = smart_check(inputs, lines)
-    plan, actions = plan_frames(inputs, lines, goals, review.products, review.extra.get("frozen_plan"))
-    review.goals = goals
-    review.plan = plan
-    review.plan_actions = actions
-    review.tracking = tracking_frame(inputs, lines, goals, plan)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .inputs import Inputs, Settings
+from .inputs import Settings
 from .metrics import safe_div
 
 AD_SUMS = ["spend", "sales", "orders", "clicks", "impressions"]
@@ -160,8 +160,9 @@ def _daily_sales(lines: pd.DataFrame) -> pd.DataFrame:
                              fill_value=0.0)
 
 
-def _promo_frames(lines: pd.DataFrame, marketing: pd.DataFrame, settings: Settings
-                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def promotion_frames(lines: pd.DataFrame, marketing: pd.DataFrame, settings: Settings
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(``promotion_table``, ``promo_daily``) from one pass over the promotions (see both for the shapes)."""
     year = settings.review_year
     before = int(settings.t("promo_baseline_days"))
     after = int(settings.t("promo_after_days"))
@@ -291,7 +292,7 @@ def promotion_table(lines: pd.DataFrame, marketing: pd.DataFrame, settings: Sett
     sales minus what the promotion cost. Every discount given on promo lines counts as a cost (also on
     sales that would have happened anyway), so the estimate errs on the low side.
     """
-    return _promo_frames(lines, marketing, settings)[0]
+    return promotion_frames(lines, marketing, settings)[0]
 
 
 def promo_daily(lines: pd.DataFrame, marketing: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -303,7 +304,7 @@ def promo_daily(lines: pd.DataFrame, marketing: pd.DataFrame, settings: Settings
     phase (before / promo / after), net_sales (NaN after the last order date of the data), baseline,
     excluded (a baseline-window day left out because another promotion ran).
     """
-    return _promo_frames(lines, marketing, settings)[1]
+    return promotion_frames(lines, marketing, settings)[1]
 
 
 # -------------------------------------------------------------------------------------- content
@@ -334,21 +335,10 @@ def content_table(content: pd.DataFrame, year: int) -> pd.DataFrame:
     return t.sort_values(["revenue", "format"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
 
 
-# ----------------------------------------------------------------------------------------- step
+# ------------------------------------------------------------------------------------- break-even
 def break_even_acos(lines: pd.DataFrame, year: int) -> pd.Series:
     """Margin before ads per channel in ``year``: (gross_profit - platform, fulfillment, shipping) / net_sales."""
     y = lines[lines["year"] == year]
     g = y.groupby("channel")[["gross_profit", "platform_fee", "fulfillment_fee", "shipping_cost", "net_sales"]].sum()
     return safe_div(g["gross_profit"] - g["platform_fee"] - g["fulfillment_fee"] - g["shipping_cost"],
                     g["net_sales"])
-
-
-def marketing_step(inputs: Inputs, lines: pd.DataFrame, review) -> None:
-    """Review step: campaigns, keywords, promotions, promo_daily, content (METRICS 4)."""
-    s = inputs.settings
-    year = s.review_year
-    be = break_even_acos(lines, year)
-    review.campaigns = campaign_table(inputs.ads, year, s, be)
-    review.keywords = keyword_table(inputs.ads, year, s, be)
-    review.promotions, review.promo_daily = _promo_frames(lines, inputs.marketing, s)
-    review.content = content_table(inputs.content, year)

@@ -1,7 +1,7 @@
 """The plan (METRICS 7): each goal decomposed into months, quarters and ISO weeks, plus weekly actions.
 
 Pure pandas. ``goal_plan(inputs, lines, goal)`` decomposes one checked goal (a dict of
-``goals.smart_check``); ``plan_frames(inputs, lines, goals, products, frozen)`` does every goal and
+``goals.smart_check``); ``plan_goals(inputs, lines, goals, products, frozen)`` does every goal and
 reuses the frozen plan of a previous build where the goal is unchanged.
 
 Choices where METRICS is silent (docs/goals.md):
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import calendar
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -287,19 +288,29 @@ def _frozen_rows(frozen: pd.DataFrame | None, goal: dict, plan_year: int) -> pd.
     return f if same else None
 
 
-def plan_frames(inputs: Inputs, lines: pd.DataFrame, goals: list[dict], products: pd.DataFrame | None = None,
-                frozen: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(plan, actions) for every plannable goal; sets ``goal["planned"]`` and ``goal["plan_frozen"]``.
+class GoalPlan(NamedTuple):
+    """The plan section: goals (the ``goals.smart_check`` records, each copied with ``planned`` and
+    ``plan_frozen`` added), plan (PLAN_COLUMNS) and actions (ACTION_COLUMNS)."""
+    goals: list[dict]
+    plan: pd.DataFrame
+    actions: pd.DataFrame
+
+
+def plan_goals(inputs: Inputs, lines: pd.DataFrame, checked: list[dict], products: pd.DataFrame | None = None,
+               frozen: pd.DataFrame | None = None) -> GoalPlan:
+    """The plan of every plannable goal of ``checked`` (``goals.smart_check``; not modified).
 
     plan: PLAN_COLUMNS, one row per goal x period (12 months, 4 quarters, 52-54 ISO weeks).
-    actions: ACTION_COLUMNS.
-    A goal whose goal_id, metric, scope, target, deadline and plan_year equal a row of ``frozen``
-    keeps its frozen targets (last_year is recomputed).
+    actions: ACTION_COLUMNS (``products``: ``products.product_table``, for the fix-listing action).
+    goals: one new record per checked goal with ``planned`` (it has plan rows) and ``plan_frozen`` (its
+    targets come from ``frozen``). A goal whose goal_id, metric, scope, target, deadline and plan_year equal
+    a row of ``frozen`` (``frozen_from_rows``) keeps its frozen targets (last_year is recomputed).
     """
     s = inputs.settings
-    parts, actions = [], []
-    for g in goals:
-        g["planned"], g["plan_frozen"] = False, False
+    goals, parts, actions = [], [], []
+    for checked_goal in checked:
+        g = {**checked_goal, "planned": False, "plan_frozen": False}
+        goals.append(g)
         if not g.get("plannable"):
             continue
         fresh = goal_plan(inputs, lines, g)
@@ -316,4 +327,4 @@ def plan_frames(inputs: Inputs, lines: pd.DataFrame, goals: list[dict], products
     for g in goals:
         if g["planned"]:
             actions.extend(goal_actions(inputs, lines, g, plan, products))
-    return plan, pd.DataFrame(actions, columns=ACTION_COLUMNS)
+    return GoalPlan(goals, plan, pd.DataFrame(actions, columns=ACTION_COLUMNS))

@@ -1,7 +1,9 @@
 """The Review: every figure of one build, computed once from ``Inputs``, and its JSON form (METRICS 10).
 
-``compute_review(inputs)`` is the one entry point of the core. Each section fills its fields; the
-sheet writers and the JSON both read the same object, so a sheet and the JSON never disagree.
+``compute_review(inputs)`` is the one entry point of the core and reads top to bottom as the data flow of
+the review: each section is a function of the frames before it and returns a new frame, dict or list of
+records; no section changes another's result, and the ``Review`` it returns is frozen. The sheet writers
+and the JSON both read that one object, so a sheet and the JSON never disagree.
 """
 from __future__ import annotations
 
@@ -13,47 +15,52 @@ import pandas as pd
 
 from ..text import Phrase
 from . import metrics
-from .actions import actions_step
-from .customers import customers_step, reconciliation
-from .goals import fill_goals
+from .actions import next_actions
+from .channels import channel_table
+from .customers import cohort_table, customer_value, customers_by_month, market_table, reconciliation
+from .goals import smart_check
 from .inputs import Inputs, Settings
-from .marketing import marketing_step
+from .marketing import break_even_acos, campaign_table, content_table, keyword_table, promotion_frames
+from .plan import plan_goals
 from .previous import not_comparable, previous_summary
-from .products import quadrant_medians
-from .risks import review_step as channels_products_risks_step
-from .strategy import strategy_step
+from .products import product_table, quadrant_medians
+from .risks import risk_table
+from .strategy import strategy_tables
+from .tracking import tracking_frame
 
 
-@dataclass
+@dataclass(frozen=True)
 class Review:
+    """Every section of one review (frames as their functions document them; None = section not computed)."""
     settings: Settings
-    summary: dict[str, float]
+    summary: dict[str, float]                  # SUMMARY_KEYS of review_year, whole business
     monthly: pd.DataFrame                      # index month 1..12, SUMMARY_KEYS
     previous: dict[str, float]                 # SUMMARY_KEYS of review_year - 1, NaN where no source rows
     not_comparable: dict[str, str] = field(default_factory=dict)   # key -> reason code (core/previous.py)
     unknown_skus: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    # sections 4, 5, 9 (the review)
+    # sections 1, 2, 5, 9: channels, products, risks
     channels: pd.DataFrame | None = None
     products: pd.DataFrame | None = None
+    risks: pd.DataFrame | None = None
+    # section 4: marketing
     campaigns: pd.DataFrame | None = None
     keywords: pd.DataFrame | None = None
     promotions: pd.DataFrame | None = None
     promo_daily: pd.DataFrame | None = None
     content: pd.DataFrame | None = None
+    # section 3: customers
     markets: pd.DataFrame | None = None
     customers_monthly: pd.DataFrame | None = None
     cohorts: pd.DataFrame | None = None
     customer_value: dict | None = None          # predicted 12-month value and its inputs (core/customers.py)
-    risks: pd.DataFrame | None = None
-    # sections 6-8 (goals, plan, tracking)
+    # sections 6-8: goals, plan, tracking; the Dashboard's to-do list
     goals: list[dict] | None = None
     plan: pd.DataFrame | None = None
     plan_actions: pd.DataFrame | None = None
     tracking: pd.DataFrame | None = None
-    actions: pd.DataFrame | None = None         # the to-do list (core/actions.py)
+    actions: pd.DataFrame | None = None
     strategy: dict[str, pd.DataFrame] | None = None   # next year's budget, markets, products (core/strategy.py)
-    extra: dict = field(default_factory=dict)
 
     @property
     def lang(self) -> str:
@@ -65,28 +72,31 @@ def compute_review(inputs: Inputs, frozen_plan: pd.DataFrame | None = None) -> R
 
     ``frozen_plan``: the plan stored by a previous build (``plan.frozen_from_rows``); unchanged goals keep it.
     """
-    lines = metrics.order_lines(inputs)
-    year = inputs.settings.review_year
+    s, year = inputs.settings, inputs.settings.review_year
+    lines = metrics.order_lines(inputs)                         # one row per order line, derived figures
     summary = metrics.business_summary(inputs, lines)
     monthly = metrics.monthly_summary(inputs, lines)
-    review = Review(settings=inputs.settings, summary=summary, monthly=monthly,
-                    previous=previous_summary(inputs, lines), not_comparable=not_comparable(lines, year),
-                    unknown_skus=list(inputs.unknown_skus))
-    review.extra["frozen_plan"] = frozen_plan
-    for step in SECTION_STEPS:
-        step(inputs, lines, review)
-    return review
-
-
-# Later sections register a step here: f(inputs, lines, review) -> None, filling review fields.
-SECTION_STEPS: list = [
-    marketing_step,
-    customers_step,
-    channels_products_risks_step,     # channels, products, then risks (needs both)
-    fill_goals,                       # goals, plan, tracking (after products: plan actions use quadrants)
-    strategy_step,                    # next year's budget, markets, products (after goals and plan)
-    actions_step,                     # the to-do list, from every section above
-]
+    channels = channel_table(inputs, lines)
+    products = product_table(inputs, lines)
+    risks = risk_table(inputs, lines, summary, channels, products)
+    break_even = break_even_acos(lines, year)
+    campaigns = campaign_table(inputs.ads, year, s, break_even)
+    keywords = keyword_table(inputs.ads, year, s, break_even)
+    promotions, promo_daily = promotion_frames(lines, inputs.marketing, s)
+    content = content_table(inputs.content, year)
+    goals, plan, plan_actions = plan_goals(inputs, lines, smart_check(inputs, lines), products, frozen_plan)
+    tracking = tracking_frame(inputs, lines, goals, plan)
+    strategy = strategy_tables(inputs, lines, summary, channels, campaigns, content, promotions, products, goals,
+                               plan_actions)
+    actions = next_actions(s, channels, products, campaigns, keywords, promotions, risks, goals)
+    return Review(
+        settings=s, summary=summary, monthly=monthly, previous=previous_summary(inputs, lines),
+        not_comparable=not_comparable(lines, year), unknown_skus=list(inputs.unknown_skus),
+        channels=channels, products=products, risks=risks,
+        campaigns=campaigns, keywords=keywords, promotions=promotions, promo_daily=promo_daily, content=content,
+        markets=market_table(lines, year), customers_monthly=customers_by_month(lines, year),
+        cohorts=cohort_table(lines, year), customer_value=customer_value(lines, year),
+        goals=goals, plan=plan, plan_actions=plan_actions, tracking=tracking, strategy=strategy, actions=actions)
 
 
 # ------------------------------------------------------------------------------------------ JSON
@@ -136,8 +146,11 @@ def _render(value, lang: str):
 
 
 def review_json(review: Review) -> dict:
-    """The ``--json`` result of METRICS section 10 (keys present for every section implemented).
+    """The ``--json`` result of METRICS section 10, plus every other figure a sheet shows (docs/metrics.md 11).
 
+    Beyond the METRICS keys: ``previous_not_comparable``, ``monthly``, ``customers_monthly``, ``cohorts``,
+    ``customer_value``, ``promo_daily``, ``plan_actions``, ``actions``, ``strategy`` and ``quadrant_medians``,
+    each the record form of the ``Review`` field of that name; NaN and infinity are null.
     Text fields (reason, action, message, contingency, suggestion, ...) are in ``settings.language``;
     each has ``<field>_codes`` beside it, the same in zh and en (see ``_render``)."""
     s = review.settings
@@ -152,8 +165,8 @@ def review_json(review: Review) -> dict:
                     review.monthly[[k for k in metrics.SUMMARY_KEYS if k != "ltv"]].to_dict(orient="index").items()],
         "unknown_skus": list(review.unknown_skus),
     }
-    for key in ("channels", "products", "campaigns", "keywords", "promotions", "content", "markets", "risks",
-                "plan", "plan_actions", "tracking", "actions", "customers_monthly", "cohorts"):
+    for key in ("channels", "products", "campaigns", "keywords", "promotions", "promo_daily", "content", "markets",
+                "customers_monthly", "cohorts", "risks", "plan", "plan_actions", "tracking", "actions"):
         frame = getattr(review, key)
         if frame is not None:
             out[key] = records(frame)

@@ -1,7 +1,7 @@
 """METRICS section 9: the risk checklist (every risk with its figure, threshold and whether it fires).
 
-``risk_table(inputs, review)`` needs ``review.summary``, ``review.channels`` and ``review.products``;
-``review_step`` is the SECTION_STEPS entry that fills channels, products and risks in that order.
+``risk_table(inputs, lines, summary, channels, products)`` reads the business summary, the channel table
+and the product table (sections 1, 2 and 5) and returns the checklist.
 """
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ import numpy as np
 import pandas as pd
 
 from ..text import Phrase
-from .channels import channel_table, fmt_money, fmt_num, fmt_pct
+from .channels import fmt_money, fmt_num, fmt_pct
 from .inputs import Inputs
-from .metrics import line_unit_costs, order_lines, safe_div
-from .products import product_table
+from .metrics import line_unit_costs, safe_div
 
 RISK_KINDS = ["channel_concentration", "product_concentration", "ad_dependency", "refund_hot_spots",
               "stock_overstock", "stock_shortage", "currency_exposure", "flexible_budget"]
@@ -50,8 +49,16 @@ def _top(frame: pd.DataFrame | None, key: str) -> tuple[str, float]:
     return str(frame.at[i, key]), float(frame.at[i, "share"])
 
 
-def risk_table(inputs: Inputs, review, lines: pd.DataFrame | None = None) -> pd.DataFrame:
+def risk_table(inputs: Inputs, lines: pd.DataFrame, summary: dict[str, float], channels: pd.DataFrame | None,
+               products: pd.DataFrame | None) -> pd.DataFrame:
     """The risk checklist: one row per kind of ``RISK_KINDS``, fired or not.
+
+    Parameters
+    ----------
+    lines : ``metrics.order_lines(inputs)`` (the review_year lines give the currency exposure).
+    summary : ``metrics.business_summary`` (tacos, ad_spend, marketing_costs).
+    channels : ``channels.channel_table`` (channel, share); products : ``products.product_table``
+        (sku, share, class, cause, days_of_cover, stock_qty). None: no channel / SKU.
 
     Returns
     -------
@@ -64,8 +71,7 @@ def risk_table(inputs: Inputs, review, lines: pd.DataFrame | None = None) -> pd.
     """
     s = inputs.settings
     t = s.t
-    summary = review.summary
-    products = review.products if review.products is not None else pd.DataFrame(
+    products = products if products is not None else pd.DataFrame(
         columns=["sku", "class", "cause", "days_of_cover", "stock_qty", "share"])
     rows: list[dict] = []
 
@@ -80,7 +86,7 @@ def risk_table(inputs: Inputs, review, lines: pd.DataFrame | None = None) -> pd.
                      "threshold_unit": tu, "items": ", ".join(items)})
 
     net_sales = float(summary.get("net_sales", 0.0) or 0.0)
-    name, share = _top(review.channels, "channel")
+    name, share = _top(channels, "channel")
     th = t("channel_concentration")
     add("channel_concentration", share, th, share > th, [name] if name != "—" else [], amount=share * net_sales)
     name, share = _top(products, "sku")
@@ -110,7 +116,6 @@ def risk_table(inputs: Inputs, review, lines: pd.DataFrame | None = None) -> pd.
     add("stock_shortage", float(len(short)), t("hero_min_cover_days"), len(short) > 0, short["sku"].tolist(),
         amount=float(short["net_sales"].sum()) if "net_sales" in short else np.nan)
 
-    lines = order_lines(inputs) if lines is None else lines
     cur = lines[lines["year"] == s.review_year]        # net_sales as order_lines defines it, one place
     code = cur["currency"].astype(str).str.upper().replace("", s.base_currency)
     by_cur = cur["net_sales"].groupby(code).sum()
@@ -134,10 +139,3 @@ def risk_table(inputs: Inputs, review, lines: pd.DataFrame | None = None) -> pd.
     out["threshold"] = out["threshold"].astype("float64")
     out["amount"] = out["amount"].astype("float64")
     return out
-
-
-def review_step(inputs: Inputs, lines: pd.DataFrame, review) -> None:
-    """SECTION_STEPS entry: channels and products (METRICS 1, 2, 5), then the risks (METRICS 9)."""
-    review.channels = channel_table(inputs, lines)
-    review.products = product_table(inputs, lines)
-    review.risks = risk_table(inputs, review, lines)

@@ -401,9 +401,3 @@ def strategy_tables(inputs: Inputs, lines: pd.DataFrame, summary: dict, channels
     out["products"] = product_strategy(inputs, lines, products, channels, out["markets"])
     out["new_listings"] = new_listings(plan_actions)
     return out
-
-
-def strategy_step(inputs: Inputs, lines: pd.DataFrame, review) -> None:
-    """Review step (after goals and plan): ``review.strategy``."""
-    review.strategy = strategy_tables(inputs, lines, review.summary, review.channels, review.campaigns, review.content,
-                                      review.promotions, review.products, review.goals, review.plan_actions)
