@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .core.metrics import ADDITIVE_METRICS, RATIO_METRICS
+from .core.metric_table import ADDITIVE_METRICS, RATIO_METRICS
 from .core.thresholds import THRESHOLDS
 from .model import schema
 

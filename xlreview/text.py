@@ -61,6 +61,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "label.aov": ('客单价', 'AOV'),
     "label.refund_rate": ('退款率', 'Refund rate'),
     "label.unit_refund_rate": ('退货率(件)', 'Unit refund rate'),
+    "label.refunded_qty": ('退货件数', 'Refunded units'),
     "label.tacos": ('TACoS', 'TACoS'),
     "label.sessions": ('访客数', 'Sessions'),
     "label.conversion_rate": ('转化率', 'Conversion rate'),

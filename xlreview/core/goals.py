@@ -29,13 +29,12 @@ import pandas as pd
 from ..text import Phrase
 from . import metrics
 from .inputs import Inputs
+from .metric_table import ADDITIVE_METRICS, DECREASE_IS_IMPROVEMENT, GOAL_METRICS, number_kind
 
 # the words: catalogue goal.<code> (xlreview/text.py); the letters' reasons and the suggestion are Phrases
 SUGGESTED_METRICS = ["net_sales", "net_profit", "gross_profit", "orders", "units", "sessions", "new_customers",
                      "ad_spend", "aov", "conversion_rate", "gross_margin", "net_margin", "refund_rate", "tacos",
                      "roas", "repeat_rate"]
-MONEY_RATIOS = {"aov", "ltv", "gross_profit_per_customer"}        # ratio metrics shown as money, not as %
-PLAIN_RATIOS = {"roas"}              # shown as a plain number
 
 
 def normalize_metric(name) -> str:
@@ -43,7 +42,7 @@ def normalize_metric(name) -> str:
 
 
 def is_additive(metric: str) -> bool:
-    return metric in metrics.ADDITIVE_METRICS
+    return metric in ADDITIVE_METRICS
 
 
 def scope_text(scope: dict | None) -> str:
@@ -70,11 +69,12 @@ def format_value(metric: str, value) -> str:
     """A metric value as a seller reads it: money 1,234.50, counts 1,234, rates 12.3%."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
-    if metric in metrics.COUNT_METRICS:
+    kind = number_kind(metric)
+    if kind == "int":
         return f"{value:,.0f}"
-    if metric in metrics.RATIO_METRICS and metric not in MONEY_RATIOS:
-        return f"{value:.2f}" if metric in PLAIN_RATIOS else f"{value:.1%}"
-    return f"{value:,.2f}"
+    if kind == "pct":
+        return f"{value:.1%}"
+    return f"{value:.2f}" if kind == "ratio" else f"{value:,.2f}"
 
 
 def value_phrase(metric: str, value) -> str | Phrase:
@@ -251,8 +251,8 @@ def _check_one(inputs: Inputs, lines: pd.DataFrame, g: dict, pillars: list[str])
     deadline = g.get("deadline")
     deadline = pd.Timestamp(deadline) if deadline is not None and pd.notna(deadline) else pd.NaT
     pillar = str(g.get("pillar") or "").strip()
-    known = metric in metrics.KNOWN_METRICS
-    lower = metric in metrics.LOWER_IS_BETTER
+    known = metric in GOAL_METRICS
+    lower = metric in DECREASE_IS_IMPROVEMENT
     suggestions: list[Phrase] = []
 
     # S
@@ -354,8 +354,4 @@ def _check_one(inputs: Inputs, lines: pd.DataFrame, g: dict, pillars: list[str])
 
 
 def _example_target(metric: str) -> str:
-    if metric in metrics.COUNT_METRICS:
-        return "12000"
-    if metric in metrics.RATIO_METRICS and metric not in MONEY_RATIOS:
-        return "0.25" if metric not in PLAIN_RATIOS else "4"
-    return "1200000"
+    return {"int": "12000", "pct": "0.25", "ratio": "4"}.get(number_kind(metric), "1200000")

@@ -24,17 +24,7 @@ SECTION3_KEYS = ["customers", "new_customers", "returning_customers", "repeat_ra
                  "ltv"]
 SUMMARY_KEYS = SECTION1_KEYS + SECTION2_KEYS + SECTION3_KEYS
 
-ADDITIVE_METRICS = ["net_sales", "gross_sales", "net_profit", "gross_profit", "orders", "units", "sessions",
-                    "new_customers", "ad_spend", "discounts", "refunds", "cogs", "contribution_profit",
-                    "platform_fees", "fulfillment_fees", "shipping_costs", "marketing_costs", "other_costs"]
-# metrics whose months do not add up to the year: ratios, and ``customers`` (a distinct count) -- planned as a
-# path from baseline to target (METRICS 7), never summed week by week
-RATIO_METRICS = ["aov", "conversion_rate", "gross_margin", "net_margin", "refund_rate", "unit_refund_rate",
-                 "tacos", "roas", "acos", "repeat_rate", "gross_profit_per_customer", "ltv", "unit_session_rate", "cart_abandonment_rate",
-                 "customers"]
-LOWER_IS_BETTER = {"refund_rate", "unit_refund_rate", "acos", "tacos", "cart_abandonment_rate"}
-COUNT_METRICS = {"orders", "units", "sessions", "new_customers", "customers"}
-KNOWN_METRICS = set(SUMMARY_KEYS) | set(RATIO_METRICS) | set(ADDITIVE_METRICS)
+# what kind of number each key is, whether it adds up, which way is better: metric_table.METRIC_TABLE
 
 _LINE_SUMS = {"gross_sales": "gross_sales", "discounts": "discount", "refunds": "refund_amount",
               "net_sales": "net_sales", "cogs": "cogs", "gross_profit": "gross_profit",

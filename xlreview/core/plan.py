@@ -28,8 +28,9 @@ import pandas as pd
 
 from ..text import Phrase
 from . import metrics
-from .goals import MONEY_RATIOS, format_value, metric_value, value_phrase
+from .goals import format_value, metric_value, value_phrase
 from .inputs import Inputs
+from .metric_table import COUNT_METRICS, METRIC_BY_KEY
 
 PLAN_COLUMNS = ["goal_id", "metric", "period", "grain", "target", "last_year"]
 ACTION_COLUMNS = ["goal_id", "kind", "action", "per_week", "total", "basis"]
@@ -64,7 +65,7 @@ def largest_remainder(total_units: int, weights) -> np.ndarray:
 
 def unit_of(metric: str) -> int:
     """Rounding units per 1.0 of the metric: 1 for counts, 100 (cents) for money."""
-    return 1 if metric in metrics.COUNT_METRICS else 100
+    return 1 if metric in COUNT_METRICS else 100
 
 
 # ---------------------------------------------------------------------------------------- calendar
@@ -137,7 +138,7 @@ def ratio_path(baseline: float, target: float, deadline: pd.Timestamp, metric: s
     """Straight path from the baseline (December before plan_year) to the target at the deadline's month."""
     k = (deadline.year - plan_year) * 12 + deadline.month
     k = max(k, 1)
-    digits = 2 if metric in MONEY_RATIOS else 4
+    digits = 2 if METRIC_BY_KEY[metric].kind == "money" else 4
     values = [round(baseline + (target - baseline) * min(m, k) / k, digits) for m in range(1, 13)]
     days = plan_days(plan_year)
     thursday = days["date"] - pd.to_timedelta(days["date"].dt.day_of_week, unit="D") + pd.Timedelta(days=3)

@@ -455,7 +455,7 @@ def XLR_PLAN(target, seasonality, metric="net_sales", plan_year=None):
     has the same orientation. ``core.plan.additive_plan``, as the build.
     Example: ``=XLR_PLAN(600000, B2:M2)``
     """
-    from ..core.metrics import ADDITIVE_METRICS
+    from ..core.metric_table import ADDITIVE_METRICS
     from ..core.plan import additive_plan
     if target is None or isinstance(target, str) or isinstance(target, bool):
         raise BadArgument(f"target: '{target}' is not a number")

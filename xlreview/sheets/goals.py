@@ -12,8 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
-from ..core import metrics
-from ..core.goals import MONEY_RATIOS, PLAIN_RATIOS
+from ..core.metric_table import number_kind
 from ..core.plan import FROZEN_COLUMNS, frozen_table
 from ..core.review import Review
 from ..core.tracking import latest_week
@@ -39,17 +38,6 @@ GREEN, AMBER, RED = "C6EFCE", "FFEB9C", "FFC7CE"
 LETTERS = ("S", "M", "A", "R", "T")
 MAX_CHARTS = 10
 WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def metric_kind(metric: str) -> str:
-    """Number format kind of a goal's values (money, int, pct or ratio)."""
-    if metric in metrics.COUNT_METRICS:
-        return "int"
-    if metric in PLAIN_RATIOS:
-        return "ratio"
-    if metric in metrics.RATIO_METRICS and metric not in MONEY_RATIOS:
-        return "pct"
-    return "money"
 
 
 def _header(ws, row: int, col: int, texts: list[str]) -> None:
@@ -88,7 +76,7 @@ def write_smart(wb: Workbook, review: Review) -> None:
     first = row + 1
     for i, g in enumerate(goals):
         r = first + i
-        kind = metric_kind(g["metric"])
+        kind = number_kind(g["metric"])
         values = {"goal_id": g["goal_id"], "description": g["description"], "metric": g["metric"], "scope": g["scope"],
                   "smart": "✓" if g["smart"] else "✗", "baseline": g["baseline"], "target": g["target"],
                   "required_growth": g["required_growth"], "reference_growth": g["reference_growth"],
@@ -155,7 +143,7 @@ def write_plan(wb: Workbook, review: Review) -> None:
         put(ws, mfirst + i, 1, period, border=BOX, font=bold)
     for j, g in enumerate(goals):
         p = plan[plan["goal_id"] == g["goal_id"]].set_index("period")
-        kind = metric_kind(g["metric"])
+        kind = number_kind(g["metric"])
         for i, period in enumerate(months + quarters):
             bold = Font(bold=True) if i >= 12 else None
             if period in p.index:
@@ -176,7 +164,7 @@ def write_plan(wb: Workbook, review: Review) -> None:
             Col("smart", kind="text", width=18, wrap=True), Col("frozen", kind="text", width=18, wrap=True)]
     first, last = write_table(ws, gframe, cols, goals_row, 1, lang)
     for i, g in enumerate(goals):
-        put(ws, first + i, 7, g["target"], kind=metric_kind(g["metric"]), border=BOX,
+        put(ws, first + i, 7, g["target"], kind=number_kind(g["metric"]), border=BOX,
             align=Alignment(vertical="top"))
     _header(ws, goals_row, 7, [label("target", lang)])
     fit_column(ws, 7, first, last, max_width=18)
@@ -232,7 +220,7 @@ def write_plan(wb: Workbook, review: Review) -> None:
         put(ws, row + 1 + i, 1, wk, border=BOX)
     for j, g in enumerate(goals):
         p = plan[(plan["goal_id"] == g["goal_id"]) & (plan["grain"] == "week")].set_index("period")["target"]
-        kind = metric_kind(g["metric"])
+        kind = number_kind(g["metric"])
         for i, wk in enumerate(weeks):
             put(ws, row + 1 + i, 2 + j, p.get(wk), kind=kind, border=BOX)
     for c in range(1, 2 + len(goals)):
@@ -327,7 +315,7 @@ def _kinds(ws, frame: pd.DataFrame, cols: list[Col], first: int, goals: dict) ->
     money_like = {"plan", "actual", "cum_plan", "cum_actual", "forecast", "target"}
     from .layout import FORMATS
     for i, gid in enumerate(frame["goal_id"].tolist()):
-        kind = metric_kind(goals[gid]["metric"]) if gid in goals else "money"
+        kind = number_kind(goals[gid]["metric"]) if gid in goals else "money"
         for j, c in enumerate(cols, start=1):
             if c.key in money_like:
                 cell = ws.cell(row=first + i, column=j)

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..core.metric_table import LOWER_IS_BETTER, NUMBER_KIND
 from ..text import label, render
 
 FORMATS = {
@@ -37,34 +38,22 @@ FORMATS = {
     "pp_change": '+0.0" pp";-0.0" pp";0.0" pp"',
 }
 
-# metrics where a decrease is the aim (an increase is bad for the seller): costs, fees, refunds, rates of loss
-LOWER_IS_BETTER = frozenset({
-    "discounts", "refunds", "cogs", "platform_fees", "fulfillment_fees", "shipping_costs", "ad_spend",
-    "other_costs", "marketing_costs", "fixed_costs", "refund_rate", "unit_refund_rate", "acos", "tacos", "cart_abandonment_rate",
-    "cpc", "cpa", "cost", "cost_per_order", "wasted_spend", "refunded_qty"})
 GOOD_FONT = Font(color="00803C")
 BAD_FONT = Font(color="C00000")
 
-# the kind of every METRICS key (number format by kind)
-KIND: dict[str, str] = {k: "money" for k in (
-    "gross_sales", "discounts", "refunds", "net_sales", "cogs", "gross_profit", "platform_fees", "fulfillment_fees",
-    "shipping_costs", "ad_spend", "marketing_costs", "contribution_profit", "fixed_costs", "net_profit", "aov", "ltv",
-    "other_costs", "gross_profit_per_customer",
-    "spend", "sales", "cpc", "cpa", "revenue", "cost", "baseline", "uplift", "dip", "incremental_sales",
-    "profit_per_hour", "revenue_per_visit", "cost_per_order", "plan", "actual", "cum_plan", "cum_actual", "forecast",
-    "target", "unit_cost", "promo_profit", "ad_profit")}
+# number format kind per column key: every metric from the metrics table, then the sheets' other columns
+KIND: dict[str, str] = dict(NUMBER_KIND)
+KIND.update({k: "money" for k in (
+    "baseline", "uplift", "dip", "incremental_sales", "profit_per_hour", "plan", "actual", "cum_plan", "cum_actual",
+    "forecast", "target", "unit_cost", "promo_profit", "ad_profit")})
 KIND.update({k: "pct" for k in (
-    "gross_margin", "net_margin", "refund_rate", "unit_refund_rate", "tacos", "conversion_rate", "unit_session_rate",
-    "cart_abandonment_rate", "repeat_rate", "acos", "ctr", "cvr", "share", "growth", "deviation", "pull_forward_ratio",
-    "required_growth", "reference_growth", "yoy")})
-KIND.update({k: "int" for k in (
-    "orders", "units", "sessions", "customers", "new_customers", "returning_customers", "clicks", "impressions",
-    "visits", "stock_qty", "months_sold", "rank", "refunded_qty")})
-KIND.update({"roas": "ratio", "days_of_cover": "num", "cv": "ratio", "rating": "ratio", "hours_per_week": "num"})
+    "share", "growth", "deviation", "pull_forward_ratio", "required_growth", "reference_growth", "yoy")})
+KIND.update({k: "int" for k in ("stock_qty", "months_sold", "rank")})
+KIND.update({"days_of_cover": "num", "cv": "ratio", "rating": "ratio", "hours_per_week": "num"})
 # marketing and customers sheets
 KIND.update({k: "money" for k in ("new_net_sales", "returning_net_sales", "promo_net_sales", "predicted_12m_value",
-                                  "ad_sales", "wasted_spend", "aov_net", "promo_profit_total")})
-KIND.update({k: "pct" for k in ("break_even_acos", "returning_share", "roi", "retention",
+                                  "ad_sales", "aov_net", "promo_profit_total")})
+KIND.update({k: "pct" for k in ("break_even_acos", "returning_share", "retention",
                                 *(f"m{i}" for i in range(12)))})
 KIND.update({k: "int" for k in ("pieces", "size", "baseline_days", "promo_orders", "days", "waste_keywords")})
 
