@@ -111,8 +111,13 @@ def _monthly_units(cur: pd.DataFrame, skus: pd.Index) -> pd.DataFrame:
     return m.reindex(index=skus, columns=range(1, 13)).fillna(0.0).astype("float64")
 
 
-def _hero_flags(net_sales: pd.Series, share_line: float) -> pd.DataFrame:
-    """Top SKUs by net_sales that together make ``share_line`` of the total (the crossing SKU included)."""
+def sales_shares(net_sales: pd.Series, share_line: float) -> pd.DataFrame:
+    """Each SKU's place in the sales mix, indexed like ``net_sales`` (one row per SKU, base currency).
+
+    Returns share (of the total net_sales; NaN when the total is 0), sales_rank (1 = most net_sales, ties
+    by SKU), cum_share (share of the SKUs ranked up to this one) and _hero: among the top SKUs that together
+    make ``share_line`` (``hero_sales_share``) of the total, the crossing SKU included (METRICS 5).
+    """
     order = pd.DataFrame({"ns": net_sales.to_numpy(), "key": net_sales.index}, index=net_sales.index)
     order = order.sort_values(["ns", "key"], ascending=[False, True])
     total = float(net_sales.sum())
@@ -120,8 +125,16 @@ def _hero_flags(net_sales: pd.Series, share_line: float) -> pd.DataFrame:
     before = cum.shift(1, fill_value=0.0)
     hero = before.lt(share_line) & order["ns"].gt(0) & (total > 0)
     out = pd.DataFrame({"_hero": hero, "cum_share": cum, "sales_rank": np.arange(1, len(order) + 1)},
-                       index=order.index)
-    return out.reindex(net_sales.index)
+                       index=order.index).reindex(net_sales.index)
+    out.insert(0, "share", net_sales / total if total else np.nan)
+    return out
+
+
+def sales_regularity(monthly_units: pd.DataFrame) -> pd.DataFrame:
+    """months_sold (months with units > 0) and cv (population std / mean of the monthly units; NaN without
+    units) per row of a frame of 12 monthly unit columns (METRICS 5, evergreen)."""
+    return pd.DataFrame({"months_sold": monthly_units.gt(0).sum(axis=1).astype("int64"),
+                         "cv": safe_div(monthly_units.std(axis=1, ddof=0), monthly_units.mean(axis=1))})
 
 
 def quadrant_labels(sessions: pd.Series, conversion: pd.Series) -> pd.Series:
@@ -248,8 +261,6 @@ def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     for key, value in traffic_ratios(t["orders"], t["units"], t["sessions"], atc).items():
         t[key] = value
 
-    total_ns = float(t["net_sales"].sum())
-    t["share"] = t["net_sales"] / total_ns if total_ns else np.nan
     t["stock_qty"] = prod["stock_qty"].reindex(skus).fillna(0.0).astype("float64")
     end = pd.Timestamp(year, 12, 31)
     recent = cur[cur["order_date"].gt(end - pd.Timedelta(days=COVER_WINDOW_DAYS))]
@@ -258,9 +269,8 @@ def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     cover = safe_div(t["stock_qty"], daily)
     t["days_of_cover"] = cover.mask(t["stock_qty"].gt(0) & daily.eq(0), np.inf)
     monthly = _monthly_units(cur, skus)
-    t["months_sold"] = monthly.gt(0).sum(axis=1).astype("int64")
-    t["cv"] = safe_div(monthly.std(axis=1, ddof=0), monthly.mean(axis=1))
-    t = t.join(_hero_flags(t["net_sales"], s.t("hero_sales_share")))
+    t = t.join(sales_regularity(monthly))
+    t = t.join(sales_shares(t["net_sales"], s.t("hero_sales_share")))
     t = t.join(classify_products(t, s.t))
     t["quadrant"] = quadrant_labels(t["sessions"], t["conversion_rate"])
     t["action"] = _refine_actions(t, s.t)

@@ -349,8 +349,7 @@ def XLR_CLASSIFY(skus, settings=None, lang=None):
     Same rules and thresholds as the build (``core.products.classify_products``).
     Example: ``=XLR_CLASSIFY(A1:R40)`` next to the table.
     """
-    from ..core.metrics import safe_div
-    from ..core.products import _hero_flags, classify_products
+    from ..core.products import classify_products, sales_regularity, sales_shares
     frame = _table(skus, "skus")
     need = ["net_sales", "net_profit", "unit_refund_rate"]
     missing = [c for c in need if c not in frame.columns]
@@ -365,17 +364,13 @@ def XLR_CLASSIFY(skus, settings=None, lang=None):
         t["months_sold"], t["cv"] = _numbers(frame["months_sold"], "months_sold"), _numbers(frame["cv"], "cv")
     elif months:
         monthly = pd.concat([_numbers(frame[c], c).fillna(0.0) for c in months], axis=1)
-        # same two figures as core.products.product_table (see the refactor note in the report)
-        t["months_sold"] = monthly.gt(0).sum(axis=1).astype("int64")
-        t["cv"] = safe_div(monthly.std(axis=1, ddof=0), monthly.mean(axis=1))
+        t = t.join(sales_regularity(monthly))
     else:
         raise BadArgument("skus: needs months_sold and cv, or 12 monthly unit columns")
     for c in ("stock_qty", "units_90d"):
         t[c] = _numbers(frame[c], c) if c in frame else np.nan
     s = _thresholds(settings)
-    total = float(t["net_sales"].sum())
-    t["share"] = t["net_sales"] / total if total else np.nan
-    t = t.join(_hero_flags(t["net_sales"], s.t("hero_sales_share")))
+    t = t.join(sales_shares(t["net_sales"], s.t("hero_sales_share")))
     classes = classify_products(t, s.t)["class"]
     return [["class"]] + [[c] for c in classes]
 
