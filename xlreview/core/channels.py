@@ -80,7 +80,7 @@ def table_channels(inputs: Inputs, lines: pd.DataFrame) -> pd.Index:
     tr = tr[in_year(tr["date"], year) & tr["sku"].eq("") & (tr["sessions"].ne(0) | tr["add_to_cart"].ne(0))]
     names = pd.concat([lines.loc[lines["year"].eq(year), "channel"], ads["channel"], mk["channel"],
                        fixed["channel"], costs["channel"], tr["channel"]], ignore_index=True).astype(str)
-    return pd.Index(sorted(set(names[names.ne("")])), name="channel", dtype=object)
+    return pd.Index(sorted(names[names.ne("")].unique()), name="channel", dtype=object)
 
 
 def channel_growth(inputs: Inputs, lines: pd.DataFrame, year: int, channels: pd.Index | None = None,

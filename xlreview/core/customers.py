@@ -26,7 +26,7 @@ def market_table(lines: pd.DataFrame, year: int) -> pd.DataFrame:
     """
     y = lines[lines["year"] == year]
     country = y["country"].astype(str).str.strip().replace("", UNKNOWN_COUNTRY)
-    y = y.assign(country=country, _cust=y["customer_id"].where(y["customer_id"].ne(""), None))
+    y = y.assign(country=country, _cust=y["customer_code"].where(y["customer_code"].ge(0)))
     if y.empty:
         t = pd.DataFrame({"country": pd.Series(dtype="object")}
                          | {k: pd.Series(dtype="float64") for k in ("customers", "orders", "net_sales")})
@@ -40,8 +40,8 @@ def market_table(lines: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def _first_orders(lines: pd.DataFrame) -> pd.Series:
     """Each buyer's first order date in all the data, as ``metrics.order_lines`` already worked it out."""
-    with_id = lines[lines["customer_id"].ne("")]
-    return with_id.groupby("customer_id")["first_order_date"].first()
+    with_id = lines[lines["customer_code"].ge(0)]
+    return with_id.groupby("customer_code")["first_order_date"].first()
 
 
 def customers_by_month(lines: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -54,16 +54,15 @@ def customers_by_month(lines: pd.DataFrame, year: int) -> pd.DataFrame:
     customers), repeat_rate (share of the month's customers with 2+ distinct orders in that month),
     new_net_sales and returning_net_sales (net_sales of lines with a customer_id, by the buyer's status).
     """
-    with_id = lines[lines["customer_id"].ne("") & (lines["year"] == year)]
-    first = _first_orders(lines)
-    f = with_id[["customer_id"]].join(first.rename("_first"), on="customer_id")["_first"]
+    with_id = lines[lines["customer_code"].ge(0) & (lines["year"] == year)]
+    f = with_id["first_order_date"]
     is_new = (f.dt.year == year) & (f.dt.month == with_id["month"])
     w = with_id.assign(_new=is_new)
     months = pd.Index(range(1, 13), name="month")
     g = w.groupby("month")
-    customers = g["customer_id"].nunique().reindex(months, fill_value=0)
-    new = w[w["_new"]].groupby("month")["customer_id"].nunique().reindex(months, fill_value=0)
-    per = w.groupby(["month", "customer_id"])["order_key"].nunique()
+    customers = g["customer_code"].nunique().reindex(months, fill_value=0)
+    new = w[w["_new"]].groupby("month")["customer_code"].nunique().reindex(months, fill_value=0)
+    per = w.groupby(["month", "customer_code"])["order_key"].nunique()
     repeaters = (per >= 2).groupby(level="month").sum().reindex(months, fill_value=0)
     ns_new = w[w["_new"]].groupby("month")["net_sales"].sum().reindex(months, fill_value=0.0)
     ns_all = g["net_sales"].sum().reindex(months, fill_value=0.0)
@@ -90,11 +89,11 @@ def cohort_table(lines: pd.DataFrame, year: int) -> pd.DataFrame:
     first = first[first.dt.year == year]
     if first.empty:
         return pd.DataFrame(columns=cols)
-    with_id = lines[lines["customer_id"].isin(first.index)]
+    with_id = lines[lines["customer_code"].isin(first.index)]
     mi = with_id["order_date"].dt.year * 12 + with_id["order_date"].dt.month - 1
-    cohort_mi = with_id["customer_id"].map(first.dt.year * 12 + first.dt.month - 1)
+    cohort_mi = with_id["first_order_date"].dt.year * 12 + with_id["first_order_date"].dt.month - 1
     k = (mi - cohort_mi).astype("int64")
-    act = pd.DataFrame({"cohort": cohort_mi, "k": k, "c": with_id["customer_id"]})
+    act = pd.DataFrame({"cohort": cohort_mi, "k": k, "c": with_id["customer_code"]})
     act = act[act["k"].between(0, COHORT_OFFSETS[-1])].drop_duplicates()
     active = act.groupby(["cohort", "k"])["c"].nunique().unstack("k").reindex(columns=COHORT_OFFSETS, fill_value=0)
     size = (first.dt.year * 12 + first.dt.month - 1).value_counts().sort_index()
@@ -125,14 +124,14 @@ def customer_value(lines: pd.DataFrame, year: int) -> dict[str, float]:
     -------
     dict: customers, retention, retention_basis, frequency, aov_net, gross_margin, predicted_12m_value.
     """
-    with_id = lines[lines["customer_id"].ne("")]
+    with_id = lines[lines["customer_code"].ge(0)]
     y = with_id[with_id["year"] == year]
-    customers = y["customer_id"].nunique()
-    prev = set(with_id.loc[with_id["year"] == year - 1, "customer_id"])
-    cur = set(y["customer_id"])
-    per = y.groupby("customer_id")["order_key"].nunique()
-    if prev:
-        retention, basis = len(prev & cur) / len(prev), "previous_year"
+    customers = y["customer_code"].nunique()
+    prev = np.unique(with_id.loc[with_id["year"] == year - 1, "customer_code"].to_numpy())
+    cur = np.unique(y["customer_code"].to_numpy())
+    per = y.groupby("customer_code")["order_key"].nunique()
+    if len(prev):
+        retention, basis = len(np.intersect1d(prev, cur, assume_unique=True)) / len(prev), "previous_year"
     else:
         retention, basis = safe_div(float((per >= 2).sum()), customers), "repeat_rate"
     first = _first_orders(lines)

@@ -95,8 +95,13 @@ def _ref(g) -> str | Phrase:
 
 def metric_value(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict, start, end) -> float:
     """The METRICS value of ``metric`` for the days start..end and a scope (NaN when undefined)."""
-    v = metrics.period_summary(inputs, start, end, scope, lines).get(metric, np.nan)
-    return float(v) if v is not None else np.nan
+    return metric_values(inputs, lines, metric, scope, [(start, end)])[0]
+
+
+def metric_values(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict, periods) -> list[float]:
+    """``metric_value`` of each of several disjoint periods, in order (one pass: ``metrics.period_summaries``)."""
+    return [np.nan if (v := s.get(metric)) is None else float(v)
+            for s in metrics.period_summaries(inputs, periods, scope, lines)]
 
 
 def _finite(x) -> bool:
@@ -179,11 +184,11 @@ def reference_growth(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: di
     """
     year = inputs.settings.review_year
     if has_data(inputs, lines, metric, scope, *metrics.year_bounds(year - 1)):
-        cur = metric_value(inputs, lines, metric, scope, *metrics.year_bounds(year))
-        prev = metric_value(inputs, lines, metric, scope, *metrics.year_bounds(year - 1))
+        prev, cur = metric_values(inputs, lines, metric, scope, [metrics.year_bounds(year - 1),
+                                                                 metrics.year_bounds(year)])
         return growth(cur, prev), _cmp_growth(cur, prev), "yoy"
-    h1 = metric_value(inputs, lines, metric, scope, pd.Timestamp(year, 1, 1), pd.Timestamp(year, 6, 30))
-    h2 = metric_value(inputs, lines, metric, scope, pd.Timestamp(year, 7, 1), pd.Timestamp(year, 12, 31))
+    h1, h2 = metric_values(inputs, lines, metric, scope, [(pd.Timestamp(year, 1, 1), pd.Timestamp(year, 6, 30)),
+                                                          (pd.Timestamp(year, 7, 1), pd.Timestamp(year, 12, 31))])
     if _finite(h1) and h1 != 0 and _finite(h2):
         return growth(h2, h1), _cmp_growth(h2, h1), "h2_h1"
     return np.nan, np.nan, ""

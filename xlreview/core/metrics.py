@@ -72,8 +72,9 @@ def order_lines(inputs: Inputs) -> pd.DataFrame:
     """Orders with the derived per-line figures every grain sums.
 
     Adds: unit_cost (``line_unit_costs``; 0 for SKUs missing from Products), cogs, gross_sales, net_sales,
-    gross_profit, order_key (channel + order_id), first_order_date, year, month (1-12), category, known_sku
-    (the SKU is in Products, so its cost is known).
+    gross_profit, order_key (an integer per channel + order_id), customer_code (an integer per customer_id, -1
+    when blank), first_order_date (the buyer's first order in all the data; NaT when blank), year, month
+    (1-12), category, known_sku (the SKU is in Products, so its cost is known).
     """
     o = inputs.orders
     prod = inputs.products.drop_duplicates("sku").set_index("sku")
@@ -89,9 +90,13 @@ def order_lines(inputs: Inputs) -> pd.DataFrame:
     out["gross_profit"] = out["net_sales"] - out["cogs"]
     # one integer per (channel, order_id): distinct counts on ints are far cheaper than on strings
     out["order_key"] = pd.factorize(pd.MultiIndex.from_arrays([out["channel"], out["order_id"]]))[0].astype("int64")
-    # each buyer's first order in ALL the data (METRICS 3), whatever scope a figure is later cut to
+    # one integer per buyer (-1: no customer_id), so distinct counts and group-bys never touch the text ids
     has_id = out["customer_id"].ne("")
-    first = out.loc[has_id, "order_date"].groupby(pd.factorize(out.loc[has_id, "customer_id"])[0]).transform("min")
+    codes = np.full(len(out), -1, dtype="int64")
+    codes[has_id.to_numpy()] = pd.factorize(out.loc[has_id, "customer_id"])[0]
+    out["customer_code"] = codes
+    # each buyer's first order in ALL the data (METRICS 3), whatever scope a figure is later cut to
+    first = out.loc[has_id, "order_date"].groupby(codes[has_id.to_numpy()]).transform("min")
     out["first_order_date"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
     out.loc[has_id, "first_order_date"] = first.to_numpy()
     out["year"] = out["order_date"].dt.year.astype("int64")
@@ -100,7 +105,7 @@ def order_lines(inputs: Inputs) -> pd.DataFrame:
 
 
 _SUM_COLUMNS = list(_LINE_SUMS.values()) + ["order_key"]
-_CUSTOMER_COLUMNS = ["customer_id", "order_date", "order_key", "gross_profit", "first_order_date"]
+_SPLIT_COLUMNS = ["channel", "sku", "country", "net_sales"]
 
 
 def _group_sums(lines: pd.DataFrame, by: list[str] | None) -> pd.DataFrame:
@@ -202,8 +207,8 @@ def scope_mask(frame: pd.DataFrame, scope: dict[str, list[str]], sku_category: p
     """Rows of ``frame`` inside ``scope``; keys the frame cannot answer are ignored (all rows pass)."""
     mask = pd.Series(True, index=frame.index)
     for key, values in scope.items():
-        if key in frame.columns:
-            mask &= frame[key].astype(str).isin(values)
+        if key in frame.columns:          # text columns are str already (Inputs conventions)
+            mask &= frame[key].isin(values)
         elif key == "category" and "sku" in frame.columns and sku_category is not None:
             mask &= frame["sku"].map(sku_category).isin(values)
     return mask
@@ -351,80 +356,207 @@ def scope_other_costs(costs: pd.DataFrame, period_lines: pd.DataFrame, scope: di
     return float(per.sum())
 
 
-def _costs(inputs: Inputs, start, end, scope, net_sales_by_channel: pd.Series | None, period_lines: pd.DataFrame):
-    cat = inputs.products.drop_duplicates("sku").set_index("sku")["category"]
-    if not ({"sku", "category", "country"} & set(scope)):
-        ads = inputs.ads[period_mask(inputs.ads["date"], start, end)]
-        ad_spend = float(ads.loc[scope_mask(ads, {k: v for k, v in scope.items() if k == "channel"}, cat),
-                                 "spend"].sum())
-    else:
-        ad_spend = scope_ad_spend(inputs, start, end, scope, period_lines, cat)
-
-    mk = inputs.marketing
-    m = mk[period_mask(mk["start_date"], start, end)]
-    if not scope:
-        marketing = float(m["cost"].sum()) + float(
-            inputs.content.loc[period_mask(inputs.content["date"], start, end), "cost"].sum())
-    elif set(scope) == {"channel"} and net_sales_by_channel is not None:
-        chans = scope["channel"]
-        ns = net_sales_by_channel.reindex(net_sales_by_channel.index.union(pd.Index(chans)), fill_value=0.0)
-        marketing = float(channel_marketing(m, ns).reindex(chans).sum())
-    else:
-        marketing = 0.0       # marketing costs are not split below channel level (METRICS 1)
-    costs = inputs.costs[period_mask(inputs.costs["date"], start, end)]
-    other = scope_other_costs(costs, period_lines, scope, cat)
-    return ad_spend, marketing, other
-
-
 def period_summary(inputs: Inputs, start, end, scope: dict | None = None, lines: pd.DataFrame | None = None,
                    fixed_share: float | None = None) -> dict[str, float]:
-    """Every key of sections 1-3 for the days ``start``..``end`` (inclusive) and a scope.
+    """Every key of sections 1-3 (and roas, acos) for the days ``start``..``end`` (inclusive) and a scope.
 
     Fixed costs: the whole business takes Channels.fixed_cost + fixed_overhead, a channel scope its
     Channels rows, a narrower scope none (METRICS 1), times ``fixed_share`` of the year (default: the
     fraction of a year the period covers, 1.0 for a calendar year).
     """
+    return period_summaries(inputs, [(start, end)], scope, lines, fixed_share)[0]
+
+
+def period_summaries(inputs: Inputs, periods, scope: dict | None = None, lines: pd.DataFrame | None = None,
+                     fixed_share: float | None = None) -> list[dict[str, float]]:
+    """``period_summary`` of each (start, end) of ``periods`` for one scope, in one pass over the rows.
+
+    ``periods`` must be in order and disjoint (the months of a year, the weeks of a plan); returns one dict
+    per period, in that order. Every row is assigned to its period once; each figure of a period is then
+    summed over the same rows, in the same order, as ``period_summary`` of that period alone would.
+
+    Raises ValueError when the periods overlap or are out of order.
+    """
     scope = scope or {}
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
     all_lines = order_lines(inputs) if lines is None else lines
     cat = inputs.products.drop_duplicates("sku").set_index("sku")["category"]
-    in_scope = scope_mask(all_lines, scope, cat)
-    in_period = period_mask(all_lines["order_date"], start, end)
-    sel = all_lines.loc[in_scope & in_period, _SUM_COLUMNS]      # narrow copy: filtering is the cost here
+    bounds = [(pd.Timestamp(a), pd.Timestamp(b)) for a, b in periods]
+    if not bounds:
+        return []
+    starts = np.array([a.to_datetime64() for a, _ in bounds], dtype="datetime64[ns]")
+    ends = np.array([b.to_datetime64() for _, b in bounds], dtype="datetime64[ns]")
+    if (ends < starts).any() or (starts[1:] <= ends[:-1]).any():
+        raise ValueError("periods must be in order and disjoint")
+    n = len(bounds)
 
-    ns_by_channel = all_lines.loc[in_period, "net_sales"].groupby(all_lines.loc[in_period, "channel"]).sum()
-    ad_spend, marketing, other = _costs(inputs, start, end, scope, ns_by_channel,
-                                        all_lines.loc[in_period, ["channel", "sku", "country", "net_sales"]])
-    if fixed_share is None:
-        days = (end - start).days + 1
-        fixed_share = 1.0 if days >= 365 else days / 365.0
+    def cut(dates: pd.Series, keep=None) -> _Cut:
+        return _Cut.of(dates, starts, ends, keep)
+
+    lines_cut = cut(all_lines["order_date"], scope_mask(all_lines, scope, cat).to_numpy())
+    t = pd.DataFrame({key: lines_cut.sums(all_lines[col]) for key, col in _LINE_SUMS.items()})
+    t["orders"] = lines_cut.distinct(all_lines["order_key"])
+    t["ad_spend"], t["marketing_costs"], other_costs = _period_costs(inputs, all_lines, scope, bounds, cut, cat)
     ch = inputs.channels
     if not scope:
-        fixed = (float(ch["fixed_cost"].sum()) + inputs.settings.fixed_overhead) * fixed_share
+        fixed_year = float(ch["fixed_cost"].sum()) + inputs.settings.fixed_overhead
     elif set(scope) == {"channel"}:
-        fixed = float(ch.loc[ch["channel"].isin(scope["channel"]), "fixed_cost"].sum()) * fixed_share
+        fixed_year = float(ch.loc[ch["channel"].isin(scope["channel"]), "fixed_cost"].sum())
     else:
-        fixed = 0.0
-    row = money_summary(sel, None, ad_spend, marketing, fixed, other).iloc[0].to_dict()
-    row.update(traffic_figures(inputs, start, end, scope, row["orders"], row["units"], cat))
-    row.update(customer_figures(all_lines.loc[in_scope, _CUSTOMER_COLUMNS], start, end))
-    whole_year = start == pd.Timestamp(start.year, 1, 1) and end == pd.Timestamp(start.year, 12, 31)
-    row["ltv"] = cohort_ltv(all_lines, start.year) if (not scope and whole_year) else np.nan
-    row.update(ad_returns(inputs, start, end, scope, cat))
-    return {k: (float(v) if isinstance(v, (int, float, np.integer, np.floating)) else v) for k, v in row.items()}
+        fixed_year = 0.0
+    shares = [fixed_share if fixed_share is not None else
+              (1.0 if (b - a).days + 1 >= 365 else ((b - a).days + 1) / 365.0) for a, b in bounds]
+    t["fixed_costs"] = fixed_year * np.array(shares, dtype="float64")
+    t["other_costs"] = other_costs
+    t = finish_money(t)
+    for key, value in _period_traffic(inputs, scope, cut, cat, t["orders"], t["units"]).items():
+        t[key] = value
+    for key, value in _period_customers(all_lines, lines_cut, starts, ends).items():
+        t[key] = value
+    # ltv: the 12-month value of the year's cohort, for the whole business over a calendar year only
+    t["ltv"] = [cohort_ltv(all_lines, a.year) if (not scope and a == pd.Timestamp(a.year, 1, 1)
+                                                  and b == pd.Timestamp(a.year, 12, 31)) else np.nan
+                for a, b in bounds]
+    for key, value in _period_ad_returns(inputs, scope, cut, cat, n).items():
+        t[key] = value
+    return [{k: float(v) for k, v in row.items()} for row in t.to_dict(orient="records")]
 
 
-def ad_returns(inputs, start, end, scope, cat) -> dict:
-    """roas and acos of the Ads rows of the period in scope (attributed sales over those rows' spend).
+class _Cut:
+    """Rows of a frame grouped by the period holding their date: rows[cuts[k]:cuts[k + 1]] are period k's,
+    in the frame's order (so a sum over them adds the same numbers in the same order as a filter would)."""
 
-    Ads rows carry no market, so a country scope has no ROAS/ACoS (empty).
+    def __init__(self, rows: np.ndarray, cuts: np.ndarray):
+        self.rows, self.cuts = rows, cuts
+
+    @classmethod
+    def of(cls, dates: pd.Series, starts: np.ndarray, ends: np.ndarray, keep=None) -> _Cut:
+        d = dates.to_numpy(dtype="datetime64[ns]")
+        k = np.searchsorted(starts, d, side="right") - 1
+        inside = (k >= 0) & (d <= ends[np.clip(k, 0, None)])
+        if keep is not None:
+            inside &= keep
+        rows = np.flatnonzero(inside)
+        order = np.argsort(k[rows], kind="stable")
+        return cls(rows[order], np.searchsorted(k[rows][order], np.arange(len(starts) + 1)))
+
+    def parts(self, values) -> list[np.ndarray]:
+        v = np.asarray(values)[self.rows]
+        return [v[a:b] for a, b in zip(self.cuts[:-1], self.cuts[1:])]
+
+    def sums(self, values) -> np.ndarray:
+        return np.array([p.sum() for p in self.parts(values)], dtype="float64")
+
+    def distinct(self, values) -> np.ndarray:
+        return np.array([len(np.unique(p)) for p in self.parts(values)], dtype="float64")
+
+
+def _period_costs(inputs: Inputs, all_lines: pd.DataFrame, scope: dict, bounds, cut, cat):
+    """(ad_spend, marketing_costs, other_costs) per period (METRICS 1).
+
+    Ad spend: the Ads rows of the scope's channels; SKU, category and country scopes their split of them
+    (``scope_ad_spend``, by the period's net sales). Marketing: every Marketing and Content row for the whole
+    business; a channel scope its own Marketing rows plus its net-sales share of the blank-channel rows
+    (``channel_marketing``); a narrower scope none (not split below channel level). Other costs: the Costs
+    rows of the period, split to the scope by ``scope_other_costs``.
     """
+    n = len(bounds)
+    split = bool({"sku", "category", "country"} & set(scope))
+    every = cut(all_lines["order_date"])              # the period's lines of every scope: their net sales split
+    period_lines = every.rows, every.cuts
+    split_columns = all_lines.columns.get_indexer(_SPLIT_COLUMNS)
+
+    def lines_of(k: int) -> pd.DataFrame:
+        return all_lines.iloc[every.rows[every.cuts[k]:every.cuts[k + 1]], split_columns]
+
+    if split:
+        ad_spend = np.array([scope_ad_spend(inputs, a, b, scope, lines_of(k), cat) for k, (a, b) in enumerate(bounds)],
+                            dtype="float64")
+    else:
+        ads = inputs.ads
+        keep = scope_mask(ads, {k: v for k, v in scope.items() if k == "channel"}, cat).to_numpy()
+        ad_spend = cut(ads["date"], keep).sums(ads["spend"])
+    mk = inputs.marketing
+    if not scope:
+        content = inputs.content
+        marketing = cut(mk["start_date"]).sums(mk["cost"]) + cut(content["date"]).sums(content["cost"])
+    elif set(scope) == {"channel"}:
+        chans = pd.Index(scope["channel"])
+        rows, cuts = period_lines
+        m_cut = cut(mk["start_date"])
+        net_sales, channel = all_lines["net_sales"].to_numpy()[rows], all_lines["channel"].to_numpy()[rows]
+        marketing = []
+        for k in range(n):
+            part = slice(cuts[k], cuts[k + 1])
+            by_channel = pd.Series(net_sales[part]).groupby(channel[part]).sum()
+            ns = by_channel.reindex(by_channel.index.union(chans), fill_value=0.0)
+            m = mk.iloc[m_cut.rows[m_cut.cuts[k]:m_cut.cuts[k + 1]]]
+            marketing.append(float(channel_marketing(m, ns).reindex(chans).sum()))
+        marketing = np.array(marketing, dtype="float64")
+    else:
+        marketing = np.zeros(n)         # marketing costs are not split below channel level (METRICS 1)
+    costs = inputs.costs
+    costs_cut = cut(costs["date"])
+    if not scope:
+        other = costs_cut.sums(costs["amount"])
+    else:
+        other = np.array([scope_other_costs(costs.iloc[costs_cut.rows[costs_cut.cuts[k]:costs_cut.cuts[k + 1]]],
+                                            lines_of(k), scope, cat) for k in range(n)], dtype="float64")
+    return ad_spend, marketing, other
+
+
+def _period_traffic(inputs: Inputs, scope: dict, cut, cat, orders: pd.Series, units: pd.Series) -> dict:
+    """Section 2 per period: sessions from channel-level Traffic rows (blank sku) unless the scope names SKUs
+    or a category, then from the SKU rows; a country scope has none (Traffic rows carry no country)."""
+    if "country" in scope:      # Traffic rows carry no country: sessions of a market are unknown
+        return {k: np.nan for k in ("sessions", "conversion_rate", "unit_session_rate", "cart_abandonment_rate")}
+    tr = inputs.traffic
+    sku_grain = "sku" in scope or "category" in scope
+    keep = (tr["sku"].ne("") if sku_grain else tr["sku"].eq("")) & scope_mask(tr, scope, cat)
+    tr_cut = cut(tr["date"], keep.to_numpy())
+    sessions = pd.Series(tr_cut.sums(tr["sessions"]), index=orders.index)
+    atc = pd.Series(tr_cut.sums(tr["add_to_cart"]), index=orders.index)
+    return {"sessions": sessions, **traffic_ratios(orders, units, sessions, atc)}
+
+
+def _period_customers(all_lines: pd.DataFrame, lines_cut: _Cut, starts, ends) -> dict:
+    """Section 3 per period (see ``customer_figures``)."""
+    codes = lines_cut.parts(all_lines["customer_code"])
+    firsts = lines_cut.parts(all_lines["first_order_date"].to_numpy(dtype="datetime64[ns]"))
+    keys = lines_cut.parts(all_lines["order_key"])
+    profits = lines_cut.parts(all_lines["gross_profit"])
+    out = {k: [] for k in ("customers", "new_customers", "returning_customers", "repeat_rate",
+                           "gross_profit_per_customer")}
+    for k, (c, f, o, g) in enumerate(zip(codes, firsts, keys, profits)):
+        fig = _customer_figures(c, f, o, g, starts[k], ends[k])
+        for key in out:
+            out[key].append(fig[key])
+    return out
+
+
+def _customer_figures(codes, first, order_keys, gross_profit, start64, end64) -> dict:
+    has_id = codes >= 0
+    codes, first, order_keys = codes[has_id], first[has_id], order_keys[has_id]
+    customers = len(np.unique(codes))
+    new = len(np.unique(codes[(first >= start64) & (first <= end64)]))
+    span = int(order_keys.max()) + 1 if len(order_keys) else 1
+    pairs = np.unique(codes.astype("int64") * span + order_keys)           # distinct (customer, order)
+    repeaters = int((np.unique(pairs // span, return_counts=True)[1] >= 2).sum())
+    return {"customers": float(customers), "new_customers": float(new),
+            "returning_customers": float(customers - new),
+            "repeat_rate": safe_div(float(repeaters), customers),
+            "gross_profit_per_customer": safe_div(float(gross_profit[has_id].sum()), customers)}
+
+
+def _period_ad_returns(inputs: Inputs, scope: dict, cut, cat, n: int) -> dict:
+    """roas and acos per period: attributed sales of the Ads rows in scope over their spend (a country scope
+    has none: Ads rows carry no market)."""
     if "country" in scope:
-        return {"roas": np.nan, "acos": np.nan}
-    a = inputs.ads[period_mask(inputs.ads["date"], start, end)]
-    a = a[scope_mask(a, scope, cat)]
-    spend, sales = float(a["spend"].sum()), float(a["sales"].sum())
-    return {"roas": safe_div(sales, spend), "acos": safe_div(spend, sales)}
+        return {"roas": np.full(n, np.nan), "acos": np.full(n, np.nan)}
+    a = inputs.ads
+    a_cut = cut(a["date"], scope_mask(a, scope, cat).to_numpy())
+    spend = pd.Series(a_cut.sums(a["spend"]))
+    sales = pd.Series(a_cut.sums(a["sales"]))
+    return {"roas": safe_div(sales, spend).to_numpy(), "acos": safe_div(spend, sales).to_numpy()}
 
 
 def traffic_ratios(orders, units, sessions, add_to_cart) -> dict:
@@ -433,44 +565,20 @@ def traffic_ratios(orders, units, sessions, add_to_cart) -> dict:
             "cart_abandonment_rate": 1 - safe_div(orders, add_to_cart)}
 
 
-def traffic_figures(inputs: Inputs, start, end, scope, orders: float, units: float, sku_category=None) -> dict:
-    """Section 2 for a period and scope: sessions from channel-level rows (blank sku) unless the scope
-    names SKUs or a category, then from the SKU rows."""
-    if "country" in scope:      # Traffic rows carry no country: sessions of a market are unknown
-        return {"sessions": np.nan, "conversion_rate": np.nan, "unit_session_rate": np.nan,
-                "cart_abandonment_rate": np.nan}
-    tr = inputs.traffic
-    tr = tr[period_mask(tr["date"], start, end)]
-    sku_grain = "sku" in scope or "category" in scope
-    tr = tr[tr["sku"].ne("")] if sku_grain else tr[tr["sku"].eq("")]
-    tr = tr[scope_mask(tr, scope, sku_category)]
-    sessions = float(tr["sessions"].sum())
-    atc = float(tr["add_to_cart"].sum())
-    return {"sessions": sessions, **traffic_ratios(orders, units, sessions, atc)}
-
-
 def customer_figures(lines: pd.DataFrame, start, end) -> dict:
-    """Section 3 for the order lines of a scope (all dates) and a period.
+    """Section 3 for the order lines of a scope and a period.
 
-    A customer is new when their first order in ALL the data (``first_order_date`` of ``order_lines``)
-    falls in the period -- also when that first order was outside the scope (METRICS 3).
+    ``lines``: ``order_lines`` rows (customer_code, order_date, first_order_date, order_key, gross_profit);
+    rows outside start..end are left out here. A customer is new when their first order in ALL the data
+    (``first_order_date``) falls in the period -- also when that first order was outside the scope (METRICS 3).
     """
-    with_id = lines[lines["customer_id"].ne("")]
-    in_period = period_mask(with_id["order_date"], start, end).to_numpy()
-    codes = pd.factorize(with_id["customer_id"])[0]          # ints: group-bys on them are cheap
-    customers = len(np.unique(codes[in_period]))
-    if "first_order_date" in with_id.columns:
-        first_all = with_id["first_order_date"].to_numpy()
-    else:
-        first_all = pd.Series(with_id["order_date"].to_numpy()).groupby(codes).transform("min").to_numpy()
-    first = pd.Series(first_all[in_period]).groupby(codes[in_period]).min()
-    new = int(period_mask(first, start, end).sum())
-    period = with_id[in_period]
-    orders_per = pd.Series(period["order_key"].to_numpy()).groupby(codes[in_period]).nunique()
-    return {"customers": float(customers), "new_customers": float(new),
-            "returning_customers": float(customers - new),
-            "repeat_rate": safe_div(float((orders_per >= 2).sum()), customers),
-            "gross_profit_per_customer": safe_div(float(period["gross_profit"].sum()), customers)}
+    start64, end64 = pd.Timestamp(start).to_datetime64(), pd.Timestamp(end).to_datetime64()
+    dates = lines["order_date"].to_numpy(dtype="datetime64[ns]")
+    keep = (dates >= start64) & (dates <= end64)
+    return _customer_figures(lines["customer_code"].to_numpy()[keep],
+                             lines["first_order_date"].to_numpy(dtype="datetime64[ns]")[keep],
+                             lines["order_key"].to_numpy()[keep], lines["gross_profit"].to_numpy()[keep],
+                             start64, end64)
 
 
 LTV_WINDOW_DAYS = 365
@@ -532,13 +640,11 @@ def monthly_summary(inputs: Inputs, lines: pd.DataFrame | None = None) -> pd.Dat
     Customers per month count distinct buyers of that month; new customers are those whose first
     order ever falls in that month (so new customers sum to the year's).
     """
-    year = inputs.settings.review_year
-    lines = order_lines(inputs) if lines is None else lines
-    rows = []
-    for m in range(1, 13):
-        start = pd.Timestamp(year, m, 1)
-        end = start + pd.offsets.MonthEnd(0)
-        s = period_summary(inputs, start, end, {}, lines, fixed_share=1 / 12)
-        s["month"] = m
-        rows.append(s)
-    return pd.DataFrame(rows).set_index("month")
+    rows = period_summaries(inputs, month_bounds(inputs.settings.review_year), {}, lines, fixed_share=1 / 12)
+    return pd.DataFrame(rows, index=pd.RangeIndex(1, 13, name="month"))
+
+
+def month_bounds(year: int) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """(first day, last day) of each calendar month of ``year``."""
+    starts = [pd.Timestamp(year, m, 1) for m in range(1, 13)]
+    return [(s, s + pd.offsets.MonthEnd(0)) for s in starts]

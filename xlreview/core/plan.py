@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..text import Phrase
 from . import metrics
-from .goals import format_value, metric_value, value_phrase
+from .goals import format_value, metric_values, value_phrase
 from .inputs import Inputs
 from .metric_table import COUNT_METRICS, METRIC_BY_KEY
 
@@ -94,13 +94,8 @@ def quarter_of(m: int) -> int:
 # ------------------------------------------------------------------------------------- seasonality
 def monthly_values(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict, year: int) -> np.ndarray:
     """The metric for each month of ``year`` and the scope (12 floats; NaN where a ratio is undefined)."""
-    out = []
-    for m in range(1, 13):
-        start = pd.Timestamp(year, m, 1)
-        end = start + pd.offsets.MonthEnd(0)
-        v = metrics.period_summary(inputs, start, end, scope, lines, fixed_share=1 / 12).get(metric, np.nan)
-        out.append(float(v) if v is not None else np.nan)
-    return np.array(out, dtype="float64")
+    months = metrics.period_summaries(inputs, metrics.month_bounds(year), scope, lines, fixed_share=1 / 12)
+    return np.array([np.nan if (v := m.get(metric)) is None else float(v) for m in months], dtype="float64")
 
 
 def additive_plan(target: float, metric: str, shares, plan_year: int) -> dict[str, list]:
@@ -162,8 +157,9 @@ def goal_plan(inputs: Inputs, lines: pd.DataFrame, goal: dict) -> pd.DataFrame:
         base = goal["baseline"]
         base = base if base is not None and math.isfinite(base) else target
         grains = ratio_path(base, target, pd.Timestamp(goal["deadline"]), metric, s.plan_year)
-        last_q = [metric_value(inputs, lines, metric, scope, pd.Timestamp(s.review_year, q * 3 - 2, 1),
-                               pd.Timestamp(s.review_year, q * 3, 1) + pd.offsets.MonthEnd(0)) for q in range(1, 5)]
+        quarters = [(pd.Timestamp(s.review_year, q * 3 - 2, 1), pd.Timestamp(s.review_year, q * 3, 1)
+                     + pd.offsets.MonthEnd(0)) for q in range(1, 5)]
+        last_q = metric_values(inputs, lines, metric, scope, quarters)
     rows = []
     for grain, pairs in grains.items():
         for i, (period, value) in enumerate(pairs):

@@ -68,15 +68,15 @@ def weekly_actuals(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict
         if metric == "orders":
             return sel.groupby(weeks)["order_key"].nunique().astype("float64")
         if metric == "customers":
-            c = sel[sel["customer_id"].ne("")]
-            return c.groupby(weeks[c.index])["customer_id"].nunique().astype("float64")
+            c = sel[sel["customer_code"].ge(0)]
+            return c.groupby(weeks[c.index])["customer_code"].nunique().astype("float64")
         return sel.groupby(weeks)[sums[metric]].sum().astype("float64")
     if metric == "new_customers":
         # new = first order in ALL the data (order_lines' first_order_date) in the plan year, with an
         # order in scope that year; counted in the week of that first order (weeks sum to the year)
-        scoped = lines[metrics.scope_mask(lines, scope, cat) & lines["customer_id"].ne("")
+        scoped = lines[metrics.scope_mask(lines, scope, cat) & lines["customer_code"].ge(0)
                        & (lines["year"] == year) & (lines["first_order_date"].dt.year == year)]
-        first = scoped.groupby("customer_id")["first_order_date"].min()
+        first = scoped.groupby("customer_code")["first_order_date"].min()
         return first.groupby(week_labels(first)).size().astype("float64")
     if metric == "sessions":
         tr = inputs.traffic[inputs.traffic["date"].dt.year == year]
@@ -88,12 +88,9 @@ def weekly_actuals(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict
         ads = inputs.ads[inputs.ads["date"].dt.year == year]
         ads = ads[metrics.scope_mask(ads, {k: v for k, v in scope.items() if k in ("channel", "sku", "category")}, cat)]
         return ads.groupby(week_labels(ads["date"]))["spend"].sum().astype("float64")
-    days = plan_days(year)
-    out = {}
-    for week, d in days.groupby("week", sort=False)["date"]:
-        s = metrics.period_summary(inputs, d.min(), d.max(), scope, lines)
-        out[week] = float(s.get(metric, np.nan))
-    return pd.Series(out, dtype="float64")
+    days = plan_days(year).groupby("week", sort=False)["date"].agg(["min", "max"])
+    weeks = metrics.period_summaries(inputs, list(zip(days["min"], days["max"])), scope, lines)
+    return pd.Series([float(w.get(metric, np.nan)) for w in weeks], index=days.index.rename(None), dtype="float64")
 
 
 def goal_tracking(inputs: Inputs, lines: pd.DataFrame, goal: dict, week_plan: pd.DataFrame) -> pd.DataFrame:
