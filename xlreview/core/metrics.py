@@ -368,12 +368,14 @@ def period_summary(inputs: Inputs, start, end, scope: dict | None = None, lines:
 
 
 def period_summaries(inputs: Inputs, periods, scope: dict | None = None, lines: pd.DataFrame | None = None,
-                     fixed_share: float | None = None) -> list[dict[str, float]]:
+                     fixed_share: float | None = None, with_ltv: bool = True) -> list[dict[str, float]]:
     """``period_summary`` of each (start, end) of ``periods`` for one scope, in one pass over the rows.
 
     ``periods`` must be in order and disjoint (the months of a year, the weeks of a plan); returns one dict
     per period, in that order. Every row is assigned to its period once; each figure of a period is then
     summed over the same rows, in the same order, as ``period_summary`` of that period alone would.
+    ``with_ltv=False`` leaves ``ltv`` (a cohort figure of a calendar year, ``cohort_ltv``) empty for a caller
+    that reads other keys only.
 
     Raises ValueError when the periods overlap or are out of order.
     """
@@ -413,7 +415,7 @@ def period_summaries(inputs: Inputs, periods, scope: dict | None = None, lines: 
     for key, value in _period_customers(all_lines, lines_cut, starts, ends).items():
         t[key] = value
     # ltv: the 12-month value of the year's cohort, for the whole business over a calendar year only
-    t["ltv"] = [cohort_ltv(all_lines, a.year) if (not scope and a == pd.Timestamp(a.year, 1, 1)
+    t["ltv"] = [cohort_ltv(all_lines, a.year) if (with_ltv and not scope and a == pd.Timestamp(a.year, 1, 1)
                                                   and b == pd.Timestamp(a.year, 12, 31)) else np.nan
                 for a, b in bounds]
     for key, value in _period_ad_returns(inputs, scope, cut, cat, n).items():
