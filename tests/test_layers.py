@@ -21,7 +21,7 @@ LAYERS: dict[str, tuple[set[str], set[str] | None]] = {
     "__init__":    (set(), set()),
     "text":        (set(), set()),
     "errors":      ({"text"}, set()),
-    "core":        (set(), DATA),
+    "core":        ({"text"}, DATA),
     "model":       ({"core", "text", "errors"}, DATA),
     "ooxml":       ({"errors", "text"}, ANY),
     "libreoffice": ({"errors", "text"}, ANY),
