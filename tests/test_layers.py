@@ -22,7 +22,7 @@ LAYERS: dict[str, tuple[set[str], set[str] | None]] = {
     "text":        (set(), set()),
     "errors":      ({"text"}, set()),
     "core":        ({"text"}, DATA),
-    "model":       ({"core", "text", "errors"}, DATA),
+    "model":       ({"core", "text", "errors"}, DATA | {"pyarrow"}),     # pyarrow: the Parquet store
     "ooxml":       ({"errors", "text"}, ANY),
     "libreoffice": ({"errors", "text"}, ANY),
     "importers":   ({"model", "core", "text", "errors", "ooxml", "workbook"}, ANY),
