@@ -915,6 +915,73 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "plan.fix_listing": ('每周优化 {per_week} 个高流量低转化 listing（共 {total} 个，{weeks} 周内完成）',
         'optimise {per_week} high-traffic, low-conversion listings per week ({total} in {weeks} weeks)'),
 
+    # --- why an importer left a row out (importers/*: Rejected.reason) and what it says about a file (notes)
+    "import.reject_missing": ('「{column}」为空', 'no {column}'),
+    "import.reject_unreadable": ('「{column}」读不出：「{value}」', "{column}: cannot read '{value}'"),
+    "import.reject_not_recognised": ('未导入：此格式无法识别这一行', 'not imported: row not recognised by the format'),
+    "import.reject_cancelled": ('已取消的订单（{status}）', 'cancelled order ({status})'),
+    "import.reject_cancelled_at": ('已取消的订单（取消时间 {when}）：即使已退款也不算销售',
+                                   'cancelled order (Cancelled at {when}): not a sale, even if refunded'),
+    "import.reject_voided": ('已作废的订单（付款已取消）', 'voided order (payment cancelled)'),
+    "import.reject_non_amazon": ('Non-Amazon：多渠道配送（MCF）的发货，不是亚马逊的销售',
+                                 'Non-Amazon: a Multi-Channel Fulfillment shipment, not an Amazon sale'),
+    "import.reject_pending": ('待处理的订单：还没有价格（发货后再导入）', 'pending order: no price yet (import it once shipped)'),
+    "import.reject_zero_quantity": ('数量为 0', 'quantity is 0'),
+    "import.reject_totals_line": ('没有 SKU 或（子）ASIN：这是合计行', 'no SKU or (Child) ASIN (a totals line)'),
+    "import.reject_no_report_period": ('没有日期：这份报告没有日期列。请把它的期间写进文件名，例如 BusinessReport_2026-03.csv（整月）或 BusinessReport_2026-03-01.csv',
+                                       'no date: this report has no date column; put its period in the file name, '
+                                       'e.g. BusinessReport_2026-03.csv (month) or BusinessReport_2026-03-01.csv'),
+    "import.reject_payout": ('转到你银行账户的打款（{type}）：既不是销售也不是费用，只记录在此',
+                             'payout to your bank account ({type}): neither a sale nor a cost, logged only'),
+    "import.reject_payment_summary": ('付款汇总（即打款）：既不是销售也不是费用，只记录在此',
+                                      'payment summary (the payout): neither a sale nor a cost, logged only'),
+    "import.reject_tax_collected": ('代州政府收取的税：不计入复盘数字', 'tax collected for the state: not a figure of the review'),
+    "import.reject_amount_type_unused": ('复盘不使用此金额类型：{type}', 'amount type not used by the review: {type}'),
+    "import.reject_footer": ('报告页脚，不是订单', 'report footer, not an order'),
+    "import.reject_temu_no_sku": ('SKU 为空：请导入 Temu 的订单导出来获得这笔销售；金额列在这里',
+                                  "no SKU: import Temu's order export for this sale; the amount is listed here"),
+    "import.reject_cell_too_long": ('「{column}」有 {length:,} 个字符，超过 Excel 单元格的上限（{limit:,}）：此行未导入',
+                                    "column '{column}' holds {length:,} characters, more than an Excel cell can hold "
+                                    "({limit:,}): row not imported"),
+    "import.reject_rounded_id": ('Excel 把编号「{value}」（{column}）四舍五入了：原来的数字已经丢失，不同的订单会被合并。'
+                                 '请重新导出报告并直接导入下载的文件（不要先用 Excel 打开再保存；要查看时用「数据 > 从文本/CSV」并把编号列设为文本）',
+                                 "Excel rounded the id '{value}' ({column}): the original digits are lost and different "
+                                 "orders would merge. Export the report again and import the downloaded file directly "
+                                 "(do not open and save it in Excel first; to look at it, use Data > From Text/CSV with "
+                                 "the id columns as Text)"),
+    "import.reject_no_matching_row": ('工作簿的 {sheet} 表中没有订单 {order} {sku} 的行：请先导入订单报告（之后再导入本文件时会补上这一行）',
+                                      'no matching {sheet} row in the workbook for order {order} {sku}: import the orders '
+                                      'report first (this row is then added when you import this file again)'),
+    "import.notice_periods_spread": ('{rows} 行覆盖多天（日期范围 / 开始-结束日期），已分摊到每一天：金额精确到分，次数保持整数',
+                                     '{rows} row(s) covering several days (Date range / Start-End Date) spread over their '
+                                     'days: money to the cent, counts kept whole'),
+    "import.notice_booked_rate": ('{rows} 行按导出文件自带的记账汇率（{column}）折算为人民币（CNY）：{rates}',
+                                  "{rows} row(s) converted to CNY at the export's own booked rate ({column}): {rates}"),
+    "import.notice_repaired_ctrl_z": ('已修复：文件末尾的 DOS 结束符（Ctrl-Z）不是数据，已去掉',
+                                      'repaired: a DOS end-of-file byte (Ctrl-Z) is not data and was removed'),
+    "import.notice_repaired_stray_quote": ('已修复：一个未闭合的引号吞掉了后面的行，已按不带引号的方式重新读取',
+                                           'repaired: a stray quote swallowed the following lines; the file was read again without quoting'),
+    "import.notice_sheets_left_out": ('只导入了「{sheet}」表（{rows} 行）；同一格式的其他表未导入：{left_out}。请把每张表分别导出成文件再导入',
+                                      "only sheet '{sheet}' ({rows} row(s)) was imported; other sheets of the same format "
+                                      "were left out: {left_out}. Export each sheet to its own file and import them"),
+    # --- files an importer cannot read (importers/base.py, files.py: ImportError_ codes)
+    "msg.import_unknown_format": ('{file}：不是已知的导出文件', '{file}: not a known export'),
+    "msg.import_closest_formats": ('最接近的格式：', 'Closest known formats:'),
+    "msg.import_closest_format": ('  - {label} [{name}]：找到 {share} 的表头；缺少：{missing}',
+                                  '  - {label} [{name}] {share} of the headers; missing: {missing}'),
+    "msg.import_unknown_source": ('未知的来源「{source}」；可用：{names}', "unknown source '{source}'; use one of: {names}"),
+    "msg.import_mixed_date_order": ('{column}：文件里既有日在前（{day_first}）又有月在前（{month_first}）的日期；请不要编辑日期，重新导出',
+                                    '{column}: the file mixes day-first ({day_first}) and month-first ({month_first}) '
+                                    'dates; export it again without editing the dates'),
+    "msg.import_ambiguous_date_order": ('{column}：像 {value} 这样的日期既可以读成日在前也可以读成月在前，文件里没有能确定的值；'
+                                        '请用平台自己的设置（或 ISO 日期 2026-05-10）重新导出后再导入',
+                                        "{column}: dates such as {value} can be read day-first or month-first and nothing "
+                                        "in the file decides; export the report with the marketplace's own settings (or "
+                                        "with ISO dates, 2026-05-10) and import it again"),
+    "msg.import_damaged_xlsx": ('{file}：已损坏或不是 xlsx 工作簿（{error}）', '{file}: damaged or not an xlsx workbook ({error})'),
+    "msg.import_empty_file": ('{file}：文件是空的', '{file}: the file is empty'),
+    "msg.import_old_xls": ('{file}：不支持旧的 .xls 工作簿；请另存为 .xlsx 或 .csv', '{file}: old .xls workbooks are not supported; save it as .xlsx or .csv'),
+    "msg.import_binary_file": ('{file}：是二进制数据，不是 CSV/TSV 导出', '{file}: binary data, not a CSV/TSV export'),
 }
 
 # missing keys met at run time (a test renders whole workbooks and asserts this stays empty)

@@ -32,6 +32,7 @@ from .base import (
     split_rejects,
     totals,
 )
+from .notes import note
 from .vocab import AMAZON_TYPES, norm
 
 #: sales-channel / marketplace -> (marketplace code, time zone of its calendar day, currency)
@@ -78,7 +79,7 @@ def _channel_from_currency(cur: str | None) -> str:
 # ----------------------------------------------------------------------------- All Orders
 def parse_all_orders(t: RawTable, ctx: Context) -> Parsed:
     f = ALL_ORDERS
-    problems: dict[int, str] = {}
+    problems: dict[int, Phrase] = {}
     mk = t.get(f, "sales_channel").map(marketplace)
     channel = mk.map(lambda x: x[0])
     tz = mk.map(lambda x: x[1])
@@ -93,15 +94,16 @@ def parse_all_orders(t: RawTable, ctx: Context) -> Parsed:
     item_status = t.get(f, "item_status").str.lower()
     reasons = first_reason(
         t.frame.index,
-        (blank(t.get(f, "order_id")), "no amazon-order-id"),
-        (blank(t.get(f, "sku")), "no sku"),
-        (status.str.startswith("cancel") | item_status.str.startswith("cancel"), "cancelled order"),
-        (t.get(f, "sales_channel").str.lower() == "non-amazon",
-         "Non-Amazon: a Multi-Channel Fulfillment shipment, not an Amazon sale"),
+        (blank(t.get(f, "order_id")), note("reject_missing", column="amazon-order-id")),
+        (blank(t.get(f, "sku")), note("reject_missing", column="sku")),
+        (status.str.startswith("cancel") | item_status.str.startswith("cancel"),
+         note("reject_cancelled", status=t.get(f, "order_status").where(status.str.startswith("cancel"),
+                                                                         t.get(f, "item_status")))),
+        (t.get(f, "sales_channel").str.lower() == "non-amazon", note("reject_non_amazon")),
         problems,
-        (status.str.startswith("pending") & price.isna(), "pending order: no price yet (import it once shipped)"),
-        (price.isna(), "no item-price"),
-        (qty.fillna(0) <= 0, "quantity is 0"),
+        (status.str.startswith("pending") & price.isna(), note("reject_pending")),
+        (price.isna(), note("reject_missing", column="item-price")),
+        (qty.fillna(0) <= 0, note("reject_zero_quantity")),
     )
     keep, rejected = split_rejects(t, reasons)
     orders = canonical_frame("Orders", {
@@ -151,7 +153,7 @@ def parse_business_report(t: RawTable, ctx: Context, f: Format | None = None) ->
     """By Child Item has no date column: the period comes from the file name. By date: one row per day of
     the whole account (channel-level traffic, sku blank)."""
     f = f or BUSINESS_REPORT
-    problems: dict[int, str] = {}
+    problems: dict[int, Phrase] = {}
     mm = _MARKET_IN_NAME.search(t.path.stem.upper())
     if mm:
         channel = marketplace(mm.group(1))[0]
@@ -171,11 +173,10 @@ def parse_business_report(t: RawTable, ctx: Context, f: Format | None = None) ->
     by_date = date_col is not None and t.col(f, "child_asin") is None
     reasons = first_reason(
         t.frame.index,
-        (blank(sku) & ~by_date, "no SKU or (Child) ASIN (a totals line)"),
-        (day.isna(), "no date: this report has no date column; put its period in the file name, "
-                     "e.g. BusinessReport_2026-03.csv (month) or BusinessReport_2026-03-01.csv"),
+        (blank(sku) & ~by_date, note("reject_totals_line")),
+        (day.isna(), note("reject_no_report_period")),
         problems,
-        (sessions.isna(), "no sessions"),
+        (sessions.isna(), note("reject_missing", column="Sessions")),
     )
     keep, rejected = split_rejects(t, reasons)
     traffic = canonical_frame("Traffic", {
@@ -294,7 +295,7 @@ def spread_over_days(frame: pd.DataFrame, start: pd.Series, end: pd.Series, mone
 
 def _parse_ads(fmt: Format, keyword_field: str | None, sku_field: str | None):
     def parse(t: RawTable, ctx: Context) -> Parsed:
-        problems: dict[int, str] = {}
+        problems: dict[int, Phrase] = {}
         dc = sniff_decimal_comma(t.get(fmt, "spend"), t.get(fmt, "sales"))
         spend = money(t.get(fmt, "spend"), "Spend", problems, dc)
         sales = money(t.get(fmt, "sales"), "Sales", problems, dc)
@@ -309,10 +310,10 @@ def _parse_ads(fmt: Format, keyword_field: str | None, sku_field: str | None):
         start, end = _ad_periods(t, fmt, problems)
         reasons = first_reason(
             t.frame.index,
-            (blank(t.get(fmt, "campaign")), "no campaign name"),
+            (blank(t.get(fmt, "campaign")), note("reject_missing", column="Campaign Name")),
             problems,
-            (start.isna(), "no date"),
-            (spend.isna(), "no spend"),
+            (start.isna(), note("reject_missing", column="Date")),
+            (spend.isna(), note("reject_missing", column="Spend")),
         )
         keep, rejected = split_rejects(t, reasons)
         ads = canonical_frame("Ads", {
@@ -324,8 +325,7 @@ def _parse_ads(fmt: Format, keyword_field: str | None, sku_field: str | None):
         }, t.frame.index).loc[keep]
         periods = int((end.loc[keep] != start.loc[keep]).sum())
         ads = spread_over_days(ads, start, end, ["spend", "sales"], ["impressions", "clicks", "orders"])
-        notes = [f"{periods} row(s) covering several days (Date range / Start-End Date) spread over their days: "
-                 "money to the cent, counts kept whole"] if periods else []
+        notes = [note("notice_periods_spread", rows=periods)] if periods else []
         return Parsed({"Ads": ads}, set(keep), rejected, totals(spend, cur), totals(ads["spend"], ads["currency"]),
                       notes=notes)
     return parse
@@ -381,7 +381,7 @@ def parse_date_range(t: RawTable, ctx: Context) -> Parsed:
     billed advertising (``Cost of Advertising``) a Costs row of kind advertising_other, counted once against
     the Ads sheet (``schema.BILLED_ADVERTISING``); a Transfer (payout) is logged, neither a sale nor a cost."""
     f = DATE_RANGE
-    problems: dict[int, str] = {}
+    problems: dict[int, Phrase] = {}
     cols = [c for c, role in f.money.items() if role in ("line", "fee")]
     dc = sniff_decimal_comma(*(t.col(f, c) for c in cols))
     amt = {c: money(t.get(f, c), f.fields[c][0], problems, dc).fillna(0.0) for c in cols}
@@ -405,10 +405,10 @@ def parse_date_range(t: RawTable, ctx: Context) -> Parsed:
     row_total = row_total.where(row_total.notna() & row_total.ne(0), total)
     reasons = first_reason(
         t.frame.index,
-        (is_transfer, "payout to your bank account (" + t.get(f, "type") + "): neither a sale nor a cost, logged only"),
-        ((is_order | is_refund) & (blank(t.get(f, "order_id")) | blank(t.get(f, "sku"))), "no order id or sku"),
+        (is_transfer, note("reject_payout", type=t.get(f, "type"))),
+        ((is_order | is_refund) & (blank(t.get(f, "order_id")) | blank(t.get(f, "sku"))), note("reject_missing", column="order id / sku")),
         problems,
-        (day.isna(), "no date"),
+        (day.isna(), note("reject_missing", column="date/time")),
     )
     keep, rejected = split_rejects(t, reasons)
     ref = occurrence_refs(pd.DataFrame({"s": t.get(f, "settlement"), "d": t.get(f, "datetime"),
@@ -509,10 +509,11 @@ DATE_RANGE = register(Format(
 # ----------------------------------------------------------------------------- FBA customer returns
 def parse_returns(t: RawTable, ctx: Context) -> Parsed:
     f = FBA_RETURNS
-    problems: dict[int, str] = {}
+    problems: dict[int, Phrase] = {}
     qty = counts(t.get(f, "quantity"), "quantity", problems)
-    reasons = first_reason(t.frame.index, (blank(t.get(f, "order_id")), "no order id"),
-                           (blank(t.get(f, "sku")), "no sku"), problems, (qty.fillna(0) <= 0, "quantity is 0"))
+    reasons = first_reason(t.frame.index, (blank(t.get(f, "order_id")), note("reject_missing", column="order-id")),
+                           (blank(t.get(f, "sku")), note("reject_missing", column="sku")), problems,
+                           (qty.fillna(0) <= 0, note("reject_zero_quantity")))
     keep, rejected = split_rejects(t, reasons)
     # Amazon's reason codes (NOT_AS_DESCRIBED, DEFECTIVE...) as words; the free-text comments stay out so
     # that reasons can be ranked
@@ -542,12 +543,12 @@ FBA_RETURNS = register(Format(
 # ----------------------------------------------------------------------------- FBA inventory
 def parse_inventory(t: RawTable, ctx: Context) -> Parsed:
     f = FBA_INVENTORY
-    problems: dict[int, str] = {}
+    problems: dict[int, Phrase] = {}
     on_hand = counts(t.get(f, "warehouse_qty"), "afn-warehouse-quantity", problems)
     fallback = sum(counts(t.get(f, c), f.fields[c][0], problems).fillna(0)
                    for c in ("fulfillable_qty", "reserved_qty", "unsellable_qty"))
     stock = on_hand.where(on_hand.notna(), fallback)
-    reasons = first_reason(t.frame.index, (blank(t.get(f, "sku")), "no sku"), problems)
+    reasons = first_reason(t.frame.index, (blank(t.get(f, "sku")), note("reject_missing", column="sku")), problems)
     keep, rejected = split_rejects(t, reasons)
     products = canonical_frame("Products", {
         "sku": t.get(f, "sku"), "name": t.get(f, "name"), "stock_qty": stock,

@@ -30,10 +30,11 @@ import pandas as pd
 
 from ..errors import NotAWorkbook, XlreviewError
 from ..model.schema import SHEETS_BY_NAME, sheet_for_name
-from ..text import render, sheet_name, tr
+from ..text import Phrase, render, sheet_name, tr
 from ..workbook.base import column_plan
 from .base import DEDUPE_KEYS, ImportBatch, Rejected, key_text, key_texts, read_export
 from .files import EXCEL_CELL_LIMIT
+from .notes import note
 from .reconcile import MoneyColumn
 
 INT_TYPES = ("int+",)
@@ -58,7 +59,7 @@ class FileReport:
     sheets: dict[str, int] = field(default_factory=dict)      # canonical rows per sheet
     error: str = ""
     money_columns: list[MoneyColumn] = field(default_factory=list)   # every money column, reconciled
-    notes: list[str] = field(default_factory=list)
+    notes: list[Phrase] = field(default_factory=list)     # rendered at the edge: ``render(n, lang)``
 
     @property
     def unmapped(self) -> list[MoneyColumn]:
@@ -106,7 +107,7 @@ class ImportReport:
             if not f.error and f.rows_read and not f.rows_imported:
                 out.append(tr("msg.import_nothing_imported", lang, file=f.path.name, rows=f.rows_read,
                               sheet=self.log_sheet))
-            out += [f"{f.path.name}: {n}" for n in f.notes]
+            out += [f"{f.path.name}: {render(n, lang)}" for n in f.notes]
         return out
 
     def summary_line(self, lang: str = "zh") -> str:
@@ -541,10 +542,9 @@ def apply_batch(backend, sheets: dict[str, _Sheet], ledger: _Ledger, batch: Impo
                 nums = [int(x) for x in lines.split(",") if x.strip().isdigit()]
                 raw = {k: str(v) for k, v in row.items() if v is not None}
                 for ln in nums or [0]:
-                    report.rejected.append(Rejected(
-                        ln, f"no matching {sheet} row in the workbook for order {row.get('order_id') or ''} "
-                            f"{row.get('sku') or ''}: import the orders report first (this row is then added "
-                            "when you import this file again)", raw))
+                    report.rejected.append(Rejected(ln, note("reject_no_matching_row", sheet=sheet,
+                                                             order=row.get("order_id") or "", sku=row.get("sku") or ""),
+                                                    raw))
                 report.rows_imported -= len(nums) or 0
                 continue
             if add_cols and ref:
@@ -585,11 +585,11 @@ def money_column_rows(report: ImportReport, lang: str) -> list[list]:
     rows: list[list] = [[tr("import.money_block", lang)], [tr("import." + h, lang) for h in MONEY_COLUMNS]]
     for f in report.files:
         for m in f.money_columns:
-            note = tr("import.note_" + {"info": "info", "tax": "tax", "": "none"}.get(m.role, "ok"), lang)
+            explanation = tr("import.note_" + {"info": "info", "tax": "tax", "": "none"}.get(m.role, "ok"), lang)
             rows.append([cell_value(v) for v in (f.path.name, m.column, tr("import.role_" + (m.role or "none"), lang),
-                                                 m.in_file, m.imported, m.rejected, m.difference, note)])
+                                                 m.in_file, m.imported, m.rejected, m.difference, explanation)])
         for n in f.notes:
-            rows.append([f.path.name, None, None, None, None, None, None, n])
+            rows.append([f.path.name, None, None, None, None, None, None, render(n, lang)])
     return rows
 
 

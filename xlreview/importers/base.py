@@ -23,7 +23,9 @@ import pandas as pd
 
 from ..errors import XlreviewError
 from ..model.schema import SHEETS_BY_NAME
+from ..text import DEFAULT_LANGUAGE, Phrase, tr
 from .files import EXCEL_CELL_LIMIT, SheetRows, UnreadableFileError, read_sheets
+from .notes import note
 from .reconcile import MoneyColumn, line_amounts, reconcile
 
 #: How many lines from the top of a file may hold preamble before the header.
@@ -44,13 +46,17 @@ class UnknownFormat(ImportError_):
     def __init__(self, path, candidates: list[FormatMatch]):
         self.path = Path(path)
         self.candidates = candidates
-        lines = [f"{self.path.name}: not a known export (未识别的导出文件)."]
-        if candidates:
-            lines.append("Closest known formats / 最接近的格式:")
-            for m in candidates:
+        super().__init__("import_unknown_format", file=self.path.name)
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        lines = [tr("msg.import_unknown_format", lang, file=self.path.name)]
+        if self.candidates:
+            lines.append(tr("msg.import_closest_formats", lang))
+            for m in self.candidates:
                 miss = ", ".join(f'"{h}"' for h in m.missing) or "-"
-                lines.append(f"  - {m.format.label} [{m.format.name}] {m.score:.0%} of the headers; missing: {miss}")
-        super().__init__("\n".join(lines))
+                lines.append(tr("msg.import_closest_format", lang, label=m.format.label, name=m.format.name,
+                                share=f"{m.score:.0%}", missing=miss))
+        return "\n".join(lines)
 
 
 # ----------------------------------------------------------------------------- header folding
@@ -80,7 +86,7 @@ class Parsed:
     rejected: list[Rejected]
     total_before: dict[str, float] = field(default_factory=dict)
     total_after: dict[str, float] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)       # what the log should say (booked FX rate, date order)
+    notes: list[Phrase] = field(default_factory=list)      # what the log should say (booked FX rate, spread periods)
 
 
 @dataclass(frozen=True)
@@ -173,7 +179,7 @@ class RawTable:
 @dataclass
 class Rejected:
     line: int                       # file line number (xlsx: sheet row number)
-    reason: str
+    reason: Phrase                  # code + params, rendered at the edge: ``reason.render(lang)``
     raw: dict[str, str]
 
 
@@ -187,7 +193,7 @@ def read_rows(path: Path) -> list[SheetRows]:
     try:
         return read_sheets(Path(path))
     except UnreadableFileError as exc:
-        raise UnreadableFile(str(exc)) from exc
+        raise UnreadableFile(exc.code, **exc.params) from exc
 
 
 def _clean(v: str) -> str:
@@ -230,6 +236,24 @@ def match_formats(sheets, formats: list[Format] | None = None) -> list[FormatMat
     # A full match first (the fuller signature winning a tie: "campaign + search term" beats
     # "campaign"), then the formats that found the most of their headers.
     return sorted((m for _, m in best.values()), key=lambda m: (m.score == 1.0, m.matched, m.score), reverse=True)
+
+
+def sheets_left_out(sheets, m: FormatMatch) -> list[tuple[str, int]]:
+    """The other sheets of a workbook export that carry ``m``'s full header and data rows, as (name, data rows).
+
+    Only ``m.sheet`` is imported; the log and the command output name these so no row is lost without a word.
+    """
+    out = []
+    for name, rows, _enc in sheets:
+        if name is None or name == m.sheet:
+            continue
+        for i, row in enumerate(rows[:HEADER_SCAN_LINES]):
+            cells = {fold(_clean(c)) for c in row if c and c.strip()}
+            if len(cells) >= 2 and _header_score(m.format, cells)[0] == 1.0:
+                if (n := _data_rows(rows, i)):
+                    out.append((name, n))
+                break
+    return out
 
 
 def closest_formats(sheets, formats: list[Format], n: int = 3) -> list[FormatMatch]:
@@ -463,8 +487,8 @@ def date_order(values: pd.Series, what: str, default_day_first: bool | None = No
         return bool(default_day_first)
     a, b = parts[0].astype(int), parts[1].astype(int)
     if (a > 12).any() and (b > 12).any():
-        raise ImportError_(f"{what}: the file mixes day-first ({values[(a > 12).idxmax()]!r}) and month-first "
-                           f"({values[(b > 12).idxmax()]!r}) dates; export it again without editing the dates")
+        raise ImportError_("import_mixed_date_order", column=what, day_first=values[(a > 12).idxmax()],
+                           month_first=values[(b > 12).idxmax()])
     if (a > 12).any():
         return True
     if (b > 12).any():
@@ -472,9 +496,7 @@ def date_order(values: pd.Series, what: str, default_day_first: bool | None = No
     if default_day_first is not None:
         return default_day_first
     if (a != b).any():
-        raise ImportError_(f"{what}: dates such as {values[(a != b).idxmax()]!r} can be read day-first or "
-                           "month-first and nothing in the file decides; export the report with the marketplace's "
-                           "own settings (or with ISO dates, 2026-05-10) and import it again")
+        raise ImportError_("import_ambiguous_date_order", column=what, value=values[(a != b).idxmax()])
     return False
 
 
@@ -492,7 +514,7 @@ def local_day(ts: datetime | None, tz: str | None = None) -> date | None:
 
 
 # ----------------------------------------------------------------------------- frame helpers
-def parse_column(values: pd.Series, parser: Callable, what: str, problems: dict[int, str], **kw) -> pd.Series:
+def parse_column(values: pd.Series, parser: Callable, what: str, problems: dict[int, Phrase], **kw) -> pd.Series:
     """Parse a column at the edge, each distinct value once; unparseable cells add a problem for their line."""
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
     parsed, failed = [], []
@@ -506,7 +528,7 @@ def parse_column(values: pd.Series, parser: Callable, what: str, problems: dict[
     if any(failed):
         for line, v, bad in zip(values.index, values, np.array(failed)[codes]):
             if bad:
-                problems.setdefault(line, f"{what}: cannot read {v!r}")
+                problems.setdefault(line, note("reject_unreadable", column=what, value=v))
     out = np.empty(len(parsed), dtype=object)
     out[:] = parsed
     return pd.Series(out[codes], index=values.index, dtype=object)
@@ -565,29 +587,44 @@ def totals(values: pd.Series, currency: pd.Series) -> dict[str, float]:
     return {c: round(float(v), 2) for c, v in frame.groupby("c")["v"].sum().items()}
 
 
-def reject_lines(table: RawTable, lines, reason: str | pd.Series) -> list[Rejected]:
+def reject_lines(table: RawTable, lines, reason: Phrase | pd.Series) -> list[Rejected]:
+    """Rejected rows of ``lines`` with one reason, or each line's own (a Series of Phrases)."""
     lines = list(lines)
     if isinstance(reason, pd.Series):
-        return [Rejected(int(ln), str(reason.loc[ln]), table.raw(ln)) for ln in lines]
+        return [Rejected(int(ln), reason.loc[ln], table.raw(ln)) for ln in lines]
     return [Rejected(int(ln), reason, table.raw(ln)) for ln in lines]
 
 
 def split_rejects(table: RawTable, reasons: pd.Series) -> tuple[pd.Index, list[Rejected]]:
-    """Lines kept (reason blank) and the rejected ones."""
-    bad = reasons[reasons.fillna("") != ""]
+    """Lines kept (no reason) and the rejected ones."""
+    bad = reasons[reasons.notna()]
     return reasons.index.difference(bad.index), reject_lines(table, bad.index, bad)
 
 
-def first_reason(index, *checks: tuple[pd.Series, str] | dict[int, str]) -> pd.Series:
-    """The first failing check per line: each check is (mask_of_failures, reason) or {line: reason}."""
-    out = pd.Series("", index=index, dtype=object)
+def first_reason(index, *checks: tuple[pd.Series, Phrase] | dict[int, Phrase]) -> pd.Series:
+    """The first failing check per line (a :class:`~xlreview.text.Phrase`, or None when every check passes).
+
+    Each check is ``(mask_of_failures, note)`` or ``{line: note}``; a parameter of the note given as a Series
+    (the row's own status or type) is taken per line.
+    """
+    out = pd.Series(None, index=index, dtype=object)
     for chk in reversed(checks):
         if isinstance(chk, dict):
             s = pd.Series(chk, dtype=object).reindex(index)
             out = s.where(s.notna(), out)
+            continue
+        mask, reason = chk
+        mask = mask.reindex(index, fill_value=False).astype(bool) if isinstance(mask, pd.Series) \
+            else pd.Series(bool(mask), index=index)
+        if not mask.any():
+            continue
+        per_line = {k for k, v in reason.params if isinstance(v, pd.Series)}
+        if per_line:
+            notes = [Phrase(reason.code, tuple((k, v.loc[ln] if k in per_line else v) for k, v in reason.params))
+                     for ln in mask[mask].index]
         else:
-            mask, reason = chk
-            out = out.mask(mask.reindex(index, fill_value=False).astype(bool), reason)
+            notes = [reason] * int(mask.sum())
+        out.loc[mask[mask].index] = pd.Series(notes, index=mask[mask].index, dtype=object)
     return out
 
 
@@ -790,7 +827,7 @@ class ImportBatch:
     #: per money-like source column: amounts per file line at the column's grain, and the column's role
     money_lines: pd.DataFrame = field(default_factory=pd.DataFrame)
     money_roles: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Phrase] = field(default_factory=list)
 
     def money_columns(self, rejected_lines: set[int] | None = None) -> list[MoneyColumn]:
         """The reconciliation of every money column (in the file = imported + rejected), for the log."""
@@ -809,7 +846,7 @@ def _formats_for(source: str | None) -> list[Format]:
     chosen = exact or fam
     if not chosen:
         names = ", ".join(sorted({f.family for f in REGISTRY.values()} | set(REGISTRY)))
-        raise ImportError_(f"unknown source {source!r}; use one of: {names}")
+        raise ImportError_("import_unknown_source", source=source, names=names)
     return chosen
 
 
@@ -860,7 +897,7 @@ def read_export(path, source: str | None = None, base_currency: str = "USD") -> 
     rejected = refused + list(parsed.rejected)
     accounted = set(parsed.used) | {r.line for r in rejected}
     rejected += reject_lines(table, [ln for ln in table.frame.index if ln not in accounted],
-                             "not imported: row not recognised by the format")
+                             note("reject_not_recognised"))
     used = set(parsed.used) - {r.line for r in rejected}
     frames, merge = {}, {}
     for sheet, frame in parsed.frames.items():
@@ -878,7 +915,11 @@ def read_export(path, source: str | None = None, base_currency: str = "USD") -> 
     notes = list(parsed.notes)
     for sh in sheets:
         if getattr(sh, "name", None) == m.sheet:
-            notes += [f"repaired: {n}" for n in getattr(sh, "notes", ())]
+            notes += [note("notice_repaired_" + n) for n in getattr(sh, "notes", ())]
+    left_out = sheets_left_out(sheets, m)
+    if left_out:
+        notes.append(note("notice_sheets_left_out", sheet=m.sheet, rows=len(whole.frame),
+                          left_out=", ".join(f"{name} ({rows})" for name, rows in left_out)))
     return ImportBatch(
         path=path, format=fmt.name, label=fmt.label, mode=fmt.mode, frames=frames,
         rows_read=len(whole.frame), rows_imported=len(used), rejected=sorted(rejected, key=lambda r: r.line),
@@ -907,8 +948,8 @@ def _refuse_unholdable(table: RawTable, fmt: Format) -> list[Rejected]:
         long = table.frame.iloc[:, j].str.len() > EXCEL_CELL_LIMIT
         for ln in long[long].index:
             raw = {k: (v[:200] + "...") if len(v) > 200 else v for k, v in table.raw(ln).items()}
-            out.append(Rejected(int(ln), f"column {h!r} holds {len(table.frame.at[ln, j]):,} characters, more than "
-                                         f"an Excel cell can hold ({EXCEL_CELL_LIMIT:,}): row not imported", raw))
+            out.append(Rejected(int(ln), note("reject_cell_too_long", column=h, length=len(table.frame.at[ln, j]),
+                                              limit=EXCEL_CELL_LIMIT), raw))
     return out
 
 
@@ -928,8 +969,6 @@ def _refuse_rounded_ids(table: RawTable, fmt: Format) -> list[Rejected]:
             if ln in seen:
                 continue
             seen.add(ln)
-            out.append(Rejected(int(ln), f"Excel rounded the id {col[ln]!r} ({fmt.fields[fld][0]}): the original digits "
-                                         "are lost and different orders would merge. Export the report again and import "
-                                         "the downloaded file directly (do not open and save it in Excel first; to look "
-                                         "at it, use Data > From Text/CSV with the id columns as Text)", table.raw(ln)))
+            out.append(Rejected(int(ln), note("reject_rounded_id", value=col[ln], column=fmt.fields[fld][0]),
+                                table.raw(ln)))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..text import Phrase
 from .base import (
     Context,
     Format,
@@ -25,10 +26,14 @@ from .base import (
     split_rejects,
     totals,
 )
+from .notes import note
 from .vocab import EBAY_TYPES, norm
 
 CHANNEL = "eBay"
 
+
+#: not a rejection: an order summary row whose money is folded into its item rows
+_FOLDED = Phrase("summary_row_folded")
 
 def _currency(values: pd.Series, default: str) -> pd.Series:
     sym = values.map(lambda v: money_currency(v) or "")
@@ -39,7 +44,7 @@ def _currency(values: pd.Series, default: str) -> pd.Series:
 def parse_orders(t: RawTable, ctx: Context) -> Parsed:
     """A multi-item order is one summary row (buyer, shipping, total) then one row per item."""
     f = ORDERS
-    problems: dict[int, str] = {}
+    problems: dict[int, Phrase] = {}
     order = t.get(f, "order_id")
     footer = t.get(f, "record").str.contains(r"record\(s\) downloaded|Seller ID", case=False, regex=True)
     is_item = ~blank(t.get(f, "quantity")) & ~blank(t.get(f, "sold_for"))
@@ -64,14 +69,15 @@ def parse_orders(t: RawTable, ctx: Context) -> Parsed:
     sku = t.get(f, "sku").where(~blank(t.get(f, "sku")), t.get(f, "item_number"))
     reasons = first_reason(
         t.frame.index,
-        (footer, "report footer, not an order"),
-        (is_summary & order.isin(item_order.dropna()), "__summary__"),
-        (~is_item, "no item (Quantity / Sold For blank)"),
-        (blank(order), "no Order Number"), (blank(sku), "no Custom Label or Item Number"),
-        problems, (day.isna(), "no Sale Date"),
+        (footer, note("reject_footer")),
+        (is_summary & order.isin(item_order.dropna()), _FOLDED),
+        (~is_item, note("reject_missing", column="Quantity / Sold For")),
+        (blank(order), note("reject_missing", column="Order Number")),
+        (blank(sku), note("reject_missing", column="Custom Label / Item Number")),
+        problems, (day.isna(), note("reject_missing", column="Sale Date")),
     )
-    merged = reasons[reasons == "__summary__"].index          # summary rows folded into their items
-    reasons[merged] = ""
+    merged = reasons[reasons.map(lambda r: r is _FOLDED)].index     # summary rows folded into their items
+    reasons[merged] = None
     keep, rejected = split_rejects(t, reasons)
     items = keep.difference(merged)
     orders = canonical_frame("Orders", {
@@ -125,7 +131,7 @@ def parse_transactions(t: RawTable, ctx: Context) -> Parsed:
     charges: Costs rows; a Payout: logged, neither a sale nor a cost. Amounts are added once per transaction
     (a refund arriving in a later file than its order is applied once)."""
     f = TRANSACTIONS
-    problems: dict[int, str] = {}
+    problems: dict[int, Phrase] = {}
     money_cols = ("net", "subtotal", "gross", "shipping") + _FEES
     dc = sniff_decimal_comma(*(t.col(f, c) for c in money_cols))
     amt = {c: money(t.get(f, c), f.fields[c][0], problems, dc).fillna(0.0) for c in money_cols}
@@ -144,10 +150,10 @@ def parse_transactions(t: RawTable, ctx: Context) -> Parsed:
     sku = t.get(f, "sku").where(~blank(t.get(f, "sku")), t.get(f, "item_id"))
     reasons = first_reason(
         t.frame.index,
-        (is_payout, "payout to your bank account (" + t.get(f, "type") + "): neither a sale nor a cost, logged only"),
-        ((is_order | is_refund) & blank(sku), "no Custom label or Item ID"),
+        (is_payout, note("reject_payout", type=t.get(f, "type"))),
+        ((is_order | is_refund) & blank(sku), note("reject_missing", column="Custom label / Item ID")),
         problems,
-        (day.isna(), "no Transaction creation date"),
+        (day.isna(), note("reject_missing", column="Transaction creation date")),
     )
     keep, rejected = split_rejects(t, reasons)
     ref = occurrence_refs(pd.DataFrame({"d": t.get(f, "date"), "t": t.get(f, "type"), "o": t.get(f, "order_id"),

@@ -27,6 +27,7 @@ from .base import (
     split_rejects,
     totals,
 )
+from .notes import note
 
 PLATFORMS = {
     "amazon": "Amazon", "亚马逊": "Amazon", "ebay": "eBay", "易贝": "eBay", "shopify": "Shopify",
@@ -54,7 +55,7 @@ MONEY_FIELDS = ["amount", "unit_price", "shipping_income", "shipping_cost", "pla
 
 def parse_erp_orders(f: Format):
     def parse(t: RawTable, ctx: Context) -> Parsed:
-        problems: dict[int, str] = {}
+        problems: dict[int, Phrase] = {}
         raw = pd.DataFrame({c: t.get(f, c) for c in f.fields})
         raw = fill_down_groups(raw, "order_id", [c for c in ORDER_LEVEL if c in raw])
         dc = sniff_decimal_comma(*(raw[c] for c in MONEY_FIELDS if c in raw))
@@ -73,9 +74,8 @@ def parse_erp_orders(f: Format):
                 for c in m:
                     m[c] = m[c].where(~booked, (m[c] * rate).round(2))
                 used = pd.DataFrame({"c": cur[booked], "r": rate[booked]}).drop_duplicates()
-                notes.append(f"{int(booked.sum())} row(s) converted to CNY at the export's own booked rate ("
-                             f"{f.fields['exchange_rate'][0]}): " + ", ".join(f"{c} {r:g}" for c, r in
-                                                                             zip(used["c"], used["r"])))
+                notes.append(note("notice_booked_rate", rows=int(booked.sum()), column=f.fields["exchange_rate"][0],
+                                  rates=", ".join(f"{c} {r:g}" for c, r in zip(used["c"], used["r"]))))
                 cur = cur.where(~booked, "CNY")
         unit = m.get("unit_price", pd.Series(float("nan"), index=raw.index))
         price = m["amount"].where(m["amount"].notna(), unit * qty)
@@ -83,9 +83,9 @@ def parse_erp_orders(f: Format):
         channel = pd.Series([channel_name(p, s) for p, s in zip(raw["platform"], raw["site"])], index=raw.index)
         channel = channel.where(channel != "", raw["shop"])
         reasons = first_reason(
-            t.frame.index, (blank(oid), "no order number (订单号为空)"), (blank(raw["sku"]), "no SKU (SKU为空)"),
-            (channel == "", "no platform or shop (平台/店铺为空)"), problems,
-            (day.isna(), "no order/payment time (无付款时间)"), (price.isna(), "no amount (无金额)"),
+            t.frame.index, (blank(oid), note("reject_missing", column=f.fields["order_id"][0])), (blank(raw["sku"]), note("reject_missing", column=f.fields["sku"][0])),
+            (channel == "", note("reject_missing", column=f"{f.fields['platform'][0]} / {f.fields['shop'][0]}")), problems,
+            (day.isna(), note("reject_missing", column=f.fields["paid"][0])), (price.isna(), note("reject_missing", column=f.fields["amount"][0])),
         )
         keep, rejected = split_rejects(t, reasons)
         orders = canonical_frame("Orders", {

@@ -35,7 +35,7 @@ class SheetRows:
     rows: list[list[str]]
     encoding: str
     visible: bool = True
-    notes: tuple[str, ...] = ()          # what reading had to repair (stray quote, Ctrl-Z...)
+    notes: tuple[str, ...] = ()          # codes of what reading had to repair: "ctrl_z", "stray_quote"
 
     # the (sheet, rows, encoding) triple the matcher iterates over
     def __iter__(self):
@@ -46,7 +46,12 @@ class SheetRows:
 
 
 class UnreadableFileError(Exception):
-    """Raised by :func:`read_sheets` with a seller-facing message (wrapped by the importers)."""
+    """Raised by :func:`read_sheets` with a message code (``"msg." + code`` in :mod:`xlreview.text`) and its
+    parameters; the importers wrap it in an :class:`~xlreview.errors.XlreviewError` rendered at the edge."""
+
+    def __init__(self, code: str, /, **params):
+        self.code, self.params = code, params
+        super().__init__(code)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -169,7 +174,7 @@ def _read_xlsx(path: Path) -> list[SheetRows]:
             out.append(SheetRows(name, [[_cell_text(v) for v in r] for r in rows], "xlsx", visible.get(name, True)))
         return out
     except Exception as exc:  # calamine raises its own types for damaged zips
-        raise UnreadableFileError(f"{path.name}: damaged or not an xlsx workbook ({exc})") from exc
+        raise UnreadableFileError("import_damaged_xlsx", file=path.name, error=str(exc)) from exc
 
 
 def read_sheets(path: Path) -> list[SheetRows]:
@@ -179,16 +184,16 @@ def read_sheets(path: Path) -> list[SheetRows]:
     """
     path = Path(path)
     if not path.is_file():
-        raise UnreadableFileError(f"{path}: file not found")
+        raise UnreadableFileError("file_missing", path=path)
     data = path.read_bytes()
     if not data.replace(b"\x1a", b"").strip():
-        raise UnreadableFileError(f"{path.name}: the file is empty")
+        raise UnreadableFileError("import_empty_file", file=path.name)
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(path)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise UnreadableFileError(f"{path.name}: old .xls workbooks are not supported; save it as .xlsx or .csv")
+        raise UnreadableFileError("import_old_xls", file=path.name)
     text, enc = decode(data)
     if "\x00" in text:
-        raise UnreadableFileError(f"{path.name}: binary data, not a CSV/TSV export")
+        raise UnreadableFileError("import_binary_file", file=path.name)
     rows, notes = split_text(text)
     return [SheetRows(None, rows, enc, True, notes)]

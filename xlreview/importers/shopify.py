@@ -25,6 +25,7 @@ from .base import (
     split_rejects,
     totals,
 )
+from .notes import note
 from .vocab import is_cancelled
 
 CHANNEL = "Shopify"
@@ -40,7 +41,7 @@ def parse_orders(t: RawTable, ctx: Context) -> Parsed:
     """Order-level fields (Created at, Currency, Shipping, Discount Amount, Refunded Amount...) are
     only on an order's first row: filled down per order, money put on the first line once."""
     f = ORDERS
-    problems: dict[int, str] = {}
+    problems: dict[int, Phrase] = {}
     order_cols = ["created", "currency", "email", "financial", "cancelled", "shipping", "discount_amount",
                   "refunded", "country", "discount_code"]
     raw = pd.DataFrame({c: t.get(f, c) for c in ["name", "qty", "price", "sku", "item", "line_discount", *order_cols]})
@@ -66,11 +67,11 @@ def parse_orders(t: RawTable, ctx: Context) -> Parsed:
     sku = raw["sku"].where(~blank(raw["sku"]), raw["item"])
     reasons = first_reason(
         t.frame.index,
-        (blank(raw["name"]), "no order Name"),
-        (~blank(raw["cancelled"]), "cancelled order (Cancelled at " + raw["cancelled"] + "): not a sale, even if refunded"),
-        (raw["financial"].map(is_cancelled), "voided order (payment cancelled)"),
-        (blank(sku), "no Lineitem sku or name"),
-        problems, (day.isna(), "no Created at"), (qty.isna(), "no Lineitem quantity"),
+        (blank(raw["name"]), note("reject_missing", column="Name")),
+        (~blank(raw["cancelled"]), note("reject_cancelled_at", when=raw["cancelled"])),
+        (raw["financial"].map(is_cancelled), note("reject_voided")),
+        (blank(sku), note("reject_missing", column="Lineitem sku / Lineitem name")),
+        problems, (day.isna(), note("reject_missing", column="Created at")), (qty.isna(), note("reject_missing", column="Lineitem quantity")),
     )
     keep, rejected = split_rejects(t, reasons)
     orders = canonical_frame("Orders", {
@@ -111,11 +112,11 @@ _SOURCES = {"search": "organic", "organic search": "organic", "direct": "other",
 
 def parse_sessions(t: RawTable, ctx: Context) -> Parsed:
     f = SESSIONS
-    problems: dict[int, str] = {}
+    problems: dict[int, Phrase] = {}
     day = days(t.get(f, "day"), "Day", problems)
     sessions = counts(t.get(f, "sessions"), "Sessions", problems)
     src = t.get(f, "source").str.strip().str.lower()
-    reasons = first_reason(t.frame.index, problems, (day.isna(), "no Day"), (sessions.isna(), "no Sessions"))
+    reasons = first_reason(t.frame.index, problems, (day.isna(), note("reject_missing", column="Day")), (sessions.isna(), note("reject_missing", column="Sessions")))
     keep, rejected = split_rejects(t, reasons)
     traffic = canonical_frame("Traffic", {
         "date": day, "channel": CHANNEL, "sku": "", "sessions": sessions,

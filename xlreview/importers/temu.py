@@ -29,6 +29,7 @@ from .base import (
     split_rejects,
     totals,
 )
+from .notes import note
 from .vocab import norm
 
 CHANNEL = "Temu"
@@ -50,7 +51,7 @@ def _kind(value: str) -> str:
 
 def parse_fund_detail(t: RawTable, ctx: Context) -> Parsed:
     f = FUND_DETAIL
-    problems: dict[int, str] = {}
+    problems: dict[int, Phrase] = {}
     dc = sniff_decimal_comma(t.get(f, "amount"))
     amount = money(t.get(f, "amount"), f.fields["amount"][0], problems, dc).fillna(0.0)
     kind = t.get(f, "type").map(_kind)
@@ -63,13 +64,13 @@ def parse_fund_detail(t: RawTable, ctx: Context) -> Parsed:
                                      else ctx.base_currency)
     reasons = first_reason(
         t.frame.index,
-        (is_payout, "withdrawal to your bank account (" + t.get(f, "type") + "): neither a sale nor a cost, logged only"),
-        ((is_income | is_refund) & blank(order), "no order number (订单号为空)"),
+        (is_payout, note("reject_payout", type=t.get(f, "type"))),
+        ((is_income | is_refund) & blank(order), note("reject_missing", column=f.fields["order_id"][0])),
         ((is_income | is_refund) & blank(t.get(f, "sku")),
-         "no SKU (SKU为空): import Temu's order export for this sale; the amount is listed here"),
-        (is_income & qty.isna(), "no quantity (数量为空)"),
+         note("reject_temu_no_sku")),
+        (is_income & qty.isna(), note("reject_missing", column=f.fields["quantity"][0])),
         problems,
-        (day.isna(), "no date (无账务时间)"),
+        (day.isna(), note("reject_missing", column=f.fields["date"][0])),
     )
     keep, rejected = split_rejects(t, reasons)
     ref = occurrence_refs(pd.DataFrame({"r": t.get(f, "ref"), "d": t.get(f, "date"), "t": t.get(f, "type"),

@@ -27,6 +27,7 @@ from .base import (
     split_rejects,
     totals,
 )
+from .notes import note
 from .vocab import is_cancelled
 
 CHANNEL = "TikTok Shop"
@@ -43,7 +44,7 @@ def is_description_row(cells: list[str]) -> bool:
 
 def parse_orders(t: RawTable, ctx: Context) -> Parsed:
     f = ORDERS
-    problems: dict[int, str] = {}
+    problems: dict[int, Phrase] = {}
     order = t.get(f, "order_id")
     dc = sniff_decimal_comma(t.get(f, "subtotal_before"))
     gross = money(t.get(f, "subtotal_before"), "SKU Subtotal Before Discount", problems, dc)
@@ -60,9 +61,9 @@ def parse_orders(t: RawTable, ctx: Context) -> Parsed:
     sku = t.get(f, "seller_sku").where(~blank(t.get(f, "seller_sku")), t.get(f, "sku_id"))
     returned = counts(t.get(f, "return_qty"), "Sku Quantity of return", problems)
     reasons = first_reason(
-        t.frame.index, (blank(order), "no Order ID"), (cancelled, "cancelled order (" + t.get(f, "status") + ")"),
-        (blank(sku), "no Seller SKU or SKU ID"), problems, (day.isna(), "no Created Time"),
-        (gross.isna(), "no SKU Subtotal Before Discount"),
+        t.frame.index, (blank(order), note("reject_missing", column="Order ID")), (cancelled, note("reject_cancelled", status=t.get(f, "status"))),
+        (blank(sku), note("reject_missing", column="Seller SKU / SKU ID")), problems, (day.isna(), note("reject_missing", column="Created Time")),
+        (gross.isna(), note("reject_missing", column="SKU Subtotal Before Discount")),
     )
     keep, rejected = split_rejects(t, reasons)
     orders = canonical_frame("Orders", {

@@ -30,6 +30,7 @@ from .base import (
     split_rejects,
     totals,
 )
+from .notes import note
 from .vocab import norm
 
 CHANNEL = "Walmart"
@@ -42,7 +43,7 @@ _TAX = ("tax",)
 
 def parse_reconciliation(t: RawTable, ctx: Context) -> Parsed:
     f = RECONCILIATION
-    problems: dict[int, str] = {}
+    problems: dict[int, Phrase] = {}
     dc = sniff_decimal_comma(t.get(f, "amount"))
     amount = money(t.get(f, "amount"), "Amount", problems, dc).fillna(0.0)
     ttype = t.get(f, "type").map(norm)
@@ -59,12 +60,12 @@ def parse_reconciliation(t: RawTable, ctx: Context) -> Parsed:
     cur = t.get(f, "currency").where(~blank(t.get(f, "currency")), ctx.base_currency)
     reasons = first_reason(
         t.frame.index,
-        (is_summary, "payment summary (the payout): neither a sale nor a cost, logged only"),
-        ((is_sale | is_refund) & is_tax, "tax collected for the state: not a figure of the review"),
-        ((is_sale | is_refund) & ~line & ~is_tax, "amount type not used by the review: " + t.get(f, "amount_type")),
-        ((is_sale | is_refund) & blank(t.get(f, "sku")), "no Partner Item Id"),
+        (is_summary, note("reject_payment_summary")),
+        ((is_sale | is_refund) & is_tax, note("reject_tax_collected")),
+        ((is_sale | is_refund) & ~line & ~is_tax, note("reject_amount_type_unused", type=t.get(f, "amount_type"))),
+        ((is_sale | is_refund) & blank(t.get(f, "sku")), note("reject_missing", column="Partner Item Id")),
         problems,
-        (day.isna(), "no Transaction Posted Timestamp"),
+        (day.isna(), note("reject_missing", column="Transaction Posted Timestamp")),
     )
     keep, rejected = split_rejects(t, reasons)
     ref = occurrence_refs(pd.DataFrame({"k": t.get(f, "key"), "d": t.get(f, "posted"), "t": t.get(f, "type"),
