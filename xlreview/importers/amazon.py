@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pandas as pd
 
+from ..text import Phrase
 from .base import (
     Context,
     Format,

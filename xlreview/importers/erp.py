@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..text import Phrase
 from .base import (
     Context,
     Format,

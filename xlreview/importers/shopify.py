@@ -6,6 +6,7 @@ import hashlib
 
 import pandas as pd
 
+from ..text import Phrase
 from .base import (
     Context,
     Format,

@@ -9,6 +9,7 @@ import re
 
 import pandas as pd
 
+from ..text import Phrase
 from .base import (
     Context,
     Format,

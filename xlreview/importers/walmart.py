@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..text import Phrase
 from .base import (
     Context,
     Format,
