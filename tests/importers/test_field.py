@@ -119,6 +119,10 @@ def test_f07_shopify_order_level_discount_code_and_cancelled_order(tmp_path):
     assert out["summary"]["net_sales"] == pytest.approx(1094.59)
     assert [r.line for r in report.files[0].rejected if r.reason.code == "import.reject_cancelled_at"] == [7]
     assert not report.files[0].unmapped
+    # the order-level code is shared over the lines to the cent, never as float noise in the sheet
+    discounts = [r["discount"] for r in sheet_rows(wb, "Orders") if r["discount"]]
+    assert all(round(d * 100) == pytest.approx(d * 100, abs=1e-6) for d in discounts)
+    assert round(sum(discounts), 2) == pytest.approx(56.96)
 
 
 def test_f12_excel_rounded_ids_are_refused_never_merged(tmp_path):

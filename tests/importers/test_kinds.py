@@ -367,3 +367,14 @@ def test_reimporting_any_fixture_adds_nothing(tmp_path_factory, files):
     again = import_files(wb, list(reversed(files)))
     assert again.added == 0 and sum(f.updated for f in again.files) == 0
     assert {s: rows(wb, s) for s in before} == before
+
+
+@pytest.mark.parametrize("header, money", [
+    ("页面浏览量 - 总计 - B2B", False), ("Page Views - Total", False), ("Sessions - Total", False),
+    ("会话数 - 总计", False), ("Units Ordered - B2B", False), ("Total Order Items", False),
+    ("已订购商品销售额", True), ("Ordered Product Sales", True), ("Total cost", True), ("Sold For", True),
+    ("Discount Amount", True), ("Lineitem discount", True), ("Total Discount", True),
+])
+def test_count_columns_sharing_a_money_word_are_not_money(header, money):
+    from xlreview.importers.reconcile import money_like
+    assert money_like(header, pd.Series(["1,204", "806", "24.00"])) is money

@@ -34,7 +34,11 @@ MONEY_WORDS = (
 _NOT_MONEY = re.compile(r"(rate|ratio|percent|%|roas|acos|ctr|\bid\b|number|nummer|numéro|编号|单号|百分比|率|zip|postal|"
                         r"postcode|post code|\bcode\b|phone|address|method|name|status|country|province|city|"
                         r"street|company|provider|carrier|tracking|weight|date|time|service|option|plz|"
-                        r"postleitzahl|邮编|电话|地址|方式|国家|状态)")
+                        r"postleitzahl|邮编|电话|地址|方式|国家|状态|"
+                        # counts that share a money word ("Page Views - Total", "页面浏览量 - 总计"): traffic and
+                        # volume columns of Business Reports and ads exports are never money
+                        r"session|page view|views|visits|clicks|impressions|\bunits\b|\bitems\b|quantity|\bqty\b|"
+                        r"\bcount\b|会话|浏览|访客|访问|点击|曝光|展示|数量|件数|种类数|订单数)")
 _AMOUNT = re.compile(r"^[(+\-−]?\s*(?:[A-Z]{0,3}\$|[€£¥￥]|[A-Z]{3}\s)?\s*[+\-−]?[\d.,' \u00a0]*\d\s*(?:[€£¥]|[A-Z]{3})?\)?-?$")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
 
 from ..text import Phrase
@@ -58,8 +59,12 @@ def parse_orders(t: RawTable, ctx: Context) -> Parsed:
     # is 0.00: then the order's discount is shared over its lines in proportion to their value.
     order_total = order_disc.groupby(raw["name"]).transform("sum")
     lines_total = line_disc.groupby(raw["name"]).transform("sum")
-    share = line_value / line_value.groupby(raw["name"]).transform("sum").replace(0, pd.NA)
-    shared = (order_total * share.fillna(0)).astype(float)
+    share = (line_value / line_value.groupby(raw["name"]).transform("sum").replace(0, pd.NA)).fillna(0).astype(float)
+    # to the cent, the remainder on the order's last line, so the lines sum exactly to Discount Amount
+    order_cents = (order_total.astype(float) * 100).round()
+    line_cents = np.floor(order_cents * share)
+    remainder = order_cents - line_cents.groupby(raw["name"]).transform("sum")
+    shared = (line_cents + remainder.where(~raw["name"].duplicated(keep="last"), 0)) / 100
     discount = line_disc.where((lines_total > 0) | (order_total == 0), shared)
     ship = money(raw["shipping"], "Shipping", problems, dc).where(first)
     refund = money(raw["refunded"], "Refunded Amount", problems, dc).where(first)
