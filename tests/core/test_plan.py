@@ -194,3 +194,9 @@ def test_frozen_table_round_trip_keeps_unchanged_goals():
     assert again.loc[(again["goal_id"] == "007") & (again["period"] == "2027-01"), "target"].item() == 999.0
     assert checked[0]["plan_frozen"] and not checked[1]["plan_frozen"]
     assert again.loc[(again["goal_id"] == "G2") & (again["grain"] == "month"), "target"].sum() == 300
+
+
+def test_week_labels_of_no_dates_is_an_empty_text_series():
+    from xlreview.core.plan import week_labels
+    assert week_labels(pd.Series(pd.to_datetime([]))).tolist() == []
+    assert week_labels(pd.Series(pd.to_datetime(["2027-01-01", "2026-03-02"]))).tolist() == ["2026-W53", "2026-W10"]

@@ -80,7 +80,8 @@ def plan_days(plan_year: int) -> pd.DataFrame:
 def week_labels(dates: pd.Series) -> pd.Series:
     """ISO week labels ``YYYY-Www`` of a datetime Series (vectorised)."""
     iso = dates.dt.isocalendar()
-    return iso["year"].astype(int).astype(str) + "-W" + iso["week"].astype(int).map("{:02d}".format)
+    # astype(str).str.zfill, not map(format): on an empty Series map keeps int64 and the + fails
+    return iso["year"].astype(int).astype(str) + "-W" + iso["week"].astype(int).astype(str).str.zfill(2)
 
 
 def month_label(year: int, m: int) -> str:
