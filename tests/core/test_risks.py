@@ -9,6 +9,7 @@ import math
 import openpyxl
 import pandas as pd
 import pytest
+from sheet_cells import find, right_of
 from test_channels import make_inputs, order
 from worked_example import frames as worked_frames
 
@@ -114,21 +115,6 @@ def built(tmp_path_factory):
     pipeline.build(path, json_out)
     return openpyxl.load_workbook(path), json.loads(json_out.read_text(encoding="utf-8"))
 
-
-def find(ws, text):
-    for row in ws.iter_rows():
-        for c in row:
-            if c.value == text:
-                return c
-    raise AssertionError(f"{text!r} not on {ws.title}")
-
-
-def right_of(ws, header, row_cell):
-    """The cell in the column headed ``header`` (the nearest such header above) on the row of ``row_cell``."""
-    heads = [c for row in ws.iter_rows(max_row=row_cell.row - 1) for c in row if c.value == header]
-    assert heads, f"{header!r} not above row {row_cell.row} on {ws.title}"
-    head = max(heads, key=lambda c: c.row)
-    return ws.cell(row=row_cell.row, column=head.column)
 
 
 def test_generated_sheet_names(built):

@@ -5,26 +5,13 @@ import openpyxl
 import pandas as pd
 import pytest
 from figures_example import CHANNEL_OTHER_COSTS, SKU_OTHER_COSTS, frames
+from sheet_cells import find, right_of
 
 from xlreview.core.review import compute_review
 from xlreview.model.read import frames_to_raw, read_inputs
 from xlreview.sheets import render
 from xlreview.sheets.products import telling_decimals
 from xlreview.text import label, sheet_name
-
-
-def find(ws, text):
-    for row in ws.iter_rows():
-        for c in row:
-            if c.value == text:
-                return c
-    raise AssertionError(f"{text!r} not on {ws.title}")
-
-
-def right_of(ws, header, row_cell):
-    heads = [c for row in ws.iter_rows(max_row=row_cell.row - 1) for c in row if c.value == header]
-    assert heads, f"{header!r} not above row {row_cell.row} on {ws.title}"
-    return ws.cell(row=row_cell.row, column=max(heads, key=lambda c: c.row).column)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +22,6 @@ def book(tmp_path_factory):
     path = tmp_path_factory.mktemp("fig") / "fig.xlsx"
     render(review).save(path)
     return openpyxl.load_workbook(path), review
-
 
 def test_products_sheet_names_contribution_profit_and_shows_costs_and_reasons(book):
     wb, _ = book
