@@ -15,7 +15,15 @@ from xlreview.demo import demo_frames
 from xlreview.libreoffice import convert
 from xlreview.model.read import frames_to_raw, read_inputs
 from xlreview.sheets import render
-from xlreview.sheets.printing import MIN_SCALE, column_points, effective_scale, printable_points
+from xlreview.sheets.printing import (
+    MIN_SCALE,
+    chart_rows,
+    column_points,
+    effective_scale,
+    printable_points,
+    row_points,
+    unbreakable_edges,
+)
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +71,32 @@ def test_page_setup_of_every_sheet(rendered):
             assert brk.id not in merged_inside, (ws.title, brk.id)
 
 
+def test_row_breaks_never_cut_a_chart_a_block_title_or_a_table_header():
+    """From the laid-out sheets (openpyxl does not read charts back): every page break is ours, none passes
+    through a chart, a merged cell, a block title or a table's header, and no page is taller than the page."""
+    f = demo_frames()
+    inputs, report = read_inputs(frames_to_raw(f))
+    wb = render(compute_review(inputs))
+    charted = 0
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        breaks = sorted(b.id for b in ws.row_breaks.brk)
+        forbidden = unbreakable_edges(ws)
+        for chart in ws._charts:
+            first, last = chart_rows(ws, chart)
+            charted += 1
+            assert last > first and not [b for b in breaks if first <= b < last], (ws.title, first, last, breaks)
+        assert not set(breaks) & forbidden, (ws.title, set(breaks) & forbidden)
+        height = printable_points()[1] / effective_scale(ws)
+        title = row_points(ws, 1) + row_points(ws, 2)
+        last = int(re.search(r"(\d+)$", str(ws.print_area)).group(1))
+        edges = [2, *breaks, last]
+        for top, bottom in zip(edges, edges[1:]):
+            assert title + sum(row_points(ws, r) for r in range(top + 1, bottom + 1)) <= height, (ws.title, top, bottom)
+    assert charted >= 3
+
+
 def test_wide_tables_split_with_their_key_columns_repeated(rendered):
     wb = openpyxl.load_workbook(rendered)
     ws = wb["Channel Review"]                      # 36 columns: one page wide would print at about 25 %
@@ -108,6 +142,8 @@ def test_libreoffice_prints_every_sheet_readably(soffice, rendered, tmp_path):
     for ws in wb.worksheets:
         if ws.title in titles and not ws.col_breaks.brk:
             assert titled[ws.title] == per_sheet[ws.title], (ws.title, titled[ws.title], per_sheet[ws.title])
+            # and every row break is ours: LibreOffice broke nowhere else (so never through a chart)
+            assert per_sheet[ws.title] == len(ws.row_breaks.brk) + 1, (ws.title, per_sheet[ws.title])
     text = "\n".join(pages)
     # the last columns of the widest tables are printed, not cut off
     for header in ("CPA", "Cart abandonment", "Category"):

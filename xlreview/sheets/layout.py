@@ -301,6 +301,9 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, cols: list[Col], row: int, c
             width = min(max(width, max(text_width(w) * 1.1 + 2 for w in words)), MAX_WIDTH)
             ws.column_dimensions[get_column_letter(col + j)].width = width
             grow_row(ws, row, wrapped_lines(header.value, width / 1.1))
+    if not hasattr(ws, "xlr_table_rows"):
+        ws.xlr_table_rows = []
+    ws.xlr_table_rows.append((row, last))   # printing keeps a header with its first rows (layout_for_print)
     for r in range(first, last + 1):      # a row with wrapped text: every cell of it reads from the top
         if ws.row_dimensions[r].height:
             for j in range(len(cols)):

@@ -10,8 +10,9 @@
   page-setup scale that fits the width, at most 100 %), else ``SPLIT_SCALE`` with column breaks at column
   boundaries, so a wide table is split over pages instead of shrunk to an unreadable 25 %. An explicit
   scale rather than "fit to 1 page wide", because Excel ignores manual page breaks under fit-to-page;
-- row breaks before a block (``layout.write_block_title``) that would otherwise start near the bottom of a
-  page and run over onto the next one.
+- every row break, so the printer never breaks by itself: never through a chart, a merged cell, a block
+  title or a table's header and its first rows (``unbreakable_edges``); a block (``layout.write_block_title``)
+  that fits on one page starts on a new page rather than run over onto the next one.
 
 Sizes: Excel prints a column of width ``w`` characters ``trunc(w * 7 + 5)`` pixels of 0.75 pt wide (Calibri 11,
 ECMA-376 Part 1, 18.3.1.13 ``col/@width``); LibreOffice prints the same column wider, at most ``7 w + 1`` pt
@@ -40,6 +41,8 @@ DEFAULT_COL_WIDTH = 8.43      # characters (openpyxl leaves untouched columns wi
 DEFAULT_ROW_HEIGHT = 15.0     # points
 TITLE_ROWS = 2                # title and subtitle of every generated sheet (layout.write_title)
 BLOCK_MIN_ROWS = 6            # a block that would start in the last few rows of a page starts on the next
+TABLE_HEAD_ROWS = 3           # a table's header prints on the same page as its first rows (header + 2)
+PAGE_FILL = 0.95              # share of the printable height a page is filled to before our own break
 
 
 def column_points(ws: Worksheet, col: int) -> float:
@@ -177,19 +180,66 @@ def _column_breaks(ws: Worksheet, last_col: int, keys: int, page_width: float) -
         c += 1
 
 
+def chart_rows(ws: Worksheet, chart) -> tuple[int, int]:
+    """(first, last) row a chart covers: from its two anchor cells (``layout.add_chart_over``; a corner at
+    offset 0 of a row ends above that row), else from its size in cm over the row heights."""
+    anchor = chart.anchor
+    marker = None if isinstance(anchor, str) else getattr(anchor, "to", None)
+    if marker is None:
+        return _chart_box(ws, chart)[1::2]
+    return anchor._from.row + 1, marker.row + (1 if marker.rowOff else 0)
+
+
+def unbreakable_edges(ws: Worksheet) -> set[int]:
+    """Row edges a page break must not pass through, as the row above the edge (a break after row ``e`` is
+    ``Break(id=e)``): inside a chart or a merged cell, between a block title and the row under it, and
+    between a table's header and its first ``TABLE_HEAD_ROWS - 1`` body rows."""
+    edges: set[int] = set()
+    for chart in ws._charts:
+        first, last = chart_rows(ws, chart)
+        edges.update(range(first, last))
+    for rng in ws.merged_cells.ranges:
+        edges.update(range(rng.min_row, rng.max_row))
+    for block in getattr(ws, "xlr_block_rows", ()):
+        edges.add(block)
+    for header, last in getattr(ws, "xlr_table_rows", ()):
+        edges.update(range(header, min(header + TABLE_HEAD_ROWS - 1, last)))
+    return edges
+
+
 def _row_breaks(ws: Worksheet, last_row: int, page_height: float) -> None:
-    """A row break before a block title that would start in the last ``BLOCK_MIN_ROWS`` rows of a page."""
-    blocks = set(getattr(ws, "xlr_block_rows", ()))
+    """Every row break of the sheet, so the printer never has to break by itself (it would cut through a chart):
+
+    - a page holds at most ``PAGE_FILL`` of the printable height (the height model errs on neither side by
+      more than that, see the module doc);
+    - a block (``layout.write_block_title`` down to the next block) that fits on one page but would run over
+      onto the next starts on a new page, as does one that would start in the last ``BLOCK_MIN_ROWS`` rows;
+    - otherwise the break goes at the lowest edge above the overflowing row that ``unbreakable_edges`` allows
+      (at the overflowing row itself only when what cannot be broken is taller than a page).
+    """
+    page = page_height * PAGE_FILL
     title = sum(row_points(ws, r) for r in range(1, TITLE_ROWS + 1))
-    acc = title
-    for r in range(TITLE_ROWS + 1, last_row + 1):
+    blocks = sorted(set(getattr(ws, "xlr_block_rows", ())))
+    block_end = {b: (blocks[i + 1] - 1 if i + 1 < len(blocks) else last_row) for i, b in enumerate(blocks)}
+    forbidden = unbreakable_edges(ws)
+    start, acc, r = TITLE_ROWS + 1, title, TITLE_ROWS + 1
+    while r <= last_row:
         h = row_points(ws, r)
-        if r in blocks and acc > title and acc + BLOCK_MIN_ROWS * DEFAULT_ROW_HEIGHT > page_height:
-            ws.row_breaks.append(Break(id=r - 1))
-            acc = title
-        elif acc + h > page_height:
-            acc = title                      # the printer breaks here by itself
+        if r in block_end and r > start:
+            need = sum(row_points(ws, k) for k in range(r, block_end[r] + 1))
+            if (acc + need > page and title + need <= page) or acc + BLOCK_MIN_ROWS * DEFAULT_ROW_HEIGHT > page:
+                ws.row_breaks.append(Break(id=r - 1))
+                start, acc = r, title
+        if acc + h > page and r > start:
+            edge = r - 1
+            while edge >= start and edge in forbidden:
+                edge -= 1
+            if edge < start:
+                edge = r - 1                 # taller than a page: break where it must
+            ws.row_breaks.append(Break(id=edge))
+            start, acc = edge + 1, title + sum(row_points(ws, k) for k in range(edge + 1, r))
         acc += h
+        r += 1
 
 
 def effective_scale(ws: Worksheet) -> float:
