@@ -14,6 +14,7 @@ from xlreview.core.metrics import order_lines
 from xlreview.core.review import compute_review
 from xlreview.excel import udfs as u
 from xlreview.model.read import frames_to_raw, read_inputs
+from xlreview.text import tr
 
 
 def as_excel(rows: list[list]) -> list[list]:
@@ -99,21 +100,31 @@ def test_zh_headers_are_read_like_the_build(we_ranges):
     assert u.XLR_NET_SALES(orders, None, None, we_ranges["FX"]) == pytest.approx(91.0)
 
 
-@pytest.mark.parametrize("args, starts", [
-    (([["order_id"], ["O1"]],), "#XLR! "),                          # missing required columns
-    ((None,), "#XLR! orders: range is empty"),
-    (([["order_id", "order_date"]],), "#XLR! orders: needs a header row"),
+def said(code: str, lang: str = "zh", **params) -> str:
+    """The ``#XLR!`` answer of a catalogue message (zh: no caller, the default language)."""
+    return tr("msg.udf_answer", lang, reason=tr("msg." + code, lang, **params))
+
+
+@pytest.mark.parametrize("args, expected", [
+    (([["order_id"], ["O1"]],), None),                          # missing required columns: the reader's message
+    ((None,), said("udf_range_empty", name="orders")),
+    (([["order_id", "order_date"]],), said("udf_no_data_row", name="orders")),
 ])
-def test_bad_arguments_return_a_short_text(args, starts):
+def test_bad_arguments_return_a_short_text(args, expected):
     out = u.XLR_NET_SALES(*args)
-    assert isinstance(out, str) and out.startswith(starts) and len(out) <= len(u.ERR) + u.MAX_REASON
+    assert isinstance(out, str) and out.startswith("#XLR! ") and len(out) <= len("#XLR! ") + u.MAX_REASON
+    assert out == expected if expected else "order_date" in out
 
 
 def test_bad_scope_year_and_currency(we_ranges):
     r = we_ranges
-    assert u.XLR_NET_SALES(r["Orders"], "planet=Mars", None, r["FX"]).startswith("#XLR! scope")
-    assert u.XLR_NET_SALES(r["Orders"], None, "soon", r["FX"]).startswith("#XLR! year")
+    assert u.XLR_NET_SALES(r["Orders"], "planet=Mars", None, r["FX"]) == said("udf_bad_scope", value="planet=Mars")
+    assert u.XLR_NET_SALES(r["Orders"], None, "soon", r["FX"]) == said("udf_not_a_year", value="soon")
+    assert u.XLR_NET_SALES(r["Orders"], None, 1066.0, r["FX"]) == said("udf_year_out_of_range", value=1066,
+                                                                       first=1990, last=2200)
     assert "EUR" in u.XLR_NET_SALES(r["Orders"])                 # no FX range: the build's message
+    assert u.XLR_NET_MARGIN(r["Orders"], r["Products"], None, "lots", None, None, r["FX"]) == said(
+        "udf_not_a_number", name="overhead", value="lots")
 
 
 def test_empty_ratio_is_an_empty_cell(we_ranges):
@@ -144,7 +155,10 @@ def test_classify_from_monthly_units_and_settings_override():
     # a Settings range overrides a threshold exactly as on the Settings sheet
     out = u.XLR_CLASSIFY(rows, [["key", "value"], ["evergreen_months", 13.0]])
     assert [c for (c,) in out[1:]][2] == "long_tail"
-    assert u.XLR_CLASSIFY([["sku", "net_sales"], ["A", 1.0]]).startswith("#XLR! skus: missing column")
+    assert u.XLR_CLASSIFY([["sku", "net_sales"], ["A", 1.0]]) == said(
+        "udf_missing_columns", name="skus", columns="net_profit, unit_refund_rate")
+    assert u.XLR_CLASSIFY([["sku", "net_sales", "net_profit", "unit_refund_rate"], ["A", 1.0, 1.0, 0.0]]) == said(
+        "udf_no_months", name="skus")
 
 
 def test_quadrant_matches_the_build(demo_case):
@@ -153,7 +167,8 @@ def test_quadrant_matches_the_build(demo_case):
     out = u.XLR_QUADRANT(as_excel([["sessions"]] + [[v] for v in p["sessions"]]),
                          as_excel([["conversion_rate"]] + [[v] for v in p["conversion_rate"]]))
     assert out[0] == ["quadrant"] and [q for (q,) in out[1:]] == p["quadrant"].tolist()
-    assert u.XLR_QUADRANT([[1.0], [2.0]], [[0.1]]).startswith("#XLR! ")
+    assert u.XLR_QUADRANT([[1.0], [2.0]], [[0.1]]) == said("udf_rows_differ", first="sessions", second="conversion",
+                                                          n_first=2, n_second=1)
 
 
 # ------------------------------------------------------------------------------- goals and plan
@@ -174,9 +189,10 @@ def test_plan_sums_exactly_and_keeps_orientation():
     assert len(row) == 1 and len(row[0]) == 12 and round(sum(row[0]), 2) == 1000.0
     col = u.XLR_PLAN(7.0, [[1.0]] * 12, "orders")
     assert [v for (v,) in col] == [1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0]
-    assert u.XLR_PLAN(1000.0, [[1.0]] * 11).startswith("#XLR! seasonality")
-    assert u.XLR_PLAN("lots", [[1.0]] * 12).startswith("#XLR! target")
-    assert u.XLR_PLAN(10.0, [[1.0]] * 12, "aov").startswith("#XLR! metric")
+    assert u.XLR_PLAN(1000.0, [[1.0]] * 11) == said("udf_cells_needed", name="seasonality", n=12, got=11)
+    assert u.XLR_PLAN("lots", [[1.0]] * 12) == said("udf_not_a_number", name="target", value="lots")
+    assert u.XLR_PLAN(10.0, [[1.0]] * 12, "aov").startswith(said("udf_not_additive", value="aov", metrics="")[:-4])
+    assert u.XLR_PLAN(10.0, [[1.0]] * 11 + [[-1.0]]) == said("udf_negative_weights", name="seasonality")
 
 
 def test_plan_matches_the_build(demo_case):
@@ -197,8 +213,12 @@ def test_promo_lift_worked_by_hand():
     assert u.XLR_PROMO_LIFT(days, 31, 37) == pytest.approx(70.0)
     assert u.XLR_PROMO_LIFT(days, 31, 37, "verdict") == "pulled_forward"
     assert u.XLR_PROMO_LIFT(days, 31, 37, "pull_forward_ratio") == pytest.approx(0.5)
-    assert u.XLR_PROMO_LIFT(days, 1, 3).startswith("#XLR! first_day")
-    assert u.XLR_PROMO_LIFT(days, 40, 39).startswith("#XLR! first_day / last_day")
+    assert u.XLR_PROMO_LIFT(days, 1, 3) == said("udf_no_baseline_day")
+    assert u.XLR_PROMO_LIFT(days, 40, 39) == said("udf_positions_order", n=51)
+    assert u.XLR_PROMO_LIFT(days, "x", 39) == said("udf_positions", name="daily_sales")
+    assert u.XLR_PROMO_LIFT(days, 31, 37, "lift") == said("udf_one_of", name="figure", value="lift",
+                                                           choices=", ".join(u.PROMO_FIELDS))
+    assert u.XLR_PROMO_LIFT(days[:3] + [[None]] + days, 31, 37) == said("udf_blank_day", name="daily_sales", day=4)
 
 
 def test_promo_lift_matches_the_build(demo_case):

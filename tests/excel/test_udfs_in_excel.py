@@ -69,12 +69,16 @@ def windows_udfs():
         xlwings.engines.engines_by_name.pop("excel", None)
 
 
-def call_udf(module, name: str, *args):
-    """``xlwings.udfs.call_udf`` minus COM: read each argument, call, write the result."""
+def call_udf(module, name: str, *args, caller=None):
+    """``xlwings.udfs.call_udf`` minus COM: the calling cell into the reserved ``caller`` argument, read each
+    argument, call, write the result."""
     func = getattr(module, name)
     info = func.__xlfunc__
     args_info = info["args"]
     values = list(args) + [a.get("optional") for a in args_info[len(args):]]
+    for a in args_info:
+        if a["name"] == "caller":
+            values[a["pos"]] = caller
     read = [conversion.read(None, v, args_info[i]["options"]) for i, v in enumerate(values)]
     return conversion.write(func(*read), None, info["ret"]["options"])
 
@@ -244,3 +248,20 @@ def test_documented_product_table_examples_work_on_the_demo(windows_udfs, demo, 
         "conversion_rate")
     labels = call_udf(windows_udfs, "XLR_QUADRANT", demo.range(sheet, s0, sc, s1, sc), demo.range(sheet, q0, qc, q1, qc))
     assert labels[0] == ["quadrant"] and len(labels) == last - head + 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_bad_argument_answers_in_the_calling_books_language(windows_udfs, tmp_path, lang):
+    """The calling cell goes through xlwings' own ``conversion.read`` unchanged, and its book's Settings
+    ``language`` (the stand-in book, read through the live backend) chooses the words of the answer."""
+    from xlwings_fake import FakeBook
+
+    from xlreview.excel import udfs
+    from xlreview.template import write_workbook
+    from xlreview.text import tr
+    settings = pd.DataFrame({"key": ["language"], "value": [lang]})
+    book = FakeBook.from_file(write_workbook(tmp_path / "b.xlsx", {"Settings": settings}, macros=False))
+    udfs._book_languages.clear()
+    out = call_udf(windows_udfs, "XLR_PLAN", "lots", ((1.0,),) * 12, caller=book.sheets["Goals"].range("K3"))
+    udfs._book_languages.clear()
+    assert out == [[tr("msg.udf_answer", lang, reason=tr("msg.udf_not_a_number", lang, name="target", value="lots"))]]

@@ -4,7 +4,13 @@ Each function takes ranges as xlwings passes them with ``ndim=2`` (lists of rows
 first, ``None`` for empty cells, floats for numbers, datetimes for dates), turns them into frames with
 the same reader the build uses (``model.read.read_inputs``: zh/en headers, money text, FX), calls the
 same core function as the build, and returns a number or an array. A bad argument returns a short
-``#XLR! reason`` text instead of raising into Excel. An empty ratio (zero denominator) is an empty cell.
+``#XLR! reason`` text instead of raising into Excel, in the language of the calling cell's workbook
+(its Settings ``language``; see ``book_language_of``). An empty ratio (zero denominator) is an empty cell.
+
+Every function ends with a ``caller`` parameter that Excel never shows: xlwings reserves that name
+(``xlwings.udfs.call_udf`` puts the calling cell there as an xlwings ``Range``; ``generate_vba_wrapper``
+leaves it out of the VBA function and passes ``Nothing`` in its place). Called as plain Python it is None
+and the message is zh, the default.
 
 The decorators are no-ops where Excel is absent (Linux), so the functions are plain Python there:
 ``XLR_NET_SALES([["order_id", "order_date", ...], [...]])``.
@@ -12,8 +18,10 @@ The decorators are no-ops where Excel is absent (Linux), so the functions are pl
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import re
+import time
 
 import numpy as np
 import pandas as pd
@@ -21,35 +29,69 @@ import xlwings as xw
 
 from ..errors import InputProblems, XlreviewError
 from ..model.read import RawSheet
+from ..text import DEFAULT_LANGUAGE, tr
 
-ERR = "#XLR! "
-MAX_REASON = 120
+MAX_REASON = 120            # characters of the reason: a cell, not a report
+LANGUAGE_SECONDS = 10.0     # how long a book's language is reused before its Settings are read again
+_book_languages: dict[str, tuple[str, float]] = {}     # book fullname -> (language, when read)
 
 
-def _reason(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
+def book_language_of(caller) -> str:
+    """The language ("zh" / "en") of the workbook holding ``caller`` (the calling cell, as xlwings passes it).
+
+    Read from the book's Settings ``language`` with the ribbon's own reading (``excel.macros.book_language``),
+    only when a message is to be shown, and kept per book (by full name) for ``LANGUAGE_SECONDS``: one
+    recalculation of many ``=XLR_`` cells reads Settings once, and a changed language shows on the next
+    recalculation after that. zh (the default) without a caller (plain Python, a call from VBA) or when the
+    book cannot be read.
+    """
+    if caller is None:
+        return DEFAULT_LANGUAGE
+    try:
+        book = caller.sheet.book
+        key = str(book.fullname)
+    except Exception:   # noqa: BLE001 - not a cell of a workbook: the default language
+        return DEFAULT_LANGUAGE
+    now = time.monotonic()
+    known = _book_languages.get(key)
+    if known is not None and now - known[1] < LANGUAGE_SECONDS:
+        return known[0]
+    from .macros import book_language
+    lang = book_language(book)
+    _book_languages[key] = (lang, now)
+    return lang
+
+
+def _reason(exc: Exception, lang: str) -> str:
+    """``#XLR! reason`` in ``lang``: the catalogue message of an XlreviewError (an input problem: its first
+    error with sheet, row and column), else the internal-error message naming the exception."""
     if isinstance(exc, InputProblems) and exc.report.errors:
-        p = exc.report.errors[0]
-        try:
-            text = p.text(exc.report.language)
-        except Exception:   # noqa: BLE001 - a message that cannot be formatted still names the cell
-            text = f"{p.sheet} {p.row or ''} {p.column or ''}: {p.code}"
+        text = exc.report.errors[0].text(lang)
+    elif isinstance(exc, XlreviewError):
+        text = exc.message(lang)
+    else:
+        text = tr("msg.udf_internal", lang, error=f"{type(exc).__name__}: {exc}")
     text = " ".join(text.split())
-    return ERR + (text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…")
+    return tr("msg.udf_answer", lang, reason=text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…")
 
 
 class BadArgument(XlreviewError, ValueError):
-    """A UDF argument that cannot be used (its message becomes the ``#XLR!`` text)."""
+    """A UDF argument that cannot be used: ``BadArgument(code, **params)`` with ``msg.<code>`` a catalogue
+    key; the message, in the book's language, becomes the ``#XLR!`` text."""
 
 
 def excel_safe(fn):
-    """Turn any exception into ``#XLR! reason`` and NaN/inf into an empty cell (never raise into Excel)."""
+    """Turn any exception into ``#XLR! reason`` (in the calling book's language, from the ``caller``
+    argument) and NaN/inf into an empty cell: a worksheet function never raises into Excel."""
+    at = list(inspect.signature(fn).parameters).index("caller")
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return _cell(fn(*args, **kwargs))
         except Exception as exc:   # noqa: BLE001 - a worksheet function must always return a value
-            return _reason(exc)
+            caller = args[at] if len(args) > at else kwargs.get("caller")
+            return _reason(exc, book_language_of(caller))
     return wrapper
 
 
@@ -69,16 +111,19 @@ def _rows(value, name: str, required: bool = True) -> list[list] | None:
     """An ndim=2 range (header row + rows); trailing empty rows dropped."""
     if value is None or value == "" or value == [[None]]:
         if required:
-            raise BadArgument(f"{name}: range is empty")
+            raise BadArgument("udf_range_empty", name=name)
         return None
     if not isinstance(value, list):
-        raise BadArgument(f"{name}: expected a range with a header row")
+        raise BadArgument("udf_not_a_range", name=name)
     rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in value]
     while rows and all(v is None or v == "" for v in rows[-1]):
         rows.pop()
     if required and len(rows) < 2:
-        raise BadArgument(f"{name}: needs a header row and at least one data row")
+        raise BadArgument("udf_no_data_row", name=name)
     return rows
+
+
+YEARS = (1990, 2200)       # a review year a function accepts
 
 
 def _year(year) -> int | None:
@@ -87,17 +132,27 @@ def _year(year) -> int | None:
     try:
         y = int(float(year))
     except (TypeError, ValueError):
-        raise BadArgument(f"year: '{year}' is not a year") from None
-    if not 1990 <= y <= 2200:
-        raise BadArgument(f"year: {y} is out of range")
+        raise BadArgument("udf_not_a_year", value=year) from None
+    if not YEARS[0] <= y <= YEARS[1]:
+        raise BadArgument("udf_year_out_of_range", value=y, first=YEARS[0], last=YEARS[1])
     return y
+
+
+def _float(value, name: str) -> float:
+    """A number argument (a cell: float, or number text) as float."""
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        return float(value)
+    except (TypeError, ValueError):
+        raise BadArgument("udf_not_a_number", name=name, value=value) from None
 
 
 def _scope(scope) -> dict:
     from ..core.metrics import parse_scope
     parsed = parse_scope("" if scope is None else str(scope))
     if parsed is None:
-        raise BadArgument(f"scope: '{scope}' cannot be read (use all or channel=Amazon US; country=US)")
+        raise BadArgument("udf_bad_scope", value=scope)
     return parsed
 
 
@@ -127,7 +182,7 @@ def _period_figure(key: str, orders, scope=None, year=None, products=None, ads=N
                    overhead=None):
     """One METRICS 1-3 figure for review_year (or ``year``) and a scope: ``metrics.period_summary``."""
     from ..core.metrics import period_summary, year_bounds
-    settings = [["fixed_overhead", float(overhead)]] if overhead not in (None, "") else None
+    settings = [["fixed_overhead", _float(overhead, "overhead")]] if overhead not in (None, "") else None
     inputs = load_inputs(orders, products, ads, traffic, fx, year=year,
                          settings=[["key", "value"], *settings] if settings else None)
     start, end = year_bounds(inputs.settings.review_year)
@@ -139,7 +194,7 @@ def _period_figure(key: str, orders, scope=None, year=None, products=None, ads=N
 @xw.arg("orders", ndim=2)
 @xw.arg("fx", ndim=2)
 @excel_safe
-def XLR_NET_SALES(orders, scope=None, year=None, fx=None):
+def XLR_NET_SALES(orders, scope=None, year=None, fx=None, caller=None):
     """Net sales (gross − discounts − refunds) of an Orders range, review year or ``year``, optional scope.
 
     Example: ``=XLR_NET_SALES(Orders!A1:P500, "channel=Amazon US")``
@@ -152,7 +207,7 @@ def XLR_NET_SALES(orders, scope=None, year=None, fx=None):
 @xw.arg("products", ndim=2)
 @xw.arg("fx", ndim=2)
 @excel_safe
-def XLR_GROSS_MARGIN(orders, products, scope=None, year=None, fx=None):
+def XLR_GROSS_MARGIN(orders, products, scope=None, year=None, fx=None, caller=None):
     """Gross margin = (net sales − COGS) / net sales; COGS from the Products range's unit_cost.
 
     Example: ``=XLR_GROSS_MARGIN(Orders!A1:P500, Products!A1:F80)``
@@ -166,7 +221,7 @@ def XLR_GROSS_MARGIN(orders, products, scope=None, year=None, fx=None):
 @xw.arg("ads", ndim=2)
 @xw.arg("fx", ndim=2)
 @excel_safe
-def XLR_NET_MARGIN(orders, products, ads=None, overhead=None, scope=None, year=None, fx=None):
+def XLR_NET_MARGIN(orders, products, ads=None, overhead=None, scope=None, year=None, fx=None, caller=None):
     """Net margin = net profit / net sales, with the ad spend of ``ads`` and a yearly ``overhead``.
 
     Marketing, content and channel fixed costs count only in the build (their sheets are not passed).
@@ -179,7 +234,7 @@ def XLR_NET_MARGIN(orders, products, ads=None, overhead=None, scope=None, year=N
 @xw.arg("orders", ndim=2)
 @xw.arg("fx", ndim=2)
 @excel_safe
-def XLR_AOV(orders, scope=None, year=None, fx=None):
+def XLR_AOV(orders, scope=None, year=None, fx=None, caller=None):
     """Average order value = (gross sales − discounts) / orders.  ``=XLR_AOV(Orders!A1:P500)``"""
     return _period_figure("aov", orders, scope, year, fx=fx)
 
@@ -188,7 +243,7 @@ def XLR_AOV(orders, scope=None, year=None, fx=None):
 @xw.arg("orders", ndim=2)
 @xw.arg("fx", ndim=2)
 @excel_safe
-def XLR_REFUND_RATE(orders, scope=None, year=None, fx=None):
+def XLR_REFUND_RATE(orders, scope=None, year=None, fx=None, caller=None):
     """Refund rate = refunds / (gross sales − discounts).  ``=XLR_REFUND_RATE(Orders!A1:P500, "country=DE")``"""
     return _period_figure("refund_rate", orders, scope, year, fx=fx)
 
@@ -198,7 +253,7 @@ def XLR_REFUND_RATE(orders, scope=None, year=None, fx=None):
 @xw.arg("ads", ndim=2)
 @xw.arg("fx", ndim=2)
 @excel_safe
-def XLR_ROAS(orders, ads, scope=None, year=None, fx=None):
+def XLR_ROAS(orders, ads, scope=None, year=None, fx=None, caller=None):
     """ROAS = ad sales / ad spend of the Ads range (period and scope as the build).
 
     Example: ``=XLR_ROAS(Orders!A1:P500, Ads!A1:L300, "channel=Amazon US")``
@@ -211,7 +266,7 @@ def XLR_ROAS(orders, ads, scope=None, year=None, fx=None):
 @xw.arg("ads", ndim=2)
 @xw.arg("fx", ndim=2)
 @excel_safe
-def XLR_ACOS(orders, ads, scope=None, year=None, fx=None):
+def XLR_ACOS(orders, ads, scope=None, year=None, fx=None, caller=None):
     """ACoS = ad spend / ad sales.  ``=XLR_ACOS(Orders!A1:P500, Ads!A1:L300)``"""
     return _period_figure("acos", orders, scope, year, ads=ads, fx=fx)
 
@@ -221,7 +276,7 @@ def XLR_ACOS(orders, ads, scope=None, year=None, fx=None):
 @xw.arg("ads", ndim=2)
 @xw.arg("fx", ndim=2)
 @excel_safe
-def XLR_TACOS(orders, ads, scope=None, year=None, fx=None):
+def XLR_TACOS(orders, ads, scope=None, year=None, fx=None, caller=None):
     """TACoS = ad spend / net sales (total, not only ad-attributed, sales).  ``=XLR_TACOS(Orders!A1:P500, Ads!A1:L300)``"""
     return _period_figure("tacos", orders, scope, year, ads=ads, fx=fx)
 
@@ -231,7 +286,7 @@ def XLR_TACOS(orders, ads, scope=None, year=None, fx=None):
 @xw.arg("traffic", ndim=2)
 @xw.arg("fx", ndim=2)
 @excel_safe
-def XLR_CONVERSION(orders, traffic, scope=None, year=None, fx=None):
+def XLR_CONVERSION(orders, traffic, scope=None, year=None, fx=None, caller=None):
     """Conversion rate = orders / sessions (channel-level Traffic rows; SKU rows for a sku scope).
 
     Example: ``=XLR_CONVERSION(Orders!A1:P500, Traffic!A1:F400, "channel=Shopify")``
@@ -244,7 +299,7 @@ def XLR_CONVERSION(orders, traffic, scope=None, year=None, fx=None):
 @xw.arg("products", ndim=2)
 @xw.arg("fx", ndim=2)
 @excel_safe
-def XLR_LTV(orders, products, scope=None, year=None, fx=None):
+def XLR_LTV(orders, products, scope=None, year=None, fx=None, caller=None):
     """LTV (METRICS 3 ``ltv``): mean gross profit of the customers first seen in the year before, over the 365
     days from each one's first order; empty when no such customer's window ends inside the data.
 
@@ -315,7 +370,7 @@ def _numbers(col: pd.Series, name: str, allow_inf: bool = False) -> pd.Series:
     if inf is not None and inf.any():
         vals = vals.where(~inf, np.inf)
     if bad.any():
-        raise BadArgument(f"{name}: '{col[bad].iloc[0]}' is not a number")
+        raise BadArgument("udf_not_a_number", name=name, value=col[bad].iloc[0])
     return vals.astype("float64")
 
 
@@ -341,7 +396,7 @@ def _thresholds(settings):
 @xw.arg("settings", ndim=2)
 @xw.ret(expand="down")
 @excel_safe
-def XLR_CLASSIFY(skus, settings=None, lang=None):
+def XLR_CLASSIFY(skus, settings=None, caller=None):
     """Product class (problem / hero / evergreen / long_tail) per SKU row, as a column with a header.
 
     ``skus``: header row + one row per SKU with net_sales, net_profit, unit_refund_rate, days_of_cover and
@@ -354,7 +409,7 @@ def XLR_CLASSIFY(skus, settings=None, lang=None):
     need = ["net_sales", "net_profit", "unit_refund_rate"]
     missing = [c for c in need if c not in frame.columns]
     if missing:
-        raise BadArgument("skus: missing column(s) " + ", ".join(missing))
+        raise BadArgument("udf_missing_columns", name="skus", columns=", ".join(missing))
     t = pd.DataFrame(index=frame.index)
     for c in need:
         t[c] = _numbers(frame[c], c)
@@ -366,7 +421,7 @@ def XLR_CLASSIFY(skus, settings=None, lang=None):
         monthly = pd.concat([_numbers(frame[c], c).fillna(0.0) for c in months], axis=1)
         t = t.join(sales_regularity(monthly))
     else:
-        raise BadArgument("skus: needs months_sold and cv, or 12 monthly unit columns")
+        raise BadArgument("udf_no_months", name="skus")
     for c in ("stock_qty", "units_90d"):
         t[c] = _numbers(frame[c], c) if c in frame else np.nan
     s = _thresholds(settings)
@@ -380,7 +435,7 @@ def XLR_CLASSIFY(skus, settings=None, lang=None):
 @xw.arg("conversion", ndim=2)
 @xw.ret(expand="down")
 @excel_safe
-def XLR_QUADRANT(sessions, conversion):
+def XLR_QUADRANT(sessions, conversion, caller=None):
     """Four-quadrant label per SKU (star / fix_listing / needs_traffic / rethink; empty without sessions).
 
     Two equally long columns; a text first cell is taken as a header and answered with "quadrant".
@@ -393,7 +448,8 @@ def XLR_QUADRANT(sessions, conversion):
     if header:
         s_rows, c_rows = s_rows[1:], c_rows[1:]
     if len(s_rows) != len(c_rows):
-        raise BadArgument("sessions and conversion must have the same number of rows")
+        raise BadArgument("udf_rows_differ", first="sessions", second="conversion", n_first=len(s_rows),
+                          n_second=len(c_rows))
     while s_rows and s_rows[-1] in (None, "") and c_rows[-1] in (None, ""):
         s_rows, c_rows = s_rows[:-1], c_rows[:-1]
     s_vals = _numbers(pd.Series(s_rows, dtype=object), "sessions").fillna(0.0)
@@ -405,12 +461,12 @@ def XLR_QUADRANT(sessions, conversion):
 def _column(value, name: str) -> list:
     """A one-column (or one-row) range as a flat list, empty cells kept (positions matter)."""
     if not isinstance(value, list) or not value:
-        raise BadArgument(f"{name}: range is empty")
+        raise BadArgument("udf_range_empty", name=name)
     rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in value]
     if len(rows[0]) != 1 and len(rows) == 1:
         return list(rows[0])                 # a row range
     if any(len(r) != 1 for r in rows):
-        raise BadArgument(f"{name}: expected one column")
+        raise BadArgument("udf_one_column", name=name)
     return [r[0] for r in rows]
 
 
@@ -425,7 +481,7 @@ def _column(value, name: str) -> list:
 @xw.arg("fx", ndim=2)
 @xw.ret(expand="down")
 @excel_safe
-def XLR_SMART(goal, orders, products=None, ads=None, traffic=None, settings=None, fx=None):
+def XLR_SMART(goal, orders, products=None, ads=None, traffic=None, settings=None, fx=None, caller=None):
     """SMART verdict per goal, e.g. ``S✓ M✓ A✗ R✓ T✓`` (a column when several goal rows are given).
 
     ``goal``: the Goals header row + goal row(s); the data ranges give the baseline and reference growth
@@ -435,7 +491,7 @@ def XLR_SMART(goal, orders, products=None, ads=None, traffic=None, settings=None
     inputs = load_inputs(orders, products, ads, traffic, fx, goals=goal, settings=settings)
     verdicts = [" ".join(f"{k}{'✓' if g[k]['pass'] else '✗'}" for k in "SMART") for g in smart_check(inputs)]
     if not verdicts:
-        raise BadArgument("goal: no goal row (header row + at least one goal)")
+        raise BadArgument("udf_no_goal", name="goal")
     return verdicts[0] if len(verdicts) == 1 else [[v] for v in verdicts]
 
 
@@ -443,7 +499,7 @@ def XLR_SMART(goal, orders, products=None, ads=None, traffic=None, settings=None
 @xw.arg("seasonality", ndim=2)
 @xw.ret(expand="table")
 @excel_safe
-def XLR_PLAN(target, seasonality, metric="net_sales", plan_year=None):
+def XLR_PLAN(target, seasonality, metric="net_sales", plan_year=None, caller=None):
     """12 monthly targets summing EXACTLY to ``target`` (largest remainder; cents, counts as integers).
 
     ``seasonality``: 12 cells (a row or a column) of weights, e.g. last year's monthly sales; the result
@@ -453,17 +509,17 @@ def XLR_PLAN(target, seasonality, metric="net_sales", plan_year=None):
     from ..core.metric_table import ADDITIVE_METRICS
     from ..core.plan import additive_plan
     if target is None or isinstance(target, str) or isinstance(target, bool):
-        raise BadArgument(f"target: '{target}' is not a number")
+        raise BadArgument("udf_not_a_number", name="target", value="" if target is None else target)
     key = str(metric or "net_sales").strip().lower().replace(" ", "_")
     if key not in ADDITIVE_METRICS:
-        raise BadArgument(f"metric: '{metric}' is not an additive metric")
+        raise BadArgument("udf_not_additive", value=metric, metrics=", ".join(ADDITIVE_METRICS))
     rows = _rows(seasonality, "seasonality", required=False) or []
     cells = [v for r in rows for v in r]
     if len(cells) != 12:
-        raise BadArgument(f"seasonality: needs 12 cells, got {len(cells)}")
+        raise BadArgument("udf_cells_needed", name="seasonality", n=12, got=len(cells))
     weights = _numbers(pd.Series(cells, dtype=object), "seasonality").fillna(0.0)
     if (weights < 0).any():
-        raise BadArgument("seasonality: weights must not be negative")
+        raise BadArgument("udf_negative_weights", name="seasonality")
     months = [v for _, v in additive_plan(float(target), key, weights.to_numpy(), _year(plan_year) or 2027)["month"]]
     return [months] if len(rows) == 1 else [[v] for v in months]
 
@@ -476,7 +532,7 @@ PROMO_FIELDS = ("incremental_sales", "verdict", "baseline", "uplift", "dip", "pu
 @xw.arg("daily_sales", ndim=2)
 @excel_safe
 def XLR_PROMO_LIFT(daily_sales, first_day, last_day, figure="incremental_sales", baseline_days=None,
-                   after_days=None):
+                   after_days=None, caller=None):
     """Incremental sales (or ``figure`` = verdict / baseline / uplift / dip / pull_forward_ratio) of a
     promotion on a column of daily net sales; ``first_day`` / ``last_day`` are the 1-based positions of
     the promotion's first and last day in that column (not ``start`` / ``end``: End is a VBA keyword, and
@@ -493,27 +549,27 @@ def XLR_PROMO_LIFT(daily_sales, first_day, last_day, figure="incremental_sales",
         cells.pop()
     values = _numbers(pd.Series(cells, dtype=object), "daily_sales")
     if values.isna().any():
-        raise BadArgument("daily_sales: blank day (enter 0 for days without sales)")
+        raise BadArgument("udf_blank_day", name="daily_sales", day=int(np.flatnonzero(values.isna())[0]) + 1)
     n = len(values)
     try:
         s0, s1 = int(float(first_day)), int(float(last_day))
     except (TypeError, ValueError):
-        raise BadArgument("first_day / last_day: give 1-based positions in daily_sales") from None
+        raise BadArgument("udf_positions", name="daily_sales") from None
     if not 1 <= s0 <= s1 <= n:
-        raise BadArgument(f"first_day / last_day: need 1 <= first_day <= last_day <= {n}")
+        raise BadArgument("udf_positions_order", n=n)
     field = str(figure or "incremental_sales").strip().lower()
     if field not in PROMO_FIELDS:
-        raise BadArgument("figure: one of " + ", ".join(PROMO_FIELDS))
+        raise BadArgument("udf_one_of", name="figure", value=figure, choices=", ".join(PROMO_FIELDS))
     day0 = pd.Timestamp(2026, 1, 1)   # positions become days; only their order matters to the rule
     days = pd.date_range(day0, periods=n, freq="D")
     settings = Settings(review_year=days[s0 - 1].year)
     defaults = settings.thresholds
-    before = s0 - 1 if baseline_days in (None, "") else int(float(baseline_days))
-    after = n - s1 if after_days in (None, "") else int(float(after_days))
+    before = s0 - 1 if baseline_days in (None, "") else int(_float(baseline_days, "baseline_days"))
+    after = n - s1 if after_days in (None, "") else int(_float(after_days, "after_days"))
     settings.thresholds = {**defaults, "promo_baseline_days": min(before, int(defaults["promo_baseline_days"])),
                            "promo_after_days": min(after, int(defaults["promo_after_days"]))}
     if settings.thresholds["promo_baseline_days"] < 1:
-        raise BadArgument("first_day: needs at least one day before the promotion for the baseline")
+        raise BadArgument("udf_no_baseline_day")
     lines = pd.DataFrame({"order_date": days, "channel": "", "net_sales": values.to_numpy(), "gross_profit": 0.0,
                           "discount": 0.0, "promo": "", "order_key": [f"d{i}" for i in range(n)],
                           "year": days.year.astype("int64")})
