@@ -76,13 +76,59 @@ class Kinds:
         self.num = num & ~nan
         self.text = is_str & ~empty_str
         self.values = vals
+        self.stripped = self.hashy = None
+
+    # the masks and arrays a Kinds holds, all of one length
+    _FIELDS = ("boolean", "date", "blank", "num", "text", "values", "stripped", "hashy")
+
+    @classmethod
+    def of_typed(cls, values: np.ndarray, kind: int, blank: np.ndarray, stripped: np.ndarray | None = None,
+                 hashy: np.ndarray | None = None) -> Kinds:
+        """The kinds of a column whose non-blank cells are all of one ``kind`` (``NUM``, ``DATE``, ``BOOL`` or
+        ``STR``), as a typed reader (Arrow) returns it: no per-cell look at Python objects.
+
+        ``values``: float64 (NUM), datetime64[ns] (DATE), bool (BOOL) or object str (STR) array;
+        ``blank``: empty cells (for STR also "" and whitespace); ``stripped``: for STR the values without
+        surrounding whitespace (object array); ``hashy``: for STR where the stripped text starts with ``#``.
+        """
+        out = object.__new__(cls)
+        n = len(values)
+        none = np.zeros(n, dtype=bool)
+        filled = ~blank
+        out.values, out.blank = values, blank
+        out.num = filled if kind == NUM else none
+        out.date = filled if kind == DATE else none
+        out.boolean = filled if kind == BOOL else none
+        out.text = filled if kind == STR else none
+        out.stripped, out.hashy = stripped, hashy
+        return out
 
     def take(self, keep: np.ndarray) -> Kinds:
         """The kinds of the cells where ``keep`` is true (a column already classified, rows filtered)."""
         out = object.__new__(Kinds)
-        for name in ("boolean", "date", "blank", "num", "text", "values"):
-            setattr(out, name, getattr(self, name)[keep])
+        for name in self._FIELDS:
+            v = getattr(self, name, None)
+            setattr(out, name, None if v is None else v[keep])
         return out
+
+    def blanked(self, mask: np.ndarray) -> Kinds:
+        """The same column with the cells of ``mask`` read as empty (e.g. Excel error cells, once reported)."""
+        out = self.take(slice(None))
+        for name in ("boolean", "date", "num", "text"):
+            setattr(out, name, getattr(out, name) & ~mask)
+        out.blank = out.blank | mask
+        return out
+
+    def other(self) -> np.ndarray:
+        """Non-empty cells of no kind a column can hold (a time of day or a duration, e.g. calamine's reading
+        of a date before 1900): bad in a number or date column, never read as empty."""
+        return ~(self.blank | self.num | self.text | self.date | self.boolean)
+
+    def text_values(self) -> np.ndarray:
+        """The non-blank text cells without surrounding whitespace (object array)."""
+        if self.stripped is not None:
+            return self.stripped[self.text]
+        return pd.Series(self.values[self.text], dtype=object).str.strip().to_numpy(dtype=object)
 
 
 def is_blank(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
@@ -96,11 +142,14 @@ def is_error_literal(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
     k = kinds or Kinds(raw)
     out = np.zeros(len(raw), dtype=bool)
     if k.text.any():
-        strs = pd.Series(k.values[k.text], dtype=object)
-        hashy = strs.str.lstrip().str.startswith("#")
-        if hashy.any():
-            out_idx = np.flatnonzero(k.text)[hashy.to_numpy(dtype=bool)]
-            out[out_idx] = strs[hashy].str.strip().str.upper().isin(EXCEL_ERRORS).to_numpy(dtype=bool)
+        if getattr(k, "hashy", None) is not None:
+            cand = np.flatnonzero(k.text & k.hashy)
+        else:
+            strs = pd.Series(k.values[k.text], dtype=object)
+            cand = np.flatnonzero(k.text)[strs.str.lstrip().str.startswith("#").to_numpy(dtype=bool)]
+        if len(cand):
+            strs = pd.Series(k.values[cand], dtype=object)
+            out[cand] = strs.str.strip().str.upper().isin(EXCEL_ERRORS).to_numpy(dtype=bool)
     return pd.Series(out, index=raw.index)
 
 
@@ -109,7 +158,7 @@ def parse_text(raw: pd.Series, kinds: Kinds | None = None) -> pd.Series:
     k = kinds or Kinds(raw)
     out = np.full(len(raw), "", dtype=object)
     if k.text.any():
-        out[k.text] = pd.Series(k.values[k.text], dtype=object).str.strip().to_numpy(dtype=object)
+        out[k.text] = k.text_values()
     if k.num.any():
         nums = k.values[k.num].astype("float64")
         out[k.num] = [str(int(v)) if v.is_integer() else repr(v) for v in nums]
@@ -157,7 +206,7 @@ def parse_numbers(raw: pd.Series, kinds: Kinds | None = None) -> tuple[pd.Series
         vals, ok = _text_numbers(pd.Series(k.values[k.text], dtype=object))
         out[k.text] = vals.to_numpy()
         bad[k.text] = ~ok.to_numpy()
-    bad |= k.boolean | k.date
+    bad |= k.boolean | k.date | k.other()
     return pd.Series(out, index=raw.index), pd.Series(bad, index=raw.index)
 
 
@@ -191,7 +240,13 @@ def parse_dates(raw: pd.Series, kinds: Kinds | None = None) -> tuple[pd.Series, 
     k = kinds or Kinds(raw)
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     bad = np.zeros(len(raw), dtype=bool)
-    if k.date.any():
+    if k.date.any() and k.values.dtype.kind == "M":          # a typed column: datetime64, no time zone
+        day = k.values[k.date].astype("datetime64[D]")         # days first: ms or s units may pass ns' range
+        ok = (day >= FIRST_DATE.to_datetime64()) & (day <= LAST_DATE.to_datetime64())
+        idx = np.flatnonzero(k.date)
+        out.iloc[idx[ok]] = day[ok].astype("datetime64[ns]")
+        bad[idx[~ok]] = True
+    elif k.date.any():
         given = [pd.Timestamp(v) for v in k.values[k.date]]
         ok = np.array([not pd.isna(v) and FIRST_DATE <= v.tz_localize(None).normalize() <= LAST_DATE
                        for v in given], dtype=bool)
@@ -213,5 +268,5 @@ def parse_dates(raw: pd.Series, kinds: Kinds | None = None) -> tuple[pd.Series, 
         idx = np.flatnonzero(k.text)
         out.iloc[idx] = stamps.to_numpy(dtype="datetime64[ns]")
         bad[idx] = stamps.isna().to_numpy()
-    bad |= k.boolean
+    bad |= k.boolean | k.other()
     return out, pd.Series(bad, index=raw.index)

@@ -5,7 +5,7 @@ them, row 0 = Excel row 1). Everything here is pandas: no openpyxl, no Excel.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -19,11 +19,48 @@ from .parse import Kinds, is_blank, is_error_literal, parse_dates, parse_numbers
 from .problems import Report
 
 
-@dataclass
 class RawSheet:
-    name: str
-    rows: list[list]                                  # rows[0] is Excel row 1 (the header)
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)   # (row0, col0) -> "#N/A"
+    """One sheet as a reader found it: ``rows`` of cell values (rows[0] is Excel row 1, the header) and
+    ``errors``, its Excel error cells ((row0, col0) -> ``"#N/A"``), which a reader gives as empty.
+
+    A backend that reads typed columns (``workbook.columns.TypedSheet``) passes ``typed``, whose
+    ``header`` is row 1; it then passes ``load_rows`` (-> (rows, errors)) instead of the rows, which are
+    read only when something asks for them (Settings, or validation when a column cannot be typed).
+    """
+
+    def __init__(self, name: str, rows: list[list] | None = None, errors: dict[tuple[int, int], str] | None = None,
+                 *, typed=None, load_rows=None):
+        self.name = name
+        self._rows = rows
+        self._errors = errors
+        self.typed = typed
+        self._load_rows = load_rows
+
+    def _load(self) -> None:
+        if self._rows is None:
+            self._rows, self._errors = self._load_rows() if self._load_rows is not None else ([], {})
+        if self._errors is None:
+            self._errors = {}
+
+    @property
+    def rows(self) -> list[list]:
+        self._load()
+        return self._rows
+
+    @property
+    def errors(self) -> dict[tuple[int, int], str]:
+        self._load()
+        return self._errors
+
+    @property
+    def header(self) -> list:
+        """Row 1's values (``[]`` for an empty sheet)."""
+        if self.typed is not None:
+            return self.typed.header
+        return list(self.rows[0]) if self.rows else []
+
+    def __repr__(self) -> str:
+        return f"RawSheet({self.name!r})"
 
 
 def empty_frame(spec: schema.SheetSpec) -> pd.DataFrame:
@@ -39,16 +76,17 @@ def empty_frame(spec: schema.SheetSpec) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
-def past_row_limit(spec: schema.SheetSpec, raw: RawSheet, report: Report) -> bool:
-    """True (and an error naming the way out) when a sheet holds more rows than Excel can keep.
+def past_row_limit(spec: schema.SheetSpec, name: str, n_rows: int, report: Report) -> bool:
+    """True (and an error naming the way out) when a sheet holds more rows (``n_rows``, the header
+    included) than Excel can keep.
 
     Such a sheet is never read, so no figure is computed from a truncated copy of it.
     """
-    if len(raw.rows) <= schema.EXCEL_MAX_ROWS:
+    if n_rows <= schema.EXCEL_MAX_ROWS:
         return False
-    report.error(raw.name, schema.EXCEL_MAX_ROWS + 1, None, None,
+    report.error(name, schema.EXCEL_MAX_ROWS + 1, None, None,
                  "sheet_past_row_limit" if spec.name == "Orders" else "sheet_past_row_limit_other",
-                 rows=len(raw.rows), limit=schema.EXCEL_MAX_ROWS)
+                 rows=n_rows, limit=schema.EXCEL_MAX_ROWS)
     return True
 
 
@@ -102,24 +140,12 @@ def column_rules(spec: schema.SheetSpec, c: schema.Column, vals: pd.Series, blan
     return vals.astype("float64")
 
 
-def read_sheet(spec: schema.SheetSpec, raw: RawSheet | None, report: Report, empty_ok: bool = False,
-               whole: bool = False) -> pd.DataFrame:
-    """Parse one input sheet by its spec, adding every problem to ``report``.
-
-    ``empty_ok``: an Orders sheet without lines is fine (the order store holds them).
-    ``whole``: read even past Excel's row limit (only to move the lines into the order store).
-    """
-    if raw is None or not raw.rows:
-        if spec.required:
-            report.error(spec.name, None, None, None, "missing_sheet")
-        return empty_frame(spec)
-    sheet = raw.name
-    if not whole and past_row_limit(spec, raw, report):
-        return empty_frame(spec)
-    header = raw.rows[0]
+def _header_columns(spec: schema.SheetSpec, header: list, sheet: str):
+    """(key -> 0-based column, key -> header as found, problems) of a header row by the spec's aliases."""
     aliases = schema.alias_table(spec)
     col_of: dict[str, int] = {}
     shown: dict[str, str] = {}
+    problems: list[tuple] = []
     for j, h in enumerate(header):
         if h is None or str(h).strip() == "":
             continue
@@ -127,59 +153,105 @@ def read_sheet(spec: schema.SheetSpec, raw: RawSheet | None, report: Report, emp
         if key is None:
             continue
         if key in col_of:
-            report.error(sheet, 1, str(h), None, "duplicate_column", key=key)
+            problems.append((sheet, 1, str(h), None, "duplicate_column", {"key": key}))
             continue
         col_of[key] = j
         shown[key] = str(h)
-    missing = [c for c in spec.columns if c.required and c.key not in col_of]
-    for c in missing:
-        report.error(sheet, 1, c.key, None, "missing_column", key=c.key, zh=c.zh)
+    for c in spec.columns:
+        if c.required and c.key not in col_of:
+            problems.append((sheet, 1, c.key, None, "missing_column", {"key": c.key, "zh": c.zh}))
+    return col_of, shown, problems
 
-    width = max((len(r) for r in raw.rows), default=0)
-    body = pd.DataFrame(raw.rows[1:], columns=range(width), dtype=object) if len(raw.rows) > 1 else \
+
+def _row_kinds(raw: RawSheet, used: list[int]) -> tuple[int, dict[int, Kinds]]:
+    """(rows below the header, {column: Kinds}) of a sheet read cell by cell; Excel error cells hold their text."""
+    rows = raw.rows
+    width = max((len(r) for r in rows), default=0)
+    body = pd.DataFrame(rows[1:], columns=range(width), dtype=object) if len(rows) > 1 else \
         pd.DataFrame(columns=range(width), dtype=object)
-    body.index = np.arange(2, len(body) + 2)             # Excel row numbers
-    used = list(col_of.values())
-    err_cells = {(r0 + 1, c0): v for (r0, c0), v in raw.errors.items() if r0 >= 1}
-    kinds_of = {j: Kinds(body[j]) for j in used} if len(body) else {}   # each column classified once
-    if used and len(body):
-        blank_row = np.logical_and.reduce([kinds_of[j].blank for j in used])
-        blank_row = pd.Series(blank_row, index=body.index)
-        for (r, c) in err_cells:
-            if c in used and r in blank_row.index:
-                blank_row[r] = False
-        keep = ~blank_row.to_numpy()
-        body = body[keep]
-    else:
-        body = body.iloc[0:0]
+    errs: dict[int, dict[int, str]] = {}
+    for (r0, c0), v in raw.errors.items():
+        if r0 >= 1 and r0 - 1 < len(body):
+            errs.setdefault(c0, {})[r0 - 1] = v
+    out = {}
+    for j in used:
+        col = body[j].to_numpy(dtype=object, copy=True) if j < width else np.full(len(body), None, dtype=object)
+        for i, v in errs.get(j, {}).items():
+            col[i] = v
+        out[j] = Kinds(pd.Series(col, dtype=object))
+    return len(body), out
 
-    if len(body) == 0:
+
+class _Shown:
+    """A cell's value as a message shows it, by Excel row: a typed date column's cell as the date (or date
+    and time) a cell-by-cell reader gives, not a pandas Timestamp."""
+
+    def __init__(self, col: pd.Series):
+        self.col = col
+
+    def __getitem__(self, row: int):
+        v = self.col[row]
+        if isinstance(v, pd.Timestamp):
+            v = v.to_pydatetime()
+            return v.date() if v.time() == dt.time(0) else v
+        return v
+
+
+def read_sheet(spec: schema.SheetSpec, raw: RawSheet | None, report: Report, empty_ok: bool = False,
+               whole: bool = False) -> pd.DataFrame:
+    """Parse one input sheet by its spec, adding every problem to ``report``.
+
+    ``empty_ok``: an Orders sheet without lines is fine (the order store holds them).
+    ``whole``: read even past Excel's row limit (only to move the lines into the order store).
+    The sheet is read a column at a time (typed columns when the backend gives them, ``RawSheet.typed``).
+    """
+    header = raw.header if raw is not None else []
+    if raw is None or not header and not raw.rows:
+        if spec.required:
+            report.error(spec.name, None, None, None, "missing_sheet")
+        return empty_frame(spec)
+    sheet = raw.name
+    col_of, shown, header_problems = _header_columns(spec, header, sheet)
+    used = list(col_of.values())
+    text_cols = {c.key for c in spec.columns if c.type == "text"}
+    typed = raw.typed.columns({j: k in text_cols for k, j in col_of.items()}) \
+        if raw.typed is not None and header else None
+    if typed is None:
+        if not whole and past_row_limit(spec, sheet, len(raw.rows), report):
+            return empty_frame(spec)
+        height, kinds_of = _row_kinds(raw, used)
+    else:
+        height, kinds_of = typed
+        if not whole and past_row_limit(spec, sheet, height + 1, report):
+            return empty_frame(spec)
+    for where, row, column, value, code, params in header_problems:
+        report.error(where, row, column, value, code, **params)
+    missing = [p for p in header_problems if p[4] == "missing_column"]
+
+    if used and height:
+        keep = ~np.logical_and.reduce([kinds_of[j].blank for j in used])
+    else:
+        keep = np.zeros(height, dtype=bool)
+    index = pd.Index(np.arange(2, height + 2)[keep])        # Excel row numbers of the rows read
+    if len(index) == 0:
         if spec.name == "Orders" and not missing and not empty_ok:
             report.error(sheet, None, None, None, "empty_sheet")
-        out = empty_frame(spec)
-        return out
+        return empty_frame(spec)
 
-    out = pd.DataFrame(index=body.index)
+    out: dict[str, pd.Series] = {}
     for c in spec.columns:
         if c.key not in col_of:
-            out[c.key] = absent_column(spec, c, body.index)
+            out[c.key] = absent_column(spec, c, index)
             continue
-        j = col_of[c.key]
-        rawcol = body[j]
+        kinds = kinds_of[col_of[c.key]].take(keep)
+        rawcol = pd.Series(kinds.values, index=index, dtype=object if kinds.values.dtype == object else None)
         name = shown[c.key]
-        # Excel error values: real error cells (from the file) or their text
-        mine = {r: v for (r, cj), v in err_cells.items() if cj == j and r in rawcol.index}
-        if mine:
-            rawcol = rawcol.copy()
-            for r, v in mine.items():
-                rawcol[r] = v
-        kinds = Kinds(rawcol) if mine else kinds_of[j].take(keep)
-        errmask = is_error_literal(rawcol, kinds)
-        for r in errmask[errmask].index:
-            report.error(sheet, r, name, rawcol[r], "excel_error", err=rawcol[r])
-        if errmask.any():          # parse the rest as if the error cells were blank
-            rawcol = rawcol.where(~errmask, None)
-            kinds = Kinds(rawcol)
+        errmask = is_error_literal(rawcol, kinds)      # Excel error values: real error cells or their text
+        if errmask.any():
+            for r in errmask[errmask].index:
+                report.error(sheet, r, name, rawcol[r], "excel_error", err=rawcol[r])
+            rawcol = rawcol.where(~errmask, None)      # parse the rest as if the error cells were blank
+            kinds = kinds.blanked(errmask.to_numpy())
         blank = is_blank(rawcol, kinds) & ~errmask
         if c.type == "text":
             vals, bad = parse_text(rawcol, kinds), None
@@ -187,11 +259,11 @@ def read_sheet(spec: schema.SheetSpec, raw: RawSheet | None, report: Report, emp
             vals, bad = parse_dates(rawcol, kinds)
         else:
             vals, bad = parse_numbers(rawcol, kinds)
-        out[c.key] = column_rules(spec, c, vals, blank, None if bad is None else bad & ~errmask, rawcol, sheet,
-                                  name, report)
-    out["_row"] = out.index.astype("int64")
-    out = out.reset_index(drop=True)
-    return out
+        out[c.key] = column_rules(spec, c, vals, blank, None if bad is None else bad & ~errmask, _Shown(rawcol),
+                                  sheet, name, report)
+    frame = pd.DataFrame(out, index=index)
+    frame["_row"] = index.to_numpy(dtype="int64")
+    return frame.reset_index(drop=True)
 
 
 def _check_unique(frame: pd.DataFrame, sheet: str, key: str, report: Report) -> None:
@@ -259,7 +331,7 @@ def _check_unit_costs(unit_costs: pd.DataFrame, products: pd.DataFrame, sheet: s
 def read_settings(raw: RawSheet | None, report: Report) -> dict[str, object]:
     """Settings key -> raw value (only non-blank values; keys normalised)."""
     values: dict[str, object] = {}
-    if raw is None or past_row_limit(schema.SETTINGS, raw, report):
+    if raw is None or past_row_limit(schema.SETTINGS, raw.name, len(raw.rows), report):
         return values
     for i, row in enumerate(raw.rows):
         if not row or row[0] is None or str(row[0]).strip() == "":
@@ -360,28 +432,50 @@ def fx_rates(fx: pd.DataFrame) -> pd.DataFrame:
 
 def convert_money(frame: pd.DataFrame, spec: schema.SheetSpec, date_col: str | None, fx: pd.DataFrame,
                   base: str, report: Report, sheet_name: str) -> pd.DataFrame:
-    """Convert the sheet's money columns to base currency with the FX sheet (month-specific rate wins)."""
+    """Convert the sheet's money columns to base currency with the FX sheet (month-specific rate wins).
+
+    The rate is looked up once per distinct (currency, month) of the foreign rows, not per row.
+    """
     money = [k for k in spec.money_keys if k in frame.columns]
     if not len(frame) or "currency" not in spec.keys:
         return frame
-    cur = frame["currency"].astype(str).str.strip().str.upper()
-    cur = cur.where(cur.ne(""), base)
+    codes, distinct = pd.factorize(frame["currency"].astype(object), use_na_sentinel=False)
+    upper = np.array([str(v).strip().upper() for v in distinct], dtype=object)
+    upper[upper == ""] = base
+    cur = pd.Series(upper.take(codes), index=frame.index).astype(str)
     frame = frame.assign(currency=cur)
-    foreign = cur.ne(base)
-    if not foreign.any():
+    foreign_code = upper != base
+    if not foreign_code.any():
         return frame
+    foreign = pd.Series(foreign_code.take(codes), index=frame.index)
     bad_code = foreign & ~cur.str.fullmatch(r"[A-Z]{3}")
     for i in bad_code[bad_code].index:
         report.error(sheet_name, frame.at[i, "_row"], "currency", cur[i], "bad_currency")
     rates = fx_rates(fx)
-    month = frame[date_col].dt.to_period("M").dt.to_timestamp() if date_col else pd.Series(pd.NaT, index=frame.index)
-    key = pd.DataFrame({"currency": cur, "month": month}, index=frame.index)
     specific = rates.dropna(subset=["month"]).drop_duplicates(["currency", "month"], keep="last")
     general = rates[rates["month"].isna()].drop_duplicates(["currency"], keep="last")
-    r1 = key.merge(specific[["currency", "month", "rate_to_base"]], on=["currency", "month"], how="left")["rate_to_base"]
-    r2 = key.merge(general[["currency", "rate_to_base"]], on="currency", how="left")["rate_to_base"]
-    rate = pd.Series(r1.to_numpy(), index=frame.index).fillna(pd.Series(r2.to_numpy(), index=frame.index))
-    rate = rate.where(foreign, 1.0)
+    specific_rate = {(c, m.to_datetime64().astype("datetime64[M]")): r
+                     for c, m, r in zip(specific["currency"], specific["month"], specific["rate_to_base"])}
+    general_rate = dict(zip(general["currency"], general["rate_to_base"]))
+    if date_col:
+        month = frame[date_col].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
+    else:
+        month = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[M]")
+    at = np.flatnonzero(foreign.to_numpy())
+    # one key per (currency code, month): months since 1970 (NaT as one more value) x distinct currencies
+    m_int = month[at].astype("int64")
+    nat = np.isnat(month[at])
+    m_int = np.where(nat, np.iinfo("int64").min, m_int)
+    pairs, where = np.unique(np.stack([codes[at], m_int]), axis=1, return_inverse=True)
+    pair_rate = np.empty(pairs.shape[1], dtype="float64")
+    for k in range(pairs.shape[1]):
+        c = upper[pairs[0, k]]
+        m = None if pairs[1, k] == np.iinfo("int64").min else np.datetime64(int(pairs[1, k]), "M")
+        r = specific_rate.get((c, m)) if m is not None else None
+        pair_rate[k] = r if r is not None and r == r else general_rate.get(c, np.nan)
+    rate = np.ones(len(frame), dtype="float64")
+    rate[at] = pair_rate[where.ravel()]
+    rate = pd.Series(rate, index=frame.index)
     missing = rate.isna() & ~bad_code
     if missing.any():
         counts = cur[missing].value_counts()

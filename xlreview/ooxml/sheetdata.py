@@ -103,6 +103,67 @@ def error_cells(pkg: Package, part: str) -> dict[tuple[int, int], str]:
     return out
 
 
+def _cell_text(el: etree._Element) -> str:
+    """The text of a ``<si>`` or ``<is>`` string item: its ``<t>`` runs, phonetic runs (``<rPh>``) left out."""
+    return "".join(t.text or "" for t in el.iter(m("t")) if t.getparent().tag != m("rPh"))
+
+
+def shared_strings(pkg: Package, upto: int) -> list[str]:
+    """The first ``upto + 1`` items of the shared string table (streamed: a big table is not read to its end)."""
+    part = pkg.shared_strings_part()
+    out: list[str] = []
+    if part is None or part not in pkg or upto < 0:
+        return out
+    with pkg.open(part) as fh:
+        for _, el in etree.iterparse(fh, events=("end",), tag=m("si"), huge_tree=True):
+            out.append(_cell_text(el))
+            el.clear()
+            if len(out) > upto:
+                break
+    return out
+
+
+def first_row(pkg: Package, part: str) -> list:
+    """The values of row 1 of a worksheet part (a header row), column A first; ``[]`` when row 1 is empty.
+
+    Values as a reader gives them: text, float, bool, or the error text (``#N/A``); empty cells None.
+    Only the start of the part is parsed (the header of a 75 MB sheet costs the same as of a small one).
+    """
+    cells: dict[int, tuple[str | None, str | None, etree._Element]] = {}
+    with pkg.open(part) as fh:
+        for _, el in etree.iterparse(fh, events=("end",), tag=m("row"), huge_tree=True):
+            if el.get("r", "1") == "1":
+                for j, c in enumerate(el.iter(m("c"))):
+                    col = split_ref(c.get("r"))[1] if c.get("r") else j
+                    v = c.find(m("v"))
+                    cells[col] = (c.get("t"), None if v is None else v.text, c)
+            break
+    sst_at = [int(v) for t, v, _ in cells.values() if t == "s" and v is not None and v.strip().isdigit()]
+    sst = shared_strings(pkg, max(sst_at, default=-1))
+    row: list = [None] * (max(cells, default=-1) + 1)
+    for col, (t, v, c) in cells.items():
+        if t == "inlineStr":
+            item = c.find(m("is"))
+            row[col] = _cell_text(item) if item is not None else None
+        elif v is None:
+            continue
+        elif t == "s":
+            k = int(v)
+            row[col] = sst[k] if k < len(sst) else None
+        elif t in ("str", "e", "d"):
+            row[col] = v
+        elif t == "b":
+            row[col] = v.strip() == "1"
+        else:
+            try:
+                row[col] = float(v)
+            except ValueError:
+                row[col] = v
+    while row and (row[-1] is None or row[-1] == ""):
+        row.pop()
+    return row
+
+
 
 # ------------------------------------------------------------------------------------------- writing cells
 _EPOCH = dt.datetime(1899, 12, 30)

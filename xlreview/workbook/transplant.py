@@ -75,9 +75,14 @@ def generated_sheet_names(path) -> list[str]:
     Example: ``generated_sheet_names("shop.xlsx")`` -> ``["Dashboard", "Plan"]``.
     """
     with Package(path) as pkg:
-        workbook = pkg.xml(pkg.workbook)
-        marked = _marked_indices(workbook)
-        return [s.name for i, s in enumerate(pkg.sheets(workbook)) if i in marked]
+        return generated_names(pkg)
+
+
+def generated_names(pkg: Package) -> list[str]:
+    """``generated_sheet_names`` of an open package (only workbook.xml and its relationships are read)."""
+    workbook = pkg.xml(pkg.workbook)
+    marked = _marked_indices(workbook)
+    return [s.name for i, s in enumerate(pkg.sheets(workbook)) if i in marked]
 
 
 # ---------------------------------------------------------------------------------------------- styles
