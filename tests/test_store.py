@@ -138,3 +138,32 @@ def test_ranges_without_their_workbook_read_only_what_was_passed(tmp_path):
                  Settings=pd.concat([f["Settings"], pd.DataFrame({"key": ["order_store"], "value": ["b.orders"]})]))
     inputs, report = read_inputs(frames_to_raw(split))
     assert report.ok and len(inputs.orders) == 3
+
+
+def test_store_run_twice_changes_nothing_and_lines_already_stored_are_not_written_again(tmp_path):
+    book = write_workbook(tmp_path / "stored.xlsm", frames())
+    assert run("build", book, "--json", tmp_path / "once.json").exit_code == 0
+    assert run("store", book).exit_code == 0
+    folder = tmp_path / "stored.orders"
+    res = run("store", book, "--lang", "en")                  # again: the sheet holds no line now
+    assert res.exit_code == 0, res.output
+    assert "0 order lines were already in the order store" in res.output
+    assert len(store.part_files(folder)) == 1
+    # the seller pastes the year's lines back into the sheet plus one new line: only the new one is stored
+    f = frames()
+    extra = f["Orders"].iloc[[4]].assign(order_id="O9")
+    again = write_workbook(tmp_path / "again.xlsm", dict(f, Orders=pd.concat([f["Orders"], extra])))
+    shutil.copy(again, tmp_path / "paste.xlsm")
+    shutil.copytree(folder, tmp_path / "paste.orders")
+    import openpyxl
+    wb = openpyxl.load_workbook(tmp_path / "paste.xlsm", keep_vba=True)
+    wb["Settings"].append(["order_store", "paste.orders"])
+    wb.save(tmp_path / "paste.xlsm")
+    res = run("store", tmp_path / "paste.xlsm", "--lang", "en")
+    assert res.exit_code == 0, res.output
+    assert "1 order lines moved" in res.output and "5 order lines were already in the order store" in res.output
+    parts = store.part_files(tmp_path / "paste.orders")
+    assert len(parts) == 2 and len(pd.read_parquet(parts[-1])) == 1
+    res = run("build", tmp_path / "paste.xlsm", "--json", tmp_path / "paste.json")
+    assert res.exit_code == 0, res.output
+    assert figures(tmp_path / "paste.json")["summary"]["orders"] == figures(tmp_path / "once.json")["summary"]["orders"] + 1

@@ -384,7 +384,8 @@ def store_(path: Path, lang_override):
     For an Orders sheet longer than Excel's 1,048,576 rows (which check and build refuse) or one that is
     simply too big to open comfortably. The lines are checked first; on any error nothing is written.
     Afterwards the Orders sheet keeps its header and a note, Settings order_store names the folder, and
-    check, build and the ribbon read the lines from the store.
+    check, build and the ribbon read the lines from the store. Lines the store already holds (same
+    channel, order id and SKU) are not written again: running it twice changes nothing.
 
     \b
     Example:
@@ -394,8 +395,11 @@ def store_(path: Path, lang_override):
     from .pipeline import open_backend
     lang = resolve_language(lang_override, path)
     open_backend(path)                 # missing, damaged, or macros under .xlsx: refused before reading
-    n, part = move_orders_to_store(path, lang)
-    click.echo(tr("import.store_moved", lang, lines=n, part=part))
+    moved, already, part = move_orders_to_store(path, lang)
+    if part is not None:
+        click.echo(tr("import.store_moved", lang, lines=moved, part=part))
+    if already or part is None:
+        click.echo(tr("import.store_already", lang, lines=already))
 
 
 @cli.command()

@@ -652,12 +652,14 @@ def import_backend(backend, workbook: Path, batches: list[tuple[FileReport, Impo
     return report
 
 
-def move_orders_to_store(workbook: Path, lang: str = "zh") -> tuple[int, Path]:
+def move_orders_to_store(workbook: Path, lang: str = "zh") -> tuple[int, int, Path | None]:
     """Move every line of the Orders sheet (even past Excel's row limit) into the order store.
 
     The lines are checked by the sheet's rules first (any error: nothing is written, ``InputProblems``);
-    then they become a new store part, the Orders sheet keeps its header row (and a note), Settings
-    ``order_store`` names the folder. Returns (lines moved, the part). The workbook is replaced atomically.
+    lines whose dedupe key (``DEDUPE_KEYS["Orders"]``) the store already holds are not written again, so
+    running it twice changes nothing. The rest become a new store part, the Orders sheet keeps its header
+    row (and a note), Settings ``order_store`` names the folder. Returns (lines moved, lines already in the
+    store, the new part or None when no line was new). The workbook is replaced atomically.
     """
     import os
     import tempfile
@@ -676,23 +678,30 @@ def move_orders_to_store(workbook: Path, lang: str = "zh") -> tuple[int, Path]:
     name = next((n for n in backend.sheet_names() if (sp := sheet_for_name(n)) and sp.name == "Orders"), None)
     report = Report(language=lang)
     raw = backend.read_sheets([name]).get(name) if name else None
-    frame = read_sheet(ORDERS, raw, report, whole=True)
+    frame = read_sheet(ORDERS, raw, report, empty_ok=True, whole=True)
     if not report.ok:
         raise InputProblems(report)
+    folder = StoreRouting(backend, workbook, to_store=True, indexed={}).folder
+    before = _store_key_set(folder, DEDUPE_KEYS["Orders"])
+    stored = _key_frame(frame, DEDUPE_KEYS["Orders"]).isin(before).to_numpy() if before and len(frame) else \
+        np.zeros(len(frame), dtype=bool)
+    new = frame[~stored].drop(columns="_row")
+    if not len(frame) and not folder.is_dir():
+        return 0, 0, None                      # no lines and no store: nothing to move, nothing to point at
     with tempfile.TemporaryDirectory(prefix=".xlreview-", dir=workbook.parent) as tmp:
         small = Path(tmp) / ("small" + workbook.suffix)
         keep_header_only(workbook, small, name)
         target = HeadlessBackend(small)
         routing = StoreRouting(target, workbook, to_store=True, indexed={})
-        before = _store_key_set(routing.folder, routing.keys)
-        part = write_part(routing.folder, frame.drop(columns="_row"))
+        part = write_part(routing.folder, new) if len(new) else None
         try:
-            routing.point_to_store(len(before) + len(frame), lang)
+            routing.point_to_store(len(before) + len(new), lang)
             routing.sheet.flush(target)
             target.save()
             check_not_locked(workbook)
             os.replace(small, workbook)
         except BaseException:
-            part.discard()
+            if part is not None:
+                part.discard()
             raise
-    return len(frame), part.publish()
+    return len(new), int(stored.sum()), part.publish() if part is not None else None
