@@ -48,7 +48,7 @@ if what == "parse":
     batch = read_export(args[0])
     extra = {"rows": batch.rows_imported}
 elif what == "import":
-    from xlreview.importers import import_files
+    from xlreview.pipeline import import_files
     t0 = time.perf_counter()
     report = import_files(args[0], [args[1]])
     extra = {"added": report.added}

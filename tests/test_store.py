@@ -15,10 +15,10 @@ from click.testing import CliRunner
 from worked_example import EXPECTED, frames
 
 from xlreview.cli import cli
-from xlreview.importers import import_files, read_export
+from xlreview.importers import read_export
 from xlreview.model import schema, store
 from xlreview.model.read import frames_to_raw, read_inputs
-from xlreview.pipeline import check
+from xlreview.pipeline import check, import_files
 from xlreview.template import write_workbook
 
 IMPORTS = Path(__file__).parent / "data" / "imports"

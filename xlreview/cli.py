@@ -358,8 +358,7 @@ def import_(path: Path, files, source, to_store: bool, lang_override):
         xlreview import my.xlsm "All Orders.txt" BusinessReport_2026-03.csv
         xlreview import --store my.xlsm "All Orders 2026.txt"
     """
-    from .importers import import_files
-    from .pipeline import open_backend
+    from .pipeline import import_files, open_backend
     from .workbook.headless import check_not_locked
     lang = resolve_language(lang_override, path)
     open_backend(path)                 # missing, damaged, or macros under .xlsx: refused before reading exports

@@ -9,9 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xlreview.importers import import_files
 from xlreview.ooxml.package import ensure_ribbon_relationship
-from xlreview.pipeline import build
+from xlreview.pipeline import build, import_files
 
 ROOT = Path(__file__).resolve().parents[2]
 FIELD = Path(__file__).parents[1] / "data" / "field"

@@ -8,9 +8,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from xlreview.importers import import_files, read_export
+from xlreview.importers import read_export
 from xlreview.ooxml.package import ensure_ribbon_relationship
-from xlreview.pipeline import build
+from xlreview.pipeline import build, import_files
 
 ROOT = Path(__file__).resolve().parents[2]
 IMPORTS = Path(__file__).parents[1] / "data" / "imports"

@@ -8,9 +8,8 @@ import pytest
 
 from xlreview.demo import demo_frames
 from xlreview.errors import WorkbookLocked
-from xlreview.importers import import_files
 from xlreview.ooxml.package import Package
-from xlreview.pipeline import build
+from xlreview.pipeline import build, import_files
 from xlreview.template import write_workbook
 
 DATA = Path(__file__).parents[1] / "data" / "imports"

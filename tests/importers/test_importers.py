@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from xlreview.importers import UnknownFormat, UnreadableFile, detect, import_files, read_export
+from xlreview.importers import UnknownFormat, UnreadableFile, detect, read_export
 from xlreview.importers.base import parse_datetime, parse_money
+from xlreview.pipeline import import_files
 
 DATA = Path(__file__).parents[1] / "data" / "imports"
 FIXTURES = sorted(p for p in DATA.iterdir() if (DATA / f"{p.name}.expected.json").exists())

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xlreview.importers import UnknownFormat, import_files, read_export
+from xlreview.importers import UnknownFormat, read_export
 from xlreview.importers.base import ImportError_, date_order
+from xlreview.pipeline import import_files
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parents[1] / "data"

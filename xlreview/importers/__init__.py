@@ -4,7 +4,9 @@ Public API::
 
     detect(path, source=None) -> FormatMatch
     read_export(path, source=None, base_currency="USD") -> ImportBatch
-    import_files(workbook, files, source=None, lang=None) -> ImportReport      # writes the workbook
+
+Writing them into a workbook is the pipeline's job (one workbook path for every command):
+``xlreview.pipeline.import_files(workbook, files, source=None, lang=None)``.
 
 Each family module (amazon, ebay, shopify, tiktok, mabang, dianxiaomi) registers its formats
 in ``REGISTRY`` when imported.
@@ -27,13 +29,5 @@ from .base import (
     read_export,
 )
 
-
-def import_files(workbook, files, source=None, lang=None, to_store=False):
-    """Import export files into a workbook's input sheets: :func:`xlreview.pipeline.import_files`."""
-    from ..pipeline import import_files as _import_files
-
-    return _import_files(workbook, files, source, lang=lang, to_store=to_store)
-
-
 __all__ = ["REGISTRY", "Format", "FormatMatch", "ImportBatch", "ImportError_", "Rejected", "UnknownFormat",
-           "UnreadableFile", "detect", "import_files", "parse_datetime", "parse_money", "read_export"]
+           "UnreadableFile", "detect", "parse_datetime", "parse_money", "read_export"]
