@@ -293,33 +293,18 @@ def track(path: Path, json_out, lang_override):
     Example:
         xlreview track my.xlsm --json week.json
     """
-    from .core.goals import value_phrase
-    from .core.tracking import latest_week
+    from .core.tracking import LEFT_OUT, latest_week, status_phrase
     from .pipeline import build as run_build
     from .text import label
     lang = resolve_language(lang_override, path)
     check_targets(workbook=path, json_out=json_out)
     result = run_build(path, json_out, Progress(lang), lang=lang)
     review = result.review
-    for g in review.goals or []:          # every goal left out, with the reason
-        if not (g.get("planned") and g.get("additive")):
-            why = "track_left_out_ratio" if g.get("planned") else "track_left_out_unplanned"
-            click.echo(f"{g['goal_id']}  {g.get('description', '')}: " + label(why, lang, metric=g.get("metric", "")))
-    report = latest_week(review.goals, review.tracking)
-    if not len(report):
+    report = latest_week(review.goals, review.tracking)       # the status the Tracking sheet shows
+    for row in report.to_dict(orient="records"):
+        click.echo(status_phrase(row, review.settings.plan_year).render(lang))
+    if not (~report["status"].isin(LEFT_OUT)).any():
         click.echo(label("no_plan", lang))
-        return
-    for r in report.to_dict(orient="records"):
-        if r["status"] == "no_data":
-            click.echo(tr("msg.track_no_data", lang, goal=r["goal_id"], description=r["description"],
-                          year=review.settings.plan_year))
-            continue
-        m, dev = r["metric"], r["deviation"]   # counts as whole numbers with their unit (orders, units ...), money to the cent
-        click.echo(tr("msg.track_line", lang, goal=r["goal_id"], week=r["week"], description=r["description"],
-                      status=label("status_" + r["status"], lang) if isinstance(r["status"], str) else "—",
-                      deviation=f"{dev:+.1%}" if dev is not None and dev == dev else "—",
-                      cum_actual=value_phrase(m, r["cum_actual"]), cum_plan=value_phrase(m, r["cum_plan"]),
-                      forecast=value_phrase(m, r["forecast"]), target=value_phrase(m, r["target"])))
 
 
 def _list_formats(ctx, _param, value):

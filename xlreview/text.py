@@ -91,7 +91,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "label.year_distinct": ('全年（去重）', 'Year (distinct)'),
     "label.warnings_block": ('数据提示', 'Data warnings'),
     "label.prev_year": ('上年', 'Previous year'),
-    "label.track_left_out_ratio": ('不做每周累计跟踪：{metric} 是比率（或去重人数），按计划表上的月度路径对照',
+    "label.track_left_out_ratio": ('不做每周累计跟踪：{metric}是比率（或去重人数），按计划表上的月度路径对照',
                                    'not tracked week by week: {metric} is a ratio (or a distinct count); follow it on the Plan sheet\'s monthly path'),
     "label.track_left_out_unplanned": ('没有计划，所以不跟踪：指标、范围、目标值或截止日期不完整，见 SMART 检查表',
                                        'no plan, so not tracked: its metric, scope, target or deadline is incomplete (see the SMART check sheet)'),
@@ -485,6 +485,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{goal}  {week}  {status}  {deviation}  cumulative actual {cum_actual} / cumulative plan {cum_plan}  year forecast {forecast} / target {target}  {description}"),
     "msg.track_no_data": ("{goal}  {description}：还没有 {year} 年的数据，录入或导入 {year} 年订单后再运行",
         "{goal}  {description}: no {year} data yet; add or import {year} orders and run it again"),
+    "msg.track_left_out": ("{goal}  {description}：{why}", "{goal}  {description}: {why}"),
     "msg.why_number": ("需要数字", "a number is needed"),
     "msg.why_integer": ("需要整数", "a whole number is needed"),
     "msg.why_not_negative": ("不能为负数", "must not be negative"),
@@ -749,6 +750,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- joining words
     "word.list_sep": ("；", "; "),
     "word.then": (" → ", " → "),
+    "word.change": ("{value:+.1%}", "{value:+.1%}"),     # a signed change as a share: +5.0%, −12.3%
     "word.scope_sep": ("、", ", "),
     # --- a count with its unit, a scope in words (core/goals.py value_phrase, scope_words)
     "unit.orders": ("{n} 单", "{n} orders"),

@@ -99,6 +99,32 @@ def test_weekly_tracking_figures():
     assert latest["week"].tolist() == ["2027-W02"]
 
 
+def test_the_report_has_every_goal_with_its_status_or_why_it_is_left_out():
+    from xlreview.text import label, tr
+    goals = pd.DataFrame({"goal_id": ["G1", "G2", "G3"], "description": ["Shop", "AOV", "no target"],
+                          "metric": ["net_sales", "aov", "orders"], "scope": ["channel=Shop", "all", "all"],
+                          "target": [14400.0, 110.0, None], "deadline": [D(2027, 12, 31)] * 3,
+                          "pillar": ["增长"] * 3})
+    inputs, lines, goals, plan = _review_parts(_frames(goals=goals))
+    report = T.latest_week(goals, T.tracking_frame(inputs, lines, goals, plan))
+    assert report["goal_id"].tolist() == ["G1", "G2", "G3"]
+    assert report["status"].tolist()[1:] == ["not_additive", "not_planned"]
+    assert report.at[0, "status"] in T.STATUSES and report.at[0, "week"] == "2027-W02"
+    assert report.loc[1:, ["week", "cum_actual", "deviation", "forecast"]].isna().all().all()
+    rows = report.to_dict(orient="records")
+    for lang in ("zh", "en"):
+        first, ratio, unplanned = (T.status_phrase(r, 2027).render(lang) for r in rows)
+        dev = rows[0]["deviation"]
+        assert first.startswith("G1  2027-W02  " + label("status_" + rows[0]["status"], lang) + f"  {dev:+.1%}  ")
+        assert ratio == tr("msg.track_left_out", lang, goal="G2", description="AOV",
+                           why=label("track_left_out_ratio", lang, metric=label("aov", lang)))
+        assert unplanned.endswith(label("track_left_out_unplanned", lang))
+    no_data = T.status_phrase({**rows[0], "status": "no_data"}, 2027).render("en")
+    assert no_data == tr("msg.track_no_data", "en", goal="G1", description="Shop", year=2027)
+    unknown = T.status_phrase({**rows[0], "status": None, "deviation": np.nan}, 2027).render("en")
+    assert "  —  —  " in unknown
+
+
 def test_no_plan_year_data_no_tracking_rows():
     frames = _frames()
     o = frames["Orders"]
@@ -223,3 +249,6 @@ def test_track_prints_the_tracking_sheets_latest_week_in_the_books_language(lang
     status = next(c for c in cells if c in {label("status_" + s, lang) for s in T.STATUSES})
     assert f"  {status}  " in lines[0]
     assert ("累计实际" in lines[0]) == (lang == "zh") and ("cumulative actual" in lines[0]) == (lang == "en")
+    # the goals left out say why, in the same words as the sheet's catalogue (G2: aov is a ratio)
+    g2 = next(ln for ln in res.output.splitlines() if ln.startswith("G2  "))
+    assert g2.endswith(label("track_left_out_ratio", lang, metric=label("aov", lang)))

@@ -16,13 +16,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..text import Phrase
 from . import metrics
+from .goals import value_phrase
 from .inputs import Inputs
 from .plan import plan_days, week_labels
 
 TRACKING_COLUMNS = ["goal_id", "metric", "week", "plan", "actual", "cum_plan", "cum_actual", "deviation",
                     "status", "forecast"]
 STATUSES = ("on_track", "at_risk", "off_track")
+LEFT_OUT = ("not_additive", "not_planned")      # goals the weekly tracking leaves out (latest_week's status)
 
 
 def status_of(deviation: float, settings) -> str | None:
@@ -144,18 +147,45 @@ def latest_status(tracking: pd.DataFrame) -> pd.DataFrame:
 
 
 def latest_week(goals: list[dict] | None, tracking: pd.DataFrame | None) -> pd.DataFrame:
-    """The "where do we stand" report of the Tracking sheet and ``xlreview track``: one row per tracked goal
-    (planned, additive metric), in Goals order.
+    """The "where do we stand" report of the Tracking sheet and ``xlreview track``: one row per goal, in
+    Goals order.
 
-    Columns TRACKING_COLUMNS + description, target; a goal without plan_year data yet has every tracking
-    figure empty and status ``no_data``.
+    Columns TRACKING_COLUMNS + description, target. A tracked goal (planned, additive metric) has the row
+    of its latest week with actuals, status one of STATUSES (None when the cumulative plan is 0), or every
+    tracking figure empty and status ``no_data`` before any plan_year data. A goal left out has status
+    ``not_additive`` (a ratio or distinct count: followed on the Plan's monthly path, METRICS 8 tracks
+    additive metrics) or ``not_planned`` (metric, scope, target or deadline incomplete: see SMART check).
     """
-    planned = [g for g in goals or [] if g.get("planned") and g.get("additive")]
     latest = latest_status(tracking).set_index("goal_id")
     rows = []
-    for g in planned:
-        row = latest.loc[g["goal_id"]].to_dict() if g["goal_id"] in latest.index else {
-            "metric": g["metric"], "status": "no_data"}
+    for g in goals or []:
+        if not g.get("planned"):
+            row = {"metric": g.get("metric"), "status": "not_planned"}
+        elif not g.get("additive"):
+            row = {"metric": g["metric"], "status": "not_additive"}
+        elif g["goal_id"] in latest.index:
+            row = latest.loc[g["goal_id"]].to_dict()
+        else:
+            row = {"metric": g["metric"], "status": "no_data"}
         rows.append({**{c: np.nan for c in TRACKING_COLUMNS}, **row, "goal_id": g["goal_id"],
-                     "description": g["description"], "target": g["target"]})
+                     "description": g.get("description", ""), "target": g.get("target")})
     return pd.DataFrame(rows, columns=TRACKING_COLUMNS + ["description", "target"])
+
+
+def status_phrase(row: dict, plan_year: int) -> Phrase:
+    """One goal's line of the report (a ``latest_week`` row) as a sentence the edge renders: the figures of
+    its latest week with status and deviation, or why it has none (no plan_year data yet, left out)."""
+    goal, description, status, metric = row["goal_id"], row["description"], row["status"], row["metric"]
+    if status in LEFT_OUT:
+        why = (Phrase.of("label.track_left_out_ratio", metric=Phrase.of("label." + metric))
+               if status == "not_additive" else Phrase.of("label.track_left_out_unplanned"))
+        return Phrase.of("msg.track_left_out", goal=goal, description=description, why=why)
+    if status == "no_data":
+        return Phrase.of("msg.track_no_data", goal=goal, description=description, year=plan_year)
+    deviation = row["deviation"]
+    return Phrase.of("msg.track_line", goal=goal, week=row["week"], description=description,
+                     status=Phrase.of("label.status_" + status) if isinstance(status, str) else "—",
+                     deviation=Phrase.of("word.change", value=float(deviation))
+                     if deviation is not None and np.isfinite(deviation) else "—",
+                     cum_actual=value_phrase(metric, row["cum_actual"]), cum_plan=value_phrase(metric, row["cum_plan"]),
+                     forecast=value_phrase(metric, row["forecast"]), target=value_phrase(metric, row["target"]))

@@ -15,7 +15,7 @@ from openpyxl.workbook import Workbook
 from ..core.metric_table import number_kind
 from ..core.plan import FROZEN_COLUMNS, frozen_table
 from ..core.review import Review
-from ..core.tracking import latest_week
+from ..core.tracking import LEFT_OUT, latest_week
 from ..text import label, render, sheet_name
 from .layout import (
     BOX,
@@ -267,8 +267,8 @@ def write_tracking(wb: Workbook, review: Review) -> None:
 
     # latest week per goal
     row = write_block_title(ws, row, 1, label("tracking_latest_block", lang))
-    latest = latest_week(review.goals, review.tracking)
-    latest = latest[latest["status"].ne("no_data")].reset_index(drop=True).assign(
+    report = latest_week(review.goals, review.tracking)
+    latest = report[~report["status"].isin(("no_data", *LEFT_OUT))].reset_index(drop=True).assign(
         status_label=lambda f: [label("status_" + v, lang) if isinstance(v, str) else "" for v in f["status"]])
     lcols = [Col("goal_id", width=10), Col("description", width=28), Col("week", kind="text", width=10),
              Col("cum_plan"), Col("cum_actual"), Col("deviation"), Col("status_label", "status", "text", 12),
@@ -277,9 +277,9 @@ def write_tracking(wb: Workbook, review: Review) -> None:
     _kinds(ws, latest, lcols, first, goals)
     _status_rules(ws, f"A{first}:{get_column_letter(len(lcols))}{last}", f"$G{first}", lang)
     row = last + 1
-    untracked = [g for g in review.goals or [] if g.get("planned") and not g.get("additive")]
-    if untracked:     # METRICS 8 tracks additive metrics; say where the ratio goals are followed instead
-        ids = ", ".join(f"{g['goal_id']} ({label(g['metric'], lang)})" for g in untracked)
+    untracked = report[report["status"].eq("not_additive")]
+    if len(untracked):     # METRICS 8 tracks additive metrics; say where the ratio goals are followed instead
+        ids = ", ".join(f"{g} ({label(m, lang)})" for g, m in zip(untracked["goal_id"], untracked["metric"]))
         put(ws, row, 1, label("tracking_ratio_note", lang, goals=ids), font=SUB_FONT)
         row += 1
     row += 1
