@@ -207,12 +207,13 @@ def import_backend_files(backend: Backend, workbook, files, source: str | None =
     Returns the ``ImportReport``. ``workbook``: the book's path (named on the report). The export files
     are all parsed before the workbook is touched.
     """
-    from .importers.apply import import_backend, read_batches
+    from .importers.apply import import_backend, import_log_blocks, read_batches
     lang = lang or workbook_language(backend)
     progress("import")
     batches = read_batches(files, source, lang)
     progress("write")
     report = import_backend(backend, Path(workbook), batches, lang, to_store=to_store)
+    report.log_sheet = write_import_log(backend, import_log_blocks(report, lang), lang)
     part, report.pending_part = report.pending_part, None
     try:
         backend.save()
@@ -223,6 +224,20 @@ def import_backend_files(backend: Backend, workbook, files, source: str | None =
     if part is not None:                 # the store part becomes visible once the workbook names it
         report.store_part = part.publish()
     return report
+
+
+def write_import_log(backend: Backend, blocks: list[dict], lang: str) -> str:
+    """The Import Log (``sheets.import_log``: formatted, set up for print) in place of the log in either
+    language, so a change of Settings ``language`` leaves one log. Returns its name."""
+    from openpyxl import Workbook
+
+    from .sheets.import_log import write_import_log as lay_out
+    from .text import LANGUAGES, sheet_name
+    wb = Workbook()
+    wb.remove(wb.active)
+    name = lay_out(wb, blocks, lang).title
+    backend.put_sheets(wb, [sheet_name("import_log", other) for other in LANGUAGES])
+    return name
 
 
 def import_files(path, files, source: str | None = None, lang: str | None = None, progress: Progress = _quiet,

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..errors import NotAWorkbook, XlreviewError
 from ..model.schema import SHEETS_BY_NAME, sheet_for_name
-from ..text import Phrase, render, sheet_name, tr
+from ..text import Phrase, render, tr
 from ..workbook.base import column_plan
 from .base import DEDUPE_KEYS, ImportBatch, Rejected, key_text, key_texts, read_export
 from .files import EXCEL_CELL_LIMIT
@@ -555,11 +555,19 @@ def apply_batch(backend, sheets: dict[str, _Sheet], ledger: _Ledger, batch: Impo
 LOG_COLUMNS = ["file", "format", "rows_read", "rows_imported", "added", "updated", "duplicates", "rejected",
                "money_label", "currency", "total_before", "total_after", "difference", "error"]
 REJECTED_COLUMNS = ["rej_file", "rej_line", "rej_reason", "rej_raw"]
+MONEY_COLUMNS = ["money_file", "money_column", "money_role", "money_in_file", "money_imported", "money_rejected",
+                 "money_difference", "money_note"]
 
 
-def import_log_rows(report: ImportReport, lang: str) -> list[list]:
-    """The Import Log sheet as rows: one per file and currency, then the rejected rows with their reasons."""
-    rows: list[list] = [[tr("import.col_" + c, lang) for c in LOG_COLUMNS]]
+def import_log_blocks(report: ImportReport, lang: str) -> list[dict]:
+    """The Import Log's content, block by block, in ``lang``: one row per file and currency, the rejected rows
+    with their reasons, every money column reconciled. Laid out by ``sheets.import_log``.
+
+    Each block: ``{"title": str | None, "header": [str], "rows": [[value]], "money": {0-based column},
+    "alert": {0-based row of the block}}`` -- ``money`` columns hold amounts (in the file's currency),
+    ``alert`` rows are money columns no field of the format reads (their amount was not imported).
+    """
+    files: list[list] = []
     for f in report.files:
         currencies = sorted(set(f.totals_before) | set(f.totals_after)) or [""]
         for cur in currencies:
@@ -567,37 +575,28 @@ def import_log_rows(report: ImportReport, lang: str) -> list[list]:
             values = [f.path.name, f.format or "?", f.rows_read, f.rows_imported, f.added, f.updated, f.duplicates,
                       len(f.rejected), f.money_label, cur, before, after,
                       None if before is None or after is None else round(before - after, 2), f.error]
-            rows.append([cell_value(v, isinstance(v, int)) for v in values])
-    rows += [[], [tr("import.rejected_block", lang)], [tr("import." + c, lang) for c in REJECTED_COLUMNS]]
-    for f in report.files:
-        for rej in f.rejected:
-            raw = "; ".join(f"{k}={v}" for k, v in rej.raw.items())
-            rows.append([cell_value(v, True) for v in (f.path.name, rej.line, render(rej.reason, lang), raw)])
-    return rows + [[]] + money_column_rows(report, lang)
-
-
-MONEY_COLUMNS = ["money_file", "money_column", "money_role", "money_in_file", "money_imported", "money_rejected",
-                 "money_difference", "money_note"]
-
-
-def money_column_rows(report: ImportReport, lang: str) -> list[list]:
-    """The per-money-column reconciliation: in the file, imported, rejected, difference (0 or explained)."""
-    rows: list[list] = [[tr("import.money_block", lang)], [tr("import." + h, lang) for h in MONEY_COLUMNS]]
+            files.append([cell_value(v, isinstance(v, int)) for v in values])
+    rejected = [[cell_value(v, True) for v in (f.path.name, rej.line, render(rej.reason, lang),
+                                               "; ".join(f"{k}={v}" for k, v in rej.raw.items()))]
+                for f in report.files for rej in f.rejected]
+    money: list[list] = []
+    alert: set[int] = set()
     for f in report.files:
         for m in f.money_columns:
             explanation = tr("import.note_" + {"info": "info", "tax": "tax", "": "none"}.get(m.role, "ok"), lang)
-            rows.append([cell_value(v) for v in (f.path.name, m.column, tr("import.role_" + (m.role or "none"), lang),
-                                                 m.in_file, m.imported, m.rejected, m.difference, explanation)])
-        for n in f.notes:
-            rows.append([f.path.name, None, None, None, None, None, None, render(n, lang)])
-    return rows
-
-
-def write_import_log(backend, report: ImportReport, lang: str) -> str:
-    """Replace the Import Log sheet (named in ``lang``) through the backend; returns its name."""
-    name = sheet_name("import_log", lang)
-    backend.upsert(name, import_log_rows(report, lang), replace=True, header=True)
-    return name
+            if any(m is u for u in f.unmapped):
+                alert.add(len(money))
+            money.append([cell_value(v) for v in (f.path.name, m.column, tr("import.role_" + (m.role or "none"), lang),
+                                                  m.in_file, m.imported, m.rejected, m.difference, explanation)])
+        money += [[f.path.name, None, None, None, None, None, None, render(n, lang)] for n in f.notes]
+    return [
+        {"title": None, "header": [tr("import.col_" + c, lang) for c in LOG_COLUMNS], "rows": files,
+         "money": {10, 11, 12}, "alert": set()},
+        {"title": tr("import.rejected_block", lang), "header": [tr("import." + c, lang) for c in REJECTED_COLUMNS],
+         "rows": rejected, "money": set(), "alert": set()},
+        {"title": tr("import.money_block", lang), "header": [tr("import." + h, lang) for h in MONEY_COLUMNS],
+         "rows": money, "money": {3, 4, 5, 6}, "alert": alert},
+    ]
 
 
 def read_batches(files: list[Path], source: str | None, lang: str) -> list[tuple[FileReport, ImportBatch | None]]:
@@ -628,7 +627,8 @@ def read_batches(files: list[Path], source: str | None, lang: str) -> list[tuple
 
 def import_backend(backend, workbook: Path, batches: list[tuple[FileReport, ImportBatch | None]],
                    lang: str, to_store: bool = False, home: Path | None = None) -> ImportReport:
-    """Upsert the read batches into the backend's input sheets and write its Import Log (not saved).
+    """Upsert the read batches into the backend's input sheets (not saved; the caller writes the Import Log
+    from ``import_log_blocks``).
 
     Order lines go to the order store (``StoreRouting``) with ``to_store`` or when the Orders sheet is full;
     the new part is ``report.pending_part`` until the caller saves and publishes it. ``home``: where the
@@ -647,7 +647,6 @@ def import_backend(backend, workbook: Path, batches: list[tuple[FileReport, Impo
         target.flush(backend)
     ledger.flush(backend)
     report = ImportReport(Path(workbook), [rep for rep, _ in batches])
-    report.log_sheet = write_import_log(backend, report, lang)
     report.pending_part = part
     return report
 

@@ -120,8 +120,9 @@ def key_columns(ws: Worksheet) -> int:
     return col
 
 
-def layout_for_print(ws: Worksheet) -> None:
-    """Set print area, orientation, scale, repeated rows/columns and page breaks of one generated sheet."""
+def layout_for_print(ws: Worksheet, title_rows: int = TITLE_ROWS) -> None:
+    """Set print area, orientation, scale, repeated rows/columns and page breaks of one generated sheet
+    (``title_rows``: the rows at the top repeated on every page -- the Import Log's header is one row)."""
     if ws.sheet_state != "visible":
         return
     last_col, last_row = used_extent(ws)
@@ -132,7 +133,7 @@ def layout_for_print(ws: Worksheet) -> None:
     ws.page_margins.top = ws.page_margins.bottom = MARGIN_TOP_IN
     ws.page_margins.header = ws.page_margins.footer = MARGIN_HEADER_IN
     ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
-    ws.print_title_rows = f"1:{TITLE_ROWS}"
+    ws.print_title_rows = f"1:{title_rows}"
     total = sum(column_points(ws, c) for c in range(1, last_col + 1))
     ws.col_breaks.brk = []
     ws.row_breaks.brk = []
@@ -148,7 +149,7 @@ def layout_for_print(ws: Worksheet) -> None:
         if keys:
             ws.print_title_cols = f"A:{get_column_letter(keys)}"
         _column_breaks(ws, last_col, keys, width / scale)
-    _row_breaks(ws, last_row, height / scale)
+    _row_breaks(ws, last_row, height / scale, title_rows)
 
 
 def _column_breaks(ws: Worksheet, last_col: int, keys: int, page_width: float) -> None:
@@ -207,7 +208,7 @@ def unbreakable_edges(ws: Worksheet) -> set[int]:
     return edges
 
 
-def _row_breaks(ws: Worksheet, last_row: int, page_height: float) -> None:
+def _row_breaks(ws: Worksheet, last_row: int, page_height: float, title_rows: int = TITLE_ROWS) -> None:
     """Every row break of the sheet, so the printer never has to break by itself (it would cut through a chart):
 
     - a page holds at most ``PAGE_FILL`` of the printable height (the height model errs on neither side by
@@ -218,11 +219,11 @@ def _row_breaks(ws: Worksheet, last_row: int, page_height: float) -> None:
       (at the overflowing row itself only when what cannot be broken is taller than a page).
     """
     page = page_height * PAGE_FILL
-    title = sum(row_points(ws, r) for r in range(1, TITLE_ROWS + 1))
+    title = sum(row_points(ws, r) for r in range(1, title_rows + 1))
     blocks = sorted(set(getattr(ws, "xlr_block_rows", ())))
     block_end = {b: (blocks[i + 1] - 1 if i + 1 < len(blocks) else last_row) for i, b in enumerate(blocks)}
     forbidden = unbreakable_edges(ws)
-    start, acc, r = TITLE_ROWS + 1, title, TITLE_ROWS + 1
+    start, acc, r = title_rows + 1, title, title_rows + 1
     while r <= last_row:
         h = row_points(ws, r)
         if r in block_end and r > start:

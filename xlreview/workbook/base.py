@@ -1,4 +1,4 @@
-"""The workbook backend interface: five methods, one headless and one live implementation.
+"""The workbook backend interface: six methods, one headless and one live implementation.
 
 A backend stands for one open workbook. The pipeline only ever:
 
@@ -7,7 +7,8 @@ A backend stands for one open workbook. The pipeline only ever:
 3. replaces the generated sheets in one go (``write_generated``) -- all sheets are computed
    before this is called, so a failure never leaves a half-written workbook,
 4. upserts plain values into an input sheet (``upsert``: set cells of existing rows, append rows,
-   or replace the sheet's content; the importer and the Import Log use it),
+   or replace the sheet's content; the importer uses it), and puts a laid-out sheet in place of others
+   (``put_sheets``: the Import Log, formatted and set up for print, replacing the log in either language),
 5. saves (``save``; for the headless backend an atomic temp-file + rename, then the verify step).
 
 Generated sheets are laid out once, as an openpyxl ``Workbook`` (the ``sheets`` package), which both
@@ -53,6 +54,14 @@ class Backend(ABC):
         cells : (row0, col0) -> value set in existing rows (row0 0 is the header row).
         hidden : a sheet added by this call is hidden (bookkeeping sheets such as the import ledger).
         Values are numbers, booleans, dates or text; text stays text even when it starts with ``=``.
+        """
+
+    @abstractmethod
+    def put_sheets(self, laid_out: Workbook, replaces: list[str]) -> list[str]:
+        """Put every sheet of ``laid_out`` (values, formats, widths, print setup) into the book in place of
+        the sheets named ``replaces`` (any case; absent ones skipped), new ones after the last sheet.
+
+        Unlike generated sheets they are not marked, so a build keeps them (the Import Log). Returns their names.
         """
 
     def workbook_path(self) -> Path | None:

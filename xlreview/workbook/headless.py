@@ -140,6 +140,16 @@ class HeadlessBackend(Backend):
         upsert_sheet(self._current(), out, sheet, rows, cells, replace=replace, header=header, hidden=hidden)
         self._pending = out
 
+    def put_sheets(self, laid_out, replaces: list[str]) -> list[str]:
+        """At the zip level (``transplant(..., replace=replaces)``): the other parts keep their bytes."""
+        from .transplant import transplant
+        gen = self._tmp() / "laid_out.xlsx"
+        laid_out.save(gen)
+        out = self._next_out()
+        transplant(self._current(), gen, out, replace=replaces)
+        self._pending = out
+        return list(laid_out.sheetnames)
+
     def save(self) -> None:
         """Check the pending file, then atomically replace the workbook with it."""
         if self._pending is None:

@@ -612,6 +612,12 @@ class XlwingsBackend(Backend):
             self.book.sheets[activate].activate()
         return new_names
 
+    def put_sheets(self, laid_out, replaces: list[str]) -> list[str]:
+        plans = workbook_plans(laid_out)            # everything computed before Excel is touched
+        wanted = {n.casefold() for n in replaces}
+        put_sheets(self.book, plans, [s for s in self.book.sheets if s.name.casefold() in wanted], mark=False)
+        return [p.name for p in plans]
+
     def upsert(self, sheet: str, rows, cells: dict[tuple[int, int], object] | None = None,
                replace: bool = False, header: bool = False, hidden: bool = False) -> None:
         if sheet in self.sheet_names():

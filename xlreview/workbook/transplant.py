@@ -369,7 +369,7 @@ def _set_codename(sheet: etree._Element, codename: str) -> None:
 
 
 def transplant(target: Path, generated: Path, out: Path, *, order: str = "end",
-               activate: str | None = None) -> None:
+               activate: str | None = None, replace: Iterable[str] | None = None) -> None:
     """Write ``out`` = ``target`` with its generated sheets replaced by every sheet of ``generated``.
 
     Parameters
@@ -380,6 +380,9 @@ def transplant(target: Path, generated: Path, out: Path, *, order: str = "end",
     order : ``"end"`` puts the generated sheets after the user's sheets, ``"front"`` before them.
     activate : name of a generated sheet to make the active tab, e.g. ``"Dashboard"``. Ignored when a
         user sheet is selected (its XML would have to change to unselect it, grouping the tabs otherwise).
+    replace : instead of the generated sheets, the sheets of these names (any case; absent ones are
+        skipped) are replaced, and the new sheets are not marked as generated, so a build keeps them
+        (the Import Log: ``Backend.put_sheets``).
 
     A generated sheet takes the codeName of the one it replaces (see ``_carried_codenames``), so a book
     Excel has saved keeps one document module per sheet: the VBA project is never changed.
@@ -394,10 +397,11 @@ def transplant(target: Path, generated: Path, out: Path, *, order: str = "end",
     if order not in ("end", "front"):
         raise ValueError(f"order must be 'end' or 'front', not {order!r}")
     with Package(target) as tgt, Package(generated) as gen:
-        _transplant(tgt, gen, Path(out), order, activate)
+        _transplant(tgt, gen, Path(out), order, activate, replace)
 
 
-def _transplant(tgt: Package, gen: Package, out: Path, order: str, activate: str | None) -> None:
+def _transplant(tgt: Package, gen: Package, out: Path, order: str, activate: str | None,
+                replace: Iterable[str] | None = None) -> None:
     rewritten: dict[str, bytes] = {}
     added: list[tuple[str, bytes]] = []
 
@@ -406,7 +410,11 @@ def _transplant(tgt: Package, gen: Package, out: Path, order: str, activate: str
     wb_rels = parse(tgt.read(wb_rels_part))
     types = deepcopy(tgt.content_types())
     sheets = tgt.sheets(workbook)
-    marked = _marked_indices(workbook)
+    if replace is None:
+        marked = _marked_indices(workbook)
+    else:
+        wanted = {name.casefold() for name in replace}
+        marked = {i for i, s in enumerate(sheets) if s.name.casefold() in wanted}
     kept = [s for i, s in enumerate(sheets) if i not in marked]
     removed = [s for i, s in enumerate(sheets) if i in marked]
 
@@ -572,9 +580,10 @@ def _transplant(tgt: Package, gen: Package, out: Path, order: str, activate: str
                 copy = deepcopy(el)
                 copy.set("localSheetId", str(new_index_of_gen[i_gen]))
                 defined.append(copy)
-        marker = etree.SubElement(defined, m("definedName"), name=GENERATED_NAME,
-                                  localSheetId=str(new_index_of_gen[i_gen]), hidden="1")
-        marker.text = '"1"'
+        if replace is None:
+            marker = etree.SubElement(defined, m("definedName"), name=GENERATED_NAME,
+                                      localSheetId=str(new_index_of_gen[i_gen]), hidden="1")
+            marker.text = '"1"'
     if len(defined) == 0:
         workbook.remove(defined)
 
