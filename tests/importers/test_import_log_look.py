@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils import column_index_from_string
 
-from xlreview.importers import import_files
+from xlreview.pipeline import import_files
 from xlreview.sheets.printing import MIN_SCALE, effective_scale
 from xlreview.text import sheet_name, tr
 from xlreview.workbook.transplant import generated_sheet_names
