@@ -14,6 +14,7 @@ from figures_example import (
     SUMMARY,
     frames,
 )
+from worked_example import frames as worked_frames
 
 from xlreview.core import metrics
 from xlreview.core.previous import FIRST_YEAR, PARTIAL_YEAR
@@ -105,6 +106,20 @@ def test_previous_null_per_key_without_source_rows(review):
             assert np.isnan(review.previous[key]), key
         else:
             assert review.previous[key] == pytest.approx(value), key
+
+
+def test_previous_fixed_costs_only_for_a_year_in_the_data():
+    # the worked example's 2025 has an order and an Ads row: fixed costs as given (Shop 12 + overhead 8)
+    f = worked_frames()
+    assert compute_review(inputs_of(f)).previous["fixed_costs"] == pytest.approx(20.0)
+    # an Ads row alone puts the year in the data (the business ran), orders or not
+    f["Orders"] = f["Orders"][f["Orders"]["order_id"].ne("O0")]
+    previous = compute_review(inputs_of(f)).previous
+    assert previous["fixed_costs"] == pytest.approx(20.0) and np.isnan(previous["net_profit"])
+    # no dated row in 2025: nothing is known of that year, its fixed costs neither
+    f["Ads"] = f["Ads"][f["Ads"]["date"].map(lambda d: d.year).eq(2026)]
+    previous = compute_review(inputs_of(f)).previous
+    assert all(np.isnan(v) for v in previous.values()), previous
 
 
 def test_not_comparable_reasons():

@@ -16,7 +16,8 @@ from worked_example import frames as worked_frames
 from xlreview import pipeline
 from xlreview.core import metrics
 from xlreview.core.channels import channel_table
-from xlreview.core.products import product_table
+from xlreview.core.customers import reconciliation
+from xlreview.core.products import product_table, quadrant_medians
 from xlreview.core.review import Review, compute_review, review_json
 from xlreview.core.risks import RISK_KINDS, risk_table
 from xlreview.model.read import frames_to_raw, read_inputs
@@ -41,7 +42,8 @@ def own_review(inputs) -> Review:
     channels, products = channel_table(inputs, lines), product_table(inputs, lines)
     return Review(settings=inputs.settings, summary=summary, monthly=metrics.monthly_summary(inputs, lines),
                   previous=None, unknown_skus=list(inputs.unknown_skus), channels=channels, products=products,
-                  risks=risk_table(inputs, lines, summary, channels, products))
+                  risks=risk_table(inputs, lines, summary, channels, products),
+                  reconciliation=reconciliation(summary, None, None, products), quadrant_medians=quadrant_medians(products))
 
 
 def risks_of(review) -> pd.DataFrame:

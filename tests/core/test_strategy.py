@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from worked_example import frames as worked_frames
 
+from xlreview.core.products import quadrant_medians
 from xlreview.core.review import compute_review, review_json
 from xlreview.core.strategy import (
     BUDGET_CHANGE,
@@ -203,7 +204,7 @@ def test_product_moves_replicate_fix_clear():
         "stock_qty": [10.0, 0.0, 50.0, 0.0], "days_of_cover": [30.0, 0.0, 400.0, np.nan]})
     channels = pd.DataFrame({"channel": ["Amazon", "Shop", "eBay"], "class": ["steady", "cash_cow", "problem"]})
     markets = pd.DataFrame({"country": ["US", "DE", "GB"], "class": ["deepen", "hold", "test"]})
-    out = product_strategy(inputs, lines, products, channels, markets)
+    out = product_strategy(inputs, lines, products, quadrant_medians(products), channels, markets)
     rep = out[out["action"].eq("replicate")].iloc[0]
     # hero A sold on Shop in US and DE: not yet on Amazon (eBay is a problem channel), not in GB (test market)
     assert (rep["sku"], rep["channels_to_add"], rep["markets_to_add"]) == ("A", "Amazon", "GB")

@@ -16,7 +16,8 @@ from .inputs import Inputs
 
 # keys whose value in the first year of data only reflects where the data starts: every buyer is "new"
 CUSTOMER_HISTORY_KEYS = ("new_customers", "returning_customers", "repeat_rate", "ltv")
-# source rows of a key that are not dated (Channels fixed costs, Settings fixed_overhead): given every year
+# keys whose source rows are not dated (Channels fixed costs, Settings fixed_overhead): as given for a year the
+# data covers (``year_in_data``), unknown (null) for a year it does not
 UNDATED_KEYS = ("fixed_costs",)
 
 # reason codes (worded by the sheets)
@@ -24,16 +25,26 @@ FIRST_YEAR = "first_year_of_data"         # the year before is the first year of
 PARTIAL_YEAR = "partial_year"             # a compared year's data starts after its January
 
 
+def year_in_data(inputs: Inputs, lines: pd.DataFrame, year: int) -> bool:
+    """Whether any dated input row falls in ``year``: an order line, or an Ads, Traffic, Marketing (start_date),
+    Content or Costs row. A year outside the data says nothing about the business, not even its fixed costs."""
+    dated = [lines["order_date"], inputs.ads["date"], inputs.traffic["date"], inputs.marketing["start_date"],
+             inputs.content["date"], inputs.costs["date"]]
+    return any(bool(d.dt.year.eq(year).any()) for d in dated)
+
+
 def previous_summary(inputs: Inputs, lines: pd.DataFrame) -> dict[str, float]:
-    """Every key of ``metrics.SUMMARY_KEYS`` for review_year - 1 (splits by that year's net_sales; Channels fixed
-    costs and fixed_overhead as given), NaN for a key whose source rows (``goals.has_data``) have none that year.
+    """Every key of ``metrics.SUMMARY_KEYS`` for review_year - 1 (splits by that year's net_sales), NaN for a key
+    whose source rows (``goals.has_data``) have none that year. Fixed costs (Channels fixed_cost and Settings
+    fixed_overhead, not dated) are as given when that year is in the data (``year_in_data``), else NaN.
     """
     year = inputs.settings.review_year - 1
     start, end = metrics.year_bounds(year)
     values = metrics.period_summary(inputs, start, end, {}, lines)
+    in_data = year_in_data(inputs, lines, year)
     out = {}
     for key in metrics.SUMMARY_KEYS:
-        known = key in UNDATED_KEYS or has_data(inputs, lines, key, {}, start, end)
+        known = in_data if key in UNDATED_KEYS else has_data(inputs, lines, key, {}, start, end)
         out[key] = float(values[key]) if known and pd.notna(values[key]) else np.nan
     return out
 

@@ -61,6 +61,9 @@ class Review:
     tracking: pd.DataFrame | None = None
     actions: pd.DataFrame | None = None
     strategy: dict[str, pd.DataFrame] | None = None   # next year's budget, markets, products (core/strategy.py)
+    # the rows that reconcile splits which do not sum, and the SKUs without a cost (customers.reconciliation)
+    reconciliation: dict[str, float] = field(default_factory=dict)
+    quadrant_medians: dict[str, float] | None = None  # the medians behind the four-quadrant (products.py)
 
     @property
     def lang(self) -> str:
@@ -84,19 +87,22 @@ def compute_review(inputs: Inputs, frozen_plan: pd.DataFrame | None = None) -> R
     keywords = keyword_table(inputs.ads, year, s, break_even)
     promotions, promo_daily = promotion_frames(lines, inputs.marketing, s)
     content = content_table(inputs.content, year)
+    markets, customers_monthly = market_table(lines, year), customers_by_month(lines, year)
+    medians = quadrant_medians(products)
     goals, plan, plan_actions = plan_goals(inputs, lines, smart_check(inputs, lines), products, frozen_plan)
     tracking = tracking_frame(inputs, lines, goals, plan)
-    strategy = strategy_tables(inputs, lines, summary, channels, campaigns, content, promotions, products, goals,
-                               plan_actions)
+    strategy = strategy_tables(inputs, lines, summary, channels, campaigns, content, promotions, products, medians,
+                               goals, plan_actions)
     actions = next_actions(s, channels, products, campaigns, keywords, promotions, risks, goals)
     return Review(
         settings=s, summary=summary, monthly=monthly, previous=previous_summary(inputs, lines),
         not_comparable=not_comparable(lines, year), unknown_skus=list(inputs.unknown_skus),
         channels=channels, products=products, risks=risks,
         campaigns=campaigns, keywords=keywords, promotions=promotions, promo_daily=promo_daily, content=content,
-        markets=market_table(lines, year), customers_monthly=customers_by_month(lines, year),
+        markets=markets, customers_monthly=customers_monthly,
         cohorts=cohort_table(lines, year), customer_value=customer_value(lines, year),
-        goals=goals, plan=plan, plan_actions=plan_actions, tracking=tracking, strategy=strategy, actions=actions)
+        goals=goals, plan=plan, plan_actions=plan_actions, tracking=tracking, strategy=strategy, actions=actions,
+        reconciliation=reconciliation(summary, customers_monthly, markets, products), quadrant_medians=medians)
 
 
 # ------------------------------------------------------------------------------------------ JSON
@@ -149,7 +155,8 @@ def review_json(review: Review) -> dict:
     """The ``--json`` result of METRICS section 10, plus every other figure a sheet shows (docs/metrics.md 11).
 
     Beyond the METRICS keys: ``previous_not_comparable``, ``monthly``, ``customers_monthly``, ``cohorts``,
-    ``customer_value``, ``promo_daily``, ``plan_actions``, ``actions``, ``strategy`` and ``quadrant_medians``,
+    ``customer_value``, ``promo_daily``, ``plan_actions``, ``actions``, ``strategy``, ``reconciliation`` and
+    ``quadrant_medians``,
     each the record form of the ``Review`` field of that name; NaN and infinity are null.
     Text fields (reason, action, message, contingency, suggestion, ...) are in ``settings.language``;
     each has ``<field>_codes`` beside it, the same in zh and en (see ``_render``)."""
@@ -180,8 +187,7 @@ def review_json(review: Review) -> dict:
                            for key, frame in review.strategy.items()}
     if review.customer_value is not None:
         out["customer_value"] = _clean(review.customer_value)
-    out["reconciliation"] = _clean(reconciliation(review.summary, review.customers_monthly, review.markets,
-                                                  review.products))
-    if review.products is not None:
-        out["quadrant_medians"] = _clean(quadrant_medians(review.products))
+    out["reconciliation"] = _clean(review.reconciliation)
+    if review.quadrant_medians is not None:
+        out["quadrant_medians"] = _clean(review.quadrant_medians)
     return _render(out, review.lang)

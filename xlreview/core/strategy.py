@@ -5,9 +5,8 @@ Pure pandas; every rule is data (``LINE_RULES``, ``MARKET_RULES``, ``PRODUCT_RUL
 the deck turn them into words. docs/metrics.md section 10 ("来年策略 / Strategy") defines every rule with a
 worked example.
 
-``strategy_tables(inputs, lines, summary, channels, campaigns, content, promotions, products, goals,
-plan_actions)``
-returns a dict of frames (all money in base currency, ratios as fractions):
+``strategy_tables(inputs, lines, summary, channels, campaigns, content, promotions, products, medians, goals,
+plan_actions)`` returns a dict of frames (all money in base currency, ratios as fractions):
 
 - ``budget`` (one row): spend (this year's ad_spend + marketing_costs), ad_spend, marketing_costs, basis
   (``setting`` | ``goal_growth`` | ``flat``), growth (net_sales growth the budget follows; 0 when flat),
@@ -40,7 +39,6 @@ from .channels import channel_growth
 from .customers import UNKNOWN_COUNTRY
 from .inputs import Inputs
 from .metrics import parse_scope, period_summary, safe_div, year_bounds
-from .products import quadrant_medians
 
 # ------------------------------------------------------------------------------------- the rules as data
 # Campaigns keep the verdict their section already gave them (``marketing.campaign_table`` suggestion).
@@ -333,7 +331,7 @@ def market_strategy(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------------- products
-def product_strategy(inputs: Inputs, lines: pd.DataFrame, products: pd.DataFrame | None,
+def product_strategy(inputs: Inputs, lines: pd.DataFrame, products: pd.DataFrame | None, medians: dict | None,
                      channels: pd.DataFrame | None, markets: pd.DataFrame) -> pd.DataFrame:
     """The product moves of next year, one row per (action, SKU):
 
@@ -341,8 +339,8 @@ def product_strategy(inputs: Inputs, lines: pd.DataFrame, products: pd.DataFrame
       > 0) where it did not sell in review_year (``channels_to_add``) and the ``deepen`` / ``test`` markets it
       did not reach (``markets_to_add``);
     - ``fix_listing``: quadrant ``fix_listing`` SKUs (high traffic, low conversion), with the net sales won if
-      conversion reached the median: potential_net_sales = sessions x (median conversion - conversion) x
-      net_sales per order of the SKU; largest first;
+      conversion reached the median (``medians``: ``products.quadrant_medians``): potential_net_sales =
+      sessions x (median conversion - conversion) x net_sales per order of the SKU; largest first;
     - ``clear``: problem SKUs with stock, stock_value = stock_qty x Products.unit_cost (money tied up at cost);
       largest first.
     """
@@ -366,7 +364,7 @@ def product_strategy(inputs: Inputs, lines: pd.DataFrame, products: pd.DataFrame
     heroes["markets_to_add"] = [", ".join(m for m in target_markets if m not in reached.get(s, set()))
                                 for s in heroes["sku"]]
     parts.append(heroes.sort_values("net_sales", ascending=False))
-    median_conv = quadrant_medians(products)["conversion_rate"]
+    median_conv = medians["conversion_rate"] if medians else np.nan
     fix = products[products["quadrant"].eq("fix_listing")].copy()
     fix["action"] = "fix_listing"
     fix["median_conversion"] = median_conv
@@ -394,10 +392,10 @@ def new_listings(plan_actions: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def strategy_tables(inputs: Inputs, lines: pd.DataFrame, summary: dict, channels, campaigns, content, promotions,
-                    products, goals, plan_actions) -> dict[str, pd.DataFrame]:
-    """Every strategy table (see the module docstring)."""
+                    products, medians, goals, plan_actions) -> dict[str, pd.DataFrame]:
+    """Every strategy table (see the module docstring); ``medians``: ``products.quadrant_medians`` of ``products``."""
     out = budget_tables(inputs, summary, campaigns, content, promotions, goals)
     out["markets"] = market_strategy(inputs, lines)
-    out["products"] = product_strategy(inputs, lines, products, channels, out["markets"])
+    out["products"] = product_strategy(inputs, lines, products, medians, channels, out["markets"])
     out["new_listings"] = new_listings(plan_actions)
     return out

@@ -6,7 +6,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
-from ..core.customers import COHORT_OFFSETS, UNKNOWN_COUNTRY, reconciliation
+from ..core.customers import COHORT_OFFSETS, UNKNOWN_COUNTRY
 from ..core.review import Review
 from ..text import label
 from .layout import SUB_FONT, Col, put, start_sheet, write_block_title, write_table, write_tiles
@@ -72,7 +72,7 @@ def _monthly(ws, review: Review, row: int, lang: str) -> int:
     # buyers are counted once over the year here, so this row is not the sum of the months above
     ws.cell(row=last, column=1).value = label("year_distinct", lang)
     # reconciling rows: order lines without a customer id are in net sales but neither new nor returning
-    no_id = reconciliation(sm, t, None, None)["net_sales_without_customer_id"]
+    no_id = review.reconciliation["net_sales_without_customer_id"]
     col = {c.key: j for j, c in enumerate(MONTHLY_COLS, start=1)}
     put(ws, last + 1, 1, label("reconcile_no_customer_id", lang), font=SUB_FONT)
     put(ws, last + 1, col["returning_net_sales"], no_id, kind="money", font=SUB_FONT)
@@ -105,7 +105,7 @@ def _markets(ws, review: Review, row: int, lang: str) -> int:
     first, last = write_table(ws, frame, MARKET_COLS, row, 1, lang, total=total)
     # reconciling row: a buyer shipping to two countries counts in each, so the markets' customers sum above
     # the distinct total
-    twice = reconciliation(review.summary, None, t, None)["market_customers_counted_more_than_once"]
+    twice = review.reconciliation["market_customers_counted_more_than_once"]
     put(ws, last + 1, 1, label("reconcile_multi_country", lang), font=SUB_FONT)
     put(ws, last + 1, 2, twice, kind="int", font=SUB_FONT)
     put(ws, last + 2, 1, label("reconcile_distinct_customers", lang), font=SUB_FONT)

@@ -7,7 +7,6 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
-from ..core.customers import reconciliation
 from ..core.review import Review
 from ..text import label, render, tr
 from .layout import (
@@ -131,7 +130,7 @@ def write_dashboard(wb: Workbook, review: Review) -> None:
     wrow = max(compare_end, mlast + 20) + 2
     if review.unknown_skus or review.warnings:
         wrow = write_block_title(ws, wrow, 1, label("warnings_block", lang))
-        rec = reconciliation(review.summary, None, None, review.products)
+        rec = review.reconciliation
         if review.unknown_skus and review.products is not None:
             ns = rec["cost_unknown_net_sales"]
             put(ws, wrow, 1, label("cost_unknown_count", lang, n=int(rec["cost_unknown_skus"]), net_sales=f"{ns:,.2f}",

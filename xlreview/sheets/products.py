@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
 from ..core.channels import fmt_num, fmt_pct
-from ..core.products import PRODUCT_CLASSES, QUADRANTS, quadrant_medians
+from ..core.products import PRODUCT_CLASSES, QUADRANTS
 from ..core.review import Review
 from ..text import label, sheet_name
 from .layout import SUB_FONT, Col, hide_columns, put, start_sheet, write_block_title, write_table, write_title
@@ -124,7 +124,7 @@ def write_quadrant(wb: Workbook, review: Review) -> None:
     if not len(has):
         put(ws, row, 1, label("quadrant_none", lang))
         return
-    medians = quadrant_medians(products)
+    medians = review.quadrant_medians
     med_s, med_c = medians["sessions"], medians["conversion_rate"]
     # the shown precision tells every SKU's side of the median apart (8.46 % low vs 8.46 % high would contradict)
     digits = telling_decimals(has["conversion_rate"], med_c)
