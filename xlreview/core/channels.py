@@ -13,6 +13,8 @@ from .inputs import Inputs
 from .metrics import (
     SECTION1_KEYS,
     SECTION2_KEYS,
+    LineIndex,
+    Lines,
     channel_marketing,
     channel_other_costs,
     finish_money,
@@ -83,7 +85,7 @@ def table_channels(inputs: Inputs, lines: pd.DataFrame) -> pd.Index:
     return pd.Index(sorted(names[names.ne("")].unique()), name="channel", dtype=object)
 
 
-def channel_growth(inputs: Inputs, lines: pd.DataFrame, year: int, channels: pd.Index | None = None,
+def channel_growth(inputs: Inputs, lines: Lines, year: int, channels: pd.Index | None = None,
                    key: str = "channel") -> pd.DataFrame:
     """growth and its basis per channel: YoY when year - 1 "has data" for the channel (``goals.has_data`` for
     net_sales: the channel has order lines in year - 1, the same rule as the SMART reference growth), else
@@ -93,13 +95,15 @@ def channel_growth(inputs: Inputs, lines: pd.DataFrame, year: int, channels: pd.
     order lines in ``year`` has net_sales 0 there (YoY -100 % when it sold the year before, else empty).
     ``key``: the column of the order lines to group by (``channel``, or ``country`` for the markets).
     """
+    index = LineIndex.of(inputs, lines)
+    lines = index.lines
     cur = lines[lines["year"].eq(year)]
     prev = lines[lines["year"].eq(year - 1)]
     ns = _sum_by(cur, key, "net_sales")
     if channels is not None:
         ns = ns.reindex(channels, fill_value=0.0)
     start, end = year_bounds(year - 1)
-    has_prev = np.array([has_data(inputs, prev, "net_sales", {key: [c]}, start, end) for c in ns.index],
+    has_prev = np.array([has_data(inputs, index, "net_sales", {key: [c]}, start, end) for c in ns.index],
                         dtype=bool)
     h1 = _sum_by(cur[cur["month"].le(6)], key, "net_sales").reindex(ns.index, fill_value=0.0)
     h2 = _sum_by(cur[cur["month"].gt(6)], key, "net_sales").reindex(ns.index, fill_value=0.0)
@@ -182,7 +186,7 @@ def channel_actions(table: pd.DataFrame) -> pd.Series:
     return pd.Series(out, index=table.index, dtype=object)
 
 
-def channel_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
+def channel_table(inputs: Inputs, lines: Lines) -> pd.DataFrame:
     """One row per channel of ``table_channels`` (review_year orders, or review_year ad spend, channel
     marketing cost, channel-level traffic, or a Channels fixed_cost), best profit per hour first.
 
@@ -193,7 +197,7 @@ def channel_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     inputs : validated Inputs.
-    lines : ``metrics.order_lines(inputs)`` (all years; growth needs the previous one).
+    lines : ``metrics.order_lines(inputs)`` (all years; growth needs the previous one), or its ``LineIndex``.
 
     Returns
     -------
@@ -205,6 +209,8 @@ def channel_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     """
     s = inputs.settings
     year = s.review_year
+    index = LineIndex.of(inputs, lines)
+    lines = index.lines
     cur = lines[lines["year"].eq(year)]
     channels = table_channels(inputs, lines)
     net_sales = _sum_by(cur, "channel", "net_sales").reindex(channels, fill_value=0.0)
@@ -222,7 +228,7 @@ def channel_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     hours = _sum_by(inputs.channels, "channel", "hours_per_week")
     t["hours_per_week"] = hours.reindex(t.index)
     t["profit_per_hour"] = safe_div(t["net_profit"], t["hours_per_week"] * 52)
-    t = t.join(channel_growth(inputs, lines, year, t.index)[["growth", "growth_basis"]])
+    t = t.join(channel_growth(inputs, index, year, t.index)[["growth", "growth_basis"]])
     t = t.join(classify_channels(t, s.t))
     order = t.assign(_has=t["profit_per_hour"].notna(), _name=t.index).sort_values(
         ["_has", "profit_per_hour", "net_profit", "_name"], ascending=[False, False, False, True])

@@ -93,12 +93,12 @@ def _ref(g) -> str | Phrase:
     return _pct(g) if g is not None and math.isfinite(g) else Phrase.of("goal.no_ref")
 
 
-def metric_value(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict, start, end) -> float:
+def metric_value(inputs: Inputs, lines: metrics.Lines, metric: str, scope: dict, start, end) -> float:
     """The METRICS value of ``metric`` for the days start..end and a scope (NaN when undefined)."""
     return metric_values(inputs, lines, metric, scope, [(start, end)])[0]
 
 
-def metric_values(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict, periods) -> list[float]:
+def metric_values(inputs: Inputs, lines: metrics.Lines, metric: str, scope: dict, periods) -> list[float]:
     """``metric_value`` of each of several disjoint periods, in order (one pass: ``metrics.period_summaries``)."""
     return [np.nan if (v := s.get(metric)) is None else float(v)
             for s in metrics.period_summaries(inputs, periods, scope, lines, with_ltv=metric == "ltv")]
@@ -129,7 +129,7 @@ COST_METRICS = {"other_costs"}                        # source rows: Costs (by d
 SPLIT_SCOPE_KEYS = {"sku", "category", "country"}     # scopes whose ad spend includes a split of channel rows
 
 
-def has_data(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict, start, end) -> bool:
+def has_data(inputs: Inputs, lines: metrics.Lines, metric: str, scope: dict, start, end) -> bool:
     """Whether the period start..end "has data" for the metric and scope (METRICS 5-6): its source rows exist.
 
     Order lines in the scope for order-based metrics (every metric not below, net_profit included: a year
@@ -141,19 +141,20 @@ def has_data(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict, star
     other_costs (rows of the scope's channel or SKU, or blank rows split to where the scope sold).
     """
     start, end = pd.Timestamp(start), pd.Timestamp(end)
-    cat = inputs.products.drop_duplicates("sku").set_index("sku")["category"]
-    ln = lines[metrics.period_mask(lines["order_date"], start, end)]
-    ln = ln[metrics.scope_mask(ln, scope, cat)]
+    index = metrics.LineIndex.of(inputs, lines)
+    cat = index.categories
+    rows = index.rows(scope, start, end)            # the order lines of the scope dated start..end
     if metric in AD_METRICS:
         ads = inputs.ads[metrics.period_mask(inputs.ads["date"], start, end)]
-        rows = ads[metrics.scope_mask(ads, {k: v for k, v in scope.items() if k != "country"}, cat)]
+        ads_rows = ads[metrics.scope_mask(ads, {k: v for k, v in scope.items() if k != "country"}, cat)]
         if metric == "ad_spend" and SPLIT_SCOPE_KEYS & set(scope):
+            sold_in = pd.unique(index.lines["channel"].to_numpy()[rows])
             if "sku" in scope or "category" in scope:        # sku-less rows of channels where the scope sold
                 pool = ads[metrics.scope_mask(ads, {k: v for k, v in scope.items() if k == "channel"})]
-                rows = pd.concat([rows, pool[pool["sku"].eq("") & pool["channel"].isin(ln["channel"])]])
+                ads_rows = pd.concat([ads_rows, pool[pool["sku"].eq("") & pool["channel"].isin(sold_in)]])
             if "country" in scope:                           # split by the country's share of channel sales
-                rows = rows[rows["channel"].isin(ln["channel"])]
-        return len(rows) > 0
+                ads_rows = ads_rows[ads_rows["channel"].isin(sold_in)]
+        return len(ads_rows) > 0
     if metric in TRAFFIC_METRICS:
         tr = inputs.traffic[metrics.period_mask(inputs.traffic["date"], start, end)]
         sku_grain = "sku" in scope or "category" in scope
@@ -165,18 +166,18 @@ def has_data(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict, star
             return len(costs) > 0
         own = costs[metrics.scope_mask(costs, {k: v for k, v in scope.items() if k in ("channel", "sku")}, cat)]
         split = costs[costs["channel"].eq("") | costs["sku"].eq("")]
-        return len(own) > 0 or (len(split) > 0 and len(ln) > 0)
+        return len(own) > 0 or (len(split) > 0 and len(rows) > 0)
     if metric in MARKETING_METRICS:
         mk = inputs.marketing[metrics.period_mask(inputs.marketing["start_date"], start, end)]
         if not scope:
             return len(mk) > 0 or bool(metrics.period_mask(inputs.content["date"], start, end).any())
         if set(scope) == {"channel"}:       # own rows, or blank rows split by the channel's net sales
-            return bool(mk["channel"].isin(scope["channel"]).any() or (mk["channel"].eq("").any() and len(ln)))
+            return bool(mk["channel"].isin(scope["channel"]).any() or (mk["channel"].eq("").any() and len(rows)))
         return False                        # not split below channel level (METRICS 1)
-    return len(ln) > 0
+    return len(rows) > 0
 
 
-def reference_growth(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict) -> tuple[float, float, str]:
+def reference_growth(inputs: Inputs, lines: metrics.Lines, metric: str, scope: dict) -> tuple[float, float, str]:
     """(reported growth, compared growth, basis "yoy" | "h2_h1" | "") of the metric and scope.
 
     YoY when review_year - 1 ``has_data`` for the metric and scope (then YoY even if it is undefined), else
@@ -226,7 +227,7 @@ def _deadline_ok(deadline, settings) -> bool:
     return review_end < d <= latest
 
 
-def smart_check(inputs: Inputs, lines: pd.DataFrame | None = None) -> list[dict]:
+def smart_check(inputs: Inputs, lines: metrics.Lines | None = None) -> list[dict]:
     """One dict per Goals row (in sheet order), the JSON ``goals`` records of METRICS 10.
 
     Keys: goal_id, description, metric, scope, pillar, owner, target, deadline, S, M, A, R, T
@@ -235,7 +236,7 @@ def smart_check(inputs: Inputs, lines: pd.DataFrame | None = None) -> list[dict]
     lower_is_better, plannable.
     """
     s = inputs.settings
-    lines = metrics.order_lines(inputs) if lines is None else lines
+    lines = metrics.LineIndex.of(inputs, lines)             # every goal's figures from one index
     pillars = [p for p in s.strategy_pillars if p]
     out = []
     for g in inputs.goals.to_dict(orient="records"):
@@ -243,7 +244,7 @@ def smart_check(inputs: Inputs, lines: pd.DataFrame | None = None) -> list[dict]
     return out
 
 
-def _check_one(inputs: Inputs, lines: pd.DataFrame, g: dict, pillars: list[str]) -> dict:
+def _check_one(inputs: Inputs, lines: metrics.Lines, g: dict, pillars: list[str]) -> dict:
     s = inputs.settings
     year, plan_year = s.review_year, s.plan_year
     desc = str(g.get("description") or "").strip()

@@ -228,7 +228,8 @@ def sku_ad_spend(ads: pd.DataFrame, lines: pd.DataFrame) -> pd.Series:
     total = ns.groupby("channel")["net_sales"].transform("sum")
     count = ns.groupby("channel")["net_sales"].transform("size")
     weight = (ns["net_sales"] / total.where(total != 0)).fillna(1.0 / count)
-    split = (weight * ns["channel"].map(pool)).groupby([ns["channel"], ns["sku"]]).sum()
+    # astype: on an empty selection map keeps the channel's str dtype and the product fails
+    split = (weight * ns["channel"].map(pool).astype("float64")).groupby([ns["channel"], ns["sku"]]).sum()
     return own.add(split, fill_value=0.0).astype("float64")
 
 
@@ -243,6 +244,8 @@ def scope_ad_spend(inputs: Inputs, start, end, scope: dict, period_lines: pd.Dat
     if "channel" in scope:
         ads = ads[ads["channel"].isin(scope["channel"])]
     sku_level = "sku" in scope or "category" in scope
+    if not sku_level and "country" not in scope:
+        return float(ads["spend"].sum())
     unit = ["channel", "sku"] if sku_level else ["channel"]
     if sku_level:
         per = sku_ad_spend(ads, period_lines)
@@ -329,18 +332,33 @@ def sku_other_costs(costs: pd.DataFrame, lines: pd.DataFrame) -> pd.Series:
     return out.astype("float64")
 
 
-def scope_other_costs(costs: pd.DataFrame, period_lines: pd.DataFrame, scope: dict, sku_category=None) -> float:
+def other_costs_unit(scope: dict) -> str:
+    """The grain a scope's other costs are allocated at: ``sku`` for a SKU or category scope, else ``channel``."""
+    return "sku" if "sku" in scope or "category" in scope else "channel"
+
+
+def allocate_other_costs(costs: pd.DataFrame, period_lines: pd.DataFrame, unit: str) -> pd.Series:
+    """The period's other costs per SKU (``sku_other_costs``) or per channel (``channel_other_costs``)."""
+    return sku_other_costs(costs, period_lines) if unit == "sku" else channel_other_costs(costs, period_lines)
+
+
+def scope_other_costs(costs: pd.DataFrame, period_lines: pd.DataFrame, scope: dict, sku_category=None,
+                      allocated: pd.Series | None = None) -> float:
     """other_costs of a period and scope (``costs`` and ``period_lines`` already cut to the period).
 
     Whole business: every row. A channel scope: ``channel_other_costs``; a SKU or category scope:
     ``sku_other_costs`` of its SKUs. A key the grain cannot answer (a country; a channel next to a SKU) takes
     the allocated amount times the scope's share of that channel's (or SKU's) net_sales, as ad spend does.
+    ``allocated``: ``allocate_other_costs`` of the period at ``other_costs_unit(scope)`` when the caller has it
+    already (a ``LineIndex`` allocates each period once for every scope).
     """
     if not scope:
         return float(costs["amount"].sum())
-    sku_level = "sku" in scope or "category" in scope
-    unit = "sku" if sku_level else "channel"
-    per = sku_other_costs(costs, period_lines) if sku_level else channel_other_costs(costs, period_lines)
+    if costs.empty:
+        return 0.0
+    unit = other_costs_unit(scope)
+    sku_level = unit == "sku"
+    per = allocate_other_costs(costs, period_lines, unit) if allocated is None else allocated
     keep = pd.Series(True, index=per.index)
     if unit in scope:
         keep &= per.index.isin(scope[unit])
@@ -356,209 +374,347 @@ def scope_other_costs(costs: pd.DataFrame, period_lines: pd.DataFrame, scope: di
     return float(per.sum())
 
 
-def period_summary(inputs: Inputs, start, end, scope: dict | None = None, lines: pd.DataFrame | None = None,
-                   fixed_share: float | None = None) -> dict[str, float]:
-    """Every key of sections 1-3 (and roas, acos) for the days ``start``..``end`` (inclusive) and a scope.
-
-    Fixed costs: the whole business takes Channels.fixed_cost + fixed_overhead, a channel scope its
-    Channels rows, a narrower scope none (METRICS 1), times ``fixed_share`` of the year (default: the
-    fraction of a year the period covers, 1.0 for a calendar year).
-    """
-    return period_summaries(inputs, [(start, end)], scope, lines, fixed_share)[0]
+def sku_categories(inputs: Inputs) -> pd.Series:
+    """Products' category by sku (a duplicated SKU's first row), for category scopes."""
+    return inputs.products.drop_duplicates("sku").set_index("sku")["category"]
 
 
-def period_summaries(inputs: Inputs, periods, scope: dict | None = None, lines: pd.DataFrame | None = None,
-                     fixed_share: float | None = None, with_ltv: bool = True) -> list[dict[str, float]]:
-    """``period_summary`` of each (start, end) of ``periods`` for one scope, in one pass over the rows.
-
-    ``periods`` must be in order and disjoint (the months of a year, the weeks of a plan); returns one dict
-    per period, in that order. Every row is assigned to its period once; each figure of a period is then
-    summed over the same rows, in the same order, as ``period_summary`` of that period alone would.
-    ``with_ltv=False`` leaves ``ltv`` (a cohort figure of a calendar year, ``cohort_ltv``) empty for a caller
-    that reads other keys only.
-
-    Raises ValueError when the periods overlap or are out of order.
-    """
-    scope = scope or {}
-    all_lines = order_lines(inputs) if lines is None else lines
-    cat = inputs.products.drop_duplicates("sku").set_index("sku")["category"]
-    bounds = [(pd.Timestamp(a), pd.Timestamp(b)) for a, b in periods]
-    if not bounds:
-        return []
-    starts = np.array([a.to_datetime64() for a, _ in bounds], dtype="datetime64[ns]")
-    ends = np.array([b.to_datetime64() for _, b in bounds], dtype="datetime64[ns]")
-    if (ends < starts).any() or (starts[1:] <= ends[:-1]).any():
-        raise ValueError("periods must be in order and disjoint")
-    n = len(bounds)
-
-    def cut(dates: pd.Series, keep=None) -> _Cut:
-        return _Cut.of(dates, starts, ends, keep)
-
-    lines_cut = cut(all_lines["order_date"], scope_mask(all_lines, scope, cat).to_numpy())
-    t = pd.DataFrame({key: lines_cut.sums(all_lines[col]) for key, col in _LINE_SUMS.items()})
-    t["orders"] = lines_cut.distinct(all_lines["order_key"])
-    t["ad_spend"], t["marketing_costs"], other_costs = _period_costs(inputs, all_lines, scope, bounds, cut, cat)
+def scope_fixed_costs(inputs: Inputs, scope: dict) -> float:
+    """Fixed costs of a whole year for a scope (METRICS 1, base currency): the whole business
+    Channels.fixed_cost + Settings fixed_overhead, a channel scope its Channels rows, a narrower scope none."""
     ch = inputs.channels
     if not scope:
-        fixed_year = float(ch["fixed_cost"].sum()) + inputs.settings.fixed_overhead
-    elif set(scope) == {"channel"}:
-        fixed_year = float(ch.loc[ch["channel"].isin(scope["channel"]), "fixed_cost"].sum())
-    else:
-        fixed_year = 0.0
-    shares = [fixed_share if fixed_share is not None else
-              (1.0 if (b - a).days + 1 >= 365 else ((b - a).days + 1) / 365.0) for a, b in bounds]
-    t["fixed_costs"] = fixed_year * np.array(shares, dtype="float64")
-    t["other_costs"] = other_costs
-    t = finish_money(t)
-    for key, value in _period_traffic(inputs, scope, cut, cat, t["orders"], t["units"]).items():
-        t[key] = value
-    for key, value in _period_customers(all_lines, lines_cut, starts, ends).items():
-        t[key] = value
-    # ltv: the 12-month value of the year's cohort, for the whole business over a calendar year only
-    t["ltv"] = [cohort_ltv(all_lines, a.year) if (with_ltv and not scope and a == pd.Timestamp(a.year, 1, 1)
-                                                  and b == pd.Timestamp(a.year, 12, 31)) else np.nan
-                for a, b in bounds]
-    for key, value in _period_ad_returns(inputs, scope, cut, cat, n).items():
-        t[key] = value
-    return [{k: float(v) for k, v in row.items()} for row in t.to_dict(orient="records")]
+        return float(ch["fixed_cost"].sum()) + inputs.settings.fixed_overhead
+    if set(scope) == {"channel"}:
+        return float(ch.loc[ch["channel"].isin(scope["channel"]), "fixed_cost"].sum())
+    return 0.0
+
+
+def year_share(start, end, fixed_share: float | None = None) -> float:
+    """The share of a year's fixed costs a period carries: ``fixed_share`` when given, else its days / 365
+    (1.0 from 365 days on, so a calendar year carries the whole year)."""
+    if fixed_share is not None:
+        return fixed_share
+    days = (pd.Timestamp(end) - pd.Timestamp(start)).days + 1
+    return 1.0 if days >= 365 else days / 365.0
+
+
+def scope_marketing(marketing: pd.DataFrame, content: pd.DataFrame, scope: dict, net_sales_by_channel) -> float:
+    """marketing_costs of a scope (METRICS 1) from the Marketing rows (cut by start_date) and Content rows of a
+    period: the whole business every row; a channel scope its own Marketing rows plus its share of the
+    blank-channel rows (``channel_marketing``, by ``net_sales_by_channel`` of the period); a narrower scope none
+    (marketing is not split below channel level)."""
+    if not scope:
+        return float(marketing["cost"].sum()) + float(content["cost"].sum())
+    if set(scope) != {"channel"}:
+        return 0.0
+    chans = pd.Index(scope["channel"])
+    ns = net_sales_by_channel.reindex(net_sales_by_channel.index.union(chans), fill_value=0.0)
+    return float(channel_marketing(marketing, ns).reindex(chans).sum())
+
+
+def traffic_rows(traffic: pd.DataFrame, scope: dict, sku_category=None) -> pd.Series:
+    """The Traffic rows a scope's sessions come from (METRICS 2): channel-level rows (blank sku), or the SKU rows
+    when the scope names SKUs or a category, matching the scope's channel / sku / category. (A country scope
+    has no sessions: Traffic rows carry no country; callers return NaN.)"""
+    sku_grain = "sku" in scope or "category" in scope
+    return (traffic["sku"].ne("") if sku_grain else traffic["sku"].eq("")) & scope_mask(traffic, scope, sku_category)
+
+
+def is_calendar_year(start, end) -> bool:
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    return start == pd.Timestamp(start.year, 1, 1) and end == pd.Timestamp(start.year, 12, 31)
+
+
+NO_COUNTRY_KEYS = ("sessions", "conversion_rate", "unit_session_rate", "cart_abandonment_rate", "roas", "acos")
+
+
+def period_summary(inputs: Inputs, start, end, scope: dict | None = None, lines: pd.DataFrame | None = None,
+                   fixed_share: float | None = None) -> dict[str, float]:
+    """Every key of sections 1-3 (plus refunded_qty, roas, acos) for the days ``start``..``end`` (inclusive) and
+    a scope: the definition, read off the frames filtered to the period and scope.
+
+    - Sections 1 and 3 sum and count the order lines of the period and scope (``money_summary``,
+      ``customer_figures``); ltv (``cohort_ltv``) only for the whole business over a calendar year.
+    - Ad spend: the Ads rows of the scope's channels; SKU, category and country scopes their split of them
+      (``scope_ad_spend``, by the period's net sales). Marketing: ``scope_marketing``. Other costs: the Costs rows
+      of the period, split to the scope by ``scope_other_costs``. Fixed costs: ``scope_fixed_costs`` times
+      ``year_share`` (``fixed_share`` of the year, default the fraction of a year the period covers).
+    - Sessions from ``traffic_rows``; roas and acos from the scope's Ads rows (attributed sales / spend). A
+      country scope has neither (Traffic and Ads rows carry no market): NaN.
+
+    Money in base currency, ratios as fractions, NaN where undefined. It filters every frame on each call;
+    for many periods or scopes ask a ``LineIndex`` (the same figures, tested against this function).
+    """
+    scope = scope or {}
+    lines = order_lines(inputs) if lines is None else lines
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    cat = sku_categories(inputs)
+
+    def dated(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+        return frame[period_mask(frame[column], start, end)]
+
+    period = dated(lines, "order_date")
+    mine = period[scope_mask(period, scope, cat)]
+    costs = dated(inputs.costs, "date")
+    t = money_summary(
+        mine, None, ad_spend=scope_ad_spend(inputs, start, end, scope, period, cat),
+        marketing_costs=scope_marketing(dated(inputs.marketing, "start_date"), dated(inputs.content, "date"), scope,
+                                        period.groupby("channel")["net_sales"].sum()),
+        fixed_costs=scope_fixed_costs(inputs, scope) * year_share(start, end, fixed_share),
+        other_costs=scope_other_costs(costs, period, scope, cat))
+    out = {k: float(v) for k, v in t.iloc[0].items()}
+    out.update(customer_figures(mine, start, end))
+    out["ltv"] = cohort_ltv(lines, start.year) if not scope and is_calendar_year(start, end) else np.nan
+    if "country" in scope:
+        return out | {k: np.nan for k in NO_COUNTRY_KEYS}
+    tr = dated(inputs.traffic, "date")
+    tr = tr[traffic_rows(tr, scope, cat)]
+    out["sessions"] = float(tr["sessions"].sum())
+    out.update(traffic_ratios(out["orders"], out["units"], out["sessions"], float(tr["add_to_cart"].sum())))
+    ads = dated(inputs.ads, "date")
+    ads = ads[scope_mask(ads, scope, cat)]
+    spend, sales = float(ads["spend"].sum()), float(ads["sales"].sum())
+    return out | {"roas": safe_div(sales, spend), "acos": safe_div(spend, sales)}
+
+
+def period_summaries(inputs: Inputs, periods, scope: dict | None = None, lines=None,
+                     fixed_share: float | None = None, with_ltv: bool = True) -> list[dict[str, float]]:
+    """``period_summary`` of each (start, end) of ``periods`` (in order, disjoint) for one scope, in one pass:
+    ``LineIndex.summaries`` of ``lines`` (order lines, or a ``LineIndex`` already built on them)."""
+    return LineIndex.of(inputs, lines).summaries(periods, scope, fixed_share, with_ltv)
 
 
 class _Cut:
-    """Rows of a frame grouped by the period holding their date: rows[cuts[k]:cuts[k + 1]] are period k's,
-    in the frame's order (so a sum over them adds the same numbers in the same order as a filter would)."""
+    """Rows of a frame grouped by the period holding their date: rows[cuts[k]:cuts[k + 1]] are period k's, in
+    the frame's order (so a sum over them adds the same numbers in the same order as a filter would)."""
 
     def __init__(self, rows: np.ndarray, cuts: np.ndarray):
         self.rows, self.cuts = rows, cuts
-
-    @classmethod
-    def of(cls, dates: pd.Series, starts: np.ndarray, ends: np.ndarray, keep=None) -> _Cut:
-        d = dates.to_numpy(dtype="datetime64[ns]")
-        k = np.searchsorted(starts, d, side="right") - 1
-        inside = (k >= 0) & (d <= ends[np.clip(k, 0, None)])
-        if keep is not None:
-            inside &= keep
-        rows = np.flatnonzero(inside)
-        order = np.argsort(k[rows], kind="stable")
-        return cls(rows[order], np.searchsorted(k[rows][order], np.arange(len(starts) + 1)))
 
     def parts(self, values) -> list[np.ndarray]:
         v = np.asarray(values)[self.rows]
         return [v[a:b] for a, b in zip(self.cuts[:-1], self.cuts[1:])]
 
+    def part(self, k: int) -> np.ndarray:
+        return self.rows[self.cuts[k]:self.cuts[k + 1]]
+
     def sums(self, values) -> np.ndarray:
         return np.array([p.sum() for p in self.parts(values)], dtype="float64")
 
     def distinct(self, values) -> np.ndarray:
-        return np.array([len(np.unique(p)) for p in self.parts(values)], dtype="float64")
+        """Distinct non-negative integer codes per period (a mark per code: linear, no sort)."""
+        v = np.asarray(values)[self.rows]
+        seen = np.zeros(int(v.max()) + 1 if len(v) else 0, dtype=bool)
+        out = []
+        for a, b in zip(self.cuts[:-1], self.cuts[1:]):
+            seen[v[a:b]] = True
+            out.append(np.count_nonzero(seen))
+            seen[v[a:b]] = False
+        return np.array(out, dtype="float64")
 
 
-def _period_costs(inputs: Inputs, all_lines: pd.DataFrame, scope: dict, bounds, cut, cat):
-    """(ad_spend, marketing_costs, other_costs) per period (METRICS 1).
+class _Dated:
+    """The rows of one frame sorted by a date column once, so the rows of any period are a slice (no sort and no
+    comparison of every date per period)."""
 
-    Ad spend: the Ads rows of the scope's channels; SKU, category and country scopes their split of them
-    (``scope_ad_spend``, by the period's net sales). Marketing: every Marketing and Content row for the whole
-    business; a channel scope its own Marketing rows plus its net-sales share of the blank-channel rows
-    (``channel_marketing``); a narrower scope none (not split below channel level). Other costs: the Costs
-    rows of the period, split to the scope by ``scope_other_costs``.
+    def __init__(self, dates: pd.Series):
+        d = dates.to_numpy(dtype="datetime64[ns]")
+        self.order = np.argsort(d, kind="stable")
+        self.sorted = d[self.order]
+        self._rows: dict[tuple, np.ndarray] = {}
+
+    def rows(self, start64, end64) -> np.ndarray:
+        """Positions of the rows dated start..end (inclusive), in the frame's order."""
+        key = (start64, end64)
+        if key not in self._rows:
+            a, b = np.searchsorted(self.sorted, start64, "left"), np.searchsorted(self.sorted, end64, "right")
+            self._rows[key] = np.sort(self.order[a:b])
+        return self._rows[key]
+
+    def cut(self, starts, ends, keep: np.ndarray | None = None) -> _Cut:
+        parts = [self.rows(a, b) for a, b in zip(starts, ends)]
+        if keep is not None:
+            parts = [p[keep[p]] for p in parts]
+        cuts = np.concatenate([[0], np.cumsum([len(p) for p in parts])]).astype("int64")
+        return _Cut(np.concatenate(parts) if parts else np.zeros(0, dtype="int64"), cuts)
+
+
+def _scope_key(scope: dict) -> tuple:
+    return tuple(sorted((k, tuple(v)) for k, v in scope.items()))
+
+
+class LineIndex:
+    """The order lines and the dated input rows of one review, indexed once for the figures of any period and
+    scope (``summaries``): every frame sorted by its date once (a period is a slice), each scope's rows found
+    once, the lines of a period summed per (channel, sku, country) once for the splits of METRICS 1, the
+    cohort ltv of a year computed once, and each answer kept, so sections asking the same figure share it.
+
+    ``lines``: ``order_lines(inputs)`` (built when None). Read-only: neither frame may change afterwards.
+    The figures equal ``period_summary`` on the filtered frames (tests/core/test_periods.py): every sum adds
+    the same rows in the same order, except the splits of ad spend, marketing and other costs, which read the
+    period's net sales summed per (channel, sku, country) first (equal to the last bits of a float).
     """
-    n = len(bounds)
-    split = bool({"sku", "category", "country"} & set(scope))
-    every = cut(all_lines["order_date"])              # the period's lines of every scope: their net sales split
-    period_lines = every.rows, every.cuts
-    split_columns = all_lines.columns.get_indexer(_SPLIT_COLUMNS)
 
-    def lines_of(k: int) -> pd.DataFrame:
-        return all_lines.iloc[every.rows[every.cuts[k]:every.cuts[k + 1]], split_columns]
+    TABLES = {"ads": "date", "traffic": "date", "marketing": "start_date", "content": "date", "costs": "date"}
 
-    if split:
-        ad_spend = np.array([scope_ad_spend(inputs, a, b, scope, lines_of(k), cat) for k, (a, b) in enumerate(bounds)],
-                            dtype="float64")
-    else:
-        ads = inputs.ads
-        keep = scope_mask(ads, {k: v for k, v in scope.items() if k == "channel"}, cat).to_numpy()
-        ad_spend = cut(ads["date"], keep).sums(ads["spend"])
-    mk = inputs.marketing
-    if not scope:
-        content = inputs.content
-        marketing = cut(mk["start_date"]).sums(mk["cost"]) + cut(content["date"]).sums(content["cost"])
-    elif set(scope) == {"channel"}:
-        chans = pd.Index(scope["channel"])
-        rows, cuts = period_lines
-        m_cut = cut(mk["start_date"])
-        net_sales, channel = all_lines["net_sales"].to_numpy()[rows], all_lines["channel"].to_numpy()[rows]
-        marketing = []
-        for k in range(n):
-            part = slice(cuts[k], cuts[k + 1])
-            by_channel = pd.Series(net_sales[part]).groupby(channel[part]).sum()
-            ns = by_channel.reindex(by_channel.index.union(chans), fill_value=0.0)
-            m = mk.iloc[m_cut.rows[m_cut.cuts[k]:m_cut.cuts[k + 1]]]
-            marketing.append(float(channel_marketing(m, ns).reindex(chans).sum()))
-        marketing = np.array(marketing, dtype="float64")
-    else:
-        marketing = np.zeros(n)         # marketing costs are not split below channel level (METRICS 1)
-    costs = inputs.costs
-    costs_cut = cut(costs["date"])
-    if not scope:
-        other = costs_cut.sums(costs["amount"])
-    else:
-        other = np.array([scope_other_costs(costs.iloc[costs_cut.rows[costs_cut.cuts[k]:costs_cut.cuts[k + 1]]],
-                                            lines_of(k), scope, cat) for k in range(n)], dtype="float64")
-    return ad_spend, marketing, other
+    def __init__(self, inputs: Inputs, lines: pd.DataFrame | None = None):
+        self.inputs = inputs
+        self.lines = order_lines(inputs) if lines is None else lines
+        self.categories = sku_categories(inputs)
+        self._dated: dict[str, _Dated] = {}
+        self._keep: dict[tuple, np.ndarray | None] = {}
+        self._split: dict[tuple, pd.DataFrame] = {}
+        self._ltv: dict[int, float] = {}
+        self._allocated: dict[tuple, pd.Series] = {}          # (start, end, unit) -> allocate_other_costs
+        self._memo: dict[tuple, list[dict]] = {}
+        self._units: tuple[np.ndarray, pd.DataFrame] | None = None
+
+    @classmethod
+    def of(cls, inputs: Inputs, lines) -> LineIndex:
+        """``lines`` itself when it is a LineIndex, else a new one on those order lines (None: built)."""
+        return lines if isinstance(lines, LineIndex) else cls(inputs, lines)
+
+    def frame(self, table: str) -> pd.DataFrame:
+        return self.lines if table == "lines" else getattr(self.inputs, table)
+
+    def dated(self, table: str) -> _Dated:
+        if table not in self._dated:
+            self._dated[table] = _Dated(self.frame(table)["order_date" if table == "lines" else self.TABLES[table]])
+        return self._dated[table]
+
+    def keep(self, table: str, scope: dict, rule: str = "scope") -> np.ndarray | None:
+        """A row mask of ``table`` for a scope (None: every row): ``scope_mask``, or ``traffic_rows`` (rule
+        "traffic"), or the scope's channels only (rule "channel"), or every row (rule "all")."""
+        key = (table, rule, _scope_key(scope))
+        if key not in self._keep:
+            frame = self.frame(table)
+            if rule == "all":
+                mask = None
+            elif rule == "traffic":
+                mask = traffic_rows(frame, scope, self.categories)
+            else:
+                part = {k: v for k, v in scope.items() if k == "channel"} if rule == "channel" else scope
+                mask = scope_mask(frame, part, self.categories) if part else None
+            self._keep[key] = None if mask is None else mask.to_numpy()
+        return self._keep[key]
+
+    def rows(self, scope: dict, start, end) -> np.ndarray:
+        """Positions (in ``lines``' order) of the order lines of a scope dated start..end."""
+        rows = self.dated("lines").rows(pd.Timestamp(start).to_datetime64(), pd.Timestamp(end).to_datetime64())
+        keep = self.keep("lines", scope)
+        return rows if keep is None else rows[keep[rows]]
+
+    def split_lines(self, start64, end64) -> pd.DataFrame:
+        """channel, sku, country and net_sales of the period's order lines (every scope), one row per
+        (channel, sku, country) that sold: what the splits of METRICS 1 read, in a few hundred rows."""
+        key = (start64, end64)
+        if key not in self._split:
+            if self._units is None:
+                units = pd.MultiIndex.from_arrays([self.lines[c] for c in ("channel", "sku", "country")])
+                codes, uniques = pd.factorize(units)
+                self._units = codes, uniques.to_frame(index=False, name=["channel", "sku", "country"])
+            codes, units = self._units
+            rows = self.dated("lines").rows(start64, end64)
+            c = codes[rows]
+            net_sales = np.bincount(c, weights=self.lines["net_sales"].to_numpy()[rows], minlength=len(units))
+            sold = np.bincount(c, minlength=len(units)) > 0
+            self._split[key] = units[sold].assign(net_sales=net_sales[sold]).reset_index(drop=True)
+        return self._split[key]
+
+    def ltv(self, year: int) -> float:
+        if year not in self._ltv:
+            self._ltv[year] = cohort_ltv(self.lines, year)
+        return self._ltv[year]
+
+    def summaries(self, periods, scope: dict | None = None, fixed_share: float | None = None,
+                  with_ltv: bool = True) -> list[dict[str, float]]:
+        """``period_summary`` of each (start, end) of ``periods`` for one scope: one dict per period, in order.
+
+        ``periods`` must be in order and disjoint (the months of a year, the weeks of a plan). ``with_ltv=False``
+        leaves ``ltv`` (a cohort figure of a calendar year) empty for a caller that reads other keys only.
+
+        Raises ValueError when the periods overlap or are out of order.
+        """
+        scope = scope or {}
+        bounds = [(pd.Timestamp(a), pd.Timestamp(b)) for a, b in periods]
+        if not bounds:
+            return []
+        key = (_scope_key(scope), tuple((a.value, b.value) for a, b in bounds), fixed_share, with_ltv)
+        if key not in self._memo:
+            self._memo[key] = self._summaries(bounds, scope, fixed_share, with_ltv)
+        return [dict(row) for row in self._memo[key]]
+
+    def _summaries(self, bounds, scope: dict, fixed_share, with_ltv: bool) -> list[dict[str, float]]:
+        starts = np.array([a.to_datetime64() for a, _ in bounds], dtype="datetime64[ns]")
+        ends = np.array([b.to_datetime64() for _, b in bounds], dtype="datetime64[ns]")
+        if (ends < starts).any() or (starts[1:] <= ends[:-1]).any():
+            raise ValueError("periods must be in order and disjoint")
+        inputs, lines = self.inputs, self.lines
+
+        def cut(table: str, rule: str = "scope") -> _Cut:
+            return self.dated(table).cut(starts, ends, self.keep(table, scope, rule))
+
+        lines_cut = cut("lines")
+        t = pd.DataFrame({key: lines_cut.sums(lines[col]) for key, col in _LINE_SUMS.items()})
+        t["orders"] = lines_cut.distinct(lines["order_key"])
+        t["ad_spend"], t["marketing_costs"], t["other_costs"] = self._costs(scope, starts, ends, cut)
+        t["fixed_costs"] = scope_fixed_costs(inputs, scope) * np.array([year_share(a, b, fixed_share)
+                                                                        for a, b in bounds], dtype="float64")
+        t = finish_money(t)
+        customers = [_customer_figures(*parts, starts[k], ends[k]) for k, parts in enumerate(zip(
+            *(lines_cut.parts(lines[c].to_numpy(dtype=d)) for c, d in (
+                ("customer_code", "int64"), ("first_order_date", "datetime64[ns]"), ("order_key", "int64"),
+                ("gross_profit", "float64")))))]
+        for key in customers[0]:
+            t[key] = [c[key] for c in customers]
+        t["ltv"] = [self.ltv(a.year) if with_ltv and not scope and is_calendar_year(a, b) else np.nan
+                    for a, b in bounds]
+        if "country" in scope:          # Traffic and Ads rows carry no market
+            for key in NO_COUNTRY_KEYS:
+                t[key] = np.nan
+        else:
+            tr, tr_cut = inputs.traffic, cut("traffic", "traffic")
+            t["sessions"] = tr_cut.sums(tr["sessions"])
+            for key, value in traffic_ratios(t["orders"], t["units"], t["sessions"],
+                                             pd.Series(tr_cut.sums(tr["add_to_cart"]), index=t.index)).items():
+                t[key] = value
+            ads, ads_cut = inputs.ads, cut("ads")
+            spend, sales = pd.Series(ads_cut.sums(ads["spend"])), pd.Series(ads_cut.sums(ads["sales"]))
+            t["roas"], t["acos"] = safe_div(sales, spend).to_numpy(), safe_div(spend, sales).to_numpy()
+        return [{k: float(v) for k, v in row.items()} for row in t.to_dict(orient="records")]
+
+    def _costs(self, scope: dict, starts, ends, cut) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(ad_spend, marketing_costs, other_costs) per period by the rules of ``period_summary``."""
+        inputs, n = self.inputs, len(starts)
+        if {"sku", "category", "country"} & set(scope):
+            ad_spend = np.array([scope_ad_spend(inputs, a, b, scope, self.split_lines(a, b), self.categories)
+                                 for a, b in zip(starts, ends)], dtype="float64")
+        else:
+            ad_spend = cut("ads", "channel").sums(inputs.ads["spend"])
+        mk_cut, content_cut, costs_cut = cut("marketing", "all"), cut("content", "all"), cut("costs", "all")
+        marketing, other = np.zeros(n), np.zeros(n)
+        for k, (a, b) in enumerate(zip(starts, ends)):
+            if not scope or set(scope) == {"channel"}:
+                by_channel = (self.split_lines(a, b).groupby("channel")["net_sales"].sum() if scope
+                              else pd.Series(dtype="float64"))
+                marketing[k] = scope_marketing(inputs.marketing.iloc[mk_cut.part(k)],
+                                               inputs.content.iloc[content_cut.part(k)], scope, by_channel)
+            costs = inputs.costs.iloc[costs_cut.part(k)]
+            if scope and len(costs):
+                unit = other_costs_unit(scope)
+                if (a, b, unit) not in self._allocated:
+                    self._allocated[a, b, unit] = allocate_other_costs(costs, self.split_lines(a, b), unit)
+                other[k] = scope_other_costs(costs, self.split_lines(a, b), scope, self.categories,
+                                             self._allocated[a, b, unit])
+            else:
+                other[k] = scope_other_costs(costs, None, scope, self.categories)
+        return ad_spend, marketing, other
 
 
-def _period_traffic(inputs: Inputs, scope: dict, cut, cat, orders: pd.Series, units: pd.Series) -> dict:
-    """Section 2 per period: sessions from channel-level Traffic rows (blank sku) unless the scope names SKUs
-    or a category, then from the SKU rows; a country scope has none (Traffic rows carry no country)."""
-    if "country" in scope:      # Traffic rows carry no country: sessions of a market are unknown
-        return {k: np.nan for k in ("sessions", "conversion_rate", "unit_session_rate", "cart_abandonment_rate")}
-    tr = inputs.traffic
-    sku_grain = "sku" in scope or "category" in scope
-    keep = (tr["sku"].ne("") if sku_grain else tr["sku"].eq("")) & scope_mask(tr, scope, cat)
-    tr_cut = cut(tr["date"], keep.to_numpy())
-    sessions = pd.Series(tr_cut.sums(tr["sessions"]), index=orders.index)
-    atc = pd.Series(tr_cut.sums(tr["add_to_cart"]), index=orders.index)
-    return {"sessions": sessions, **traffic_ratios(orders, units, sessions, atc)}
-
-
-def _period_customers(all_lines: pd.DataFrame, lines_cut: _Cut, starts, ends) -> dict:
-    """Section 3 per period (see ``customer_figures``)."""
-    codes = lines_cut.parts(all_lines["customer_code"])
-    firsts = lines_cut.parts(all_lines["first_order_date"].to_numpy(dtype="datetime64[ns]"))
-    keys = lines_cut.parts(all_lines["order_key"])
-    profits = lines_cut.parts(all_lines["gross_profit"])
-    out = {k: [] for k in ("customers", "new_customers", "returning_customers", "repeat_rate",
-                           "gross_profit_per_customer")}
-    for k, (c, f, o, g) in enumerate(zip(codes, firsts, keys, profits)):
-        fig = _customer_figures(c, f, o, g, starts[k], ends[k])
-        for key in out:
-            out[key].append(fig[key])
-    return out
-
-
-def _customer_figures(codes, first, order_keys, gross_profit, start64, end64) -> dict:
-    has_id = codes >= 0
-    codes, first, order_keys = codes[has_id], first[has_id], order_keys[has_id]
-    customers = len(np.unique(codes))
-    new = len(np.unique(codes[(first >= start64) & (first <= end64)]))
-    span = int(order_keys.max()) + 1 if len(order_keys) else 1
-    pairs = np.unique(codes.astype("int64") * span + order_keys)           # distinct (customer, order)
-    repeaters = int((np.unique(pairs // span, return_counts=True)[1] >= 2).sum())
-    return {"customers": float(customers), "new_customers": float(new),
-            "returning_customers": float(customers - new),
-            "repeat_rate": safe_div(float(repeaters), customers),
-            "gross_profit_per_customer": safe_div(float(gross_profit[has_id].sum()), customers)}
-
-
-def _period_ad_returns(inputs: Inputs, scope: dict, cut, cat, n: int) -> dict:
-    """roas and acos per period: attributed sales of the Ads rows in scope over their spend (a country scope
-    has none: Ads rows carry no market)."""
-    if "country" in scope:
-        return {"roas": np.full(n, np.nan), "acos": np.full(n, np.nan)}
-    a = inputs.ads
-    a_cut = cut(a["date"], scope_mask(a, scope, cat).to_numpy())
-    spend = pd.Series(a_cut.sums(a["spend"]))
-    sales = pd.Series(a_cut.sums(a["sales"]))
-    return {"roas": safe_div(sales, spend).to_numpy(), "acos": safe_div(spend, sales).to_numpy()}
+# what a function that computes figures of periods takes as its order lines: ``order_lines`` itself, or the
+# ``LineIndex`` of them that compute_review shares between its sections (``LineIndex.of`` turns either into one)
+Lines = pd.DataFrame | LineIndex
 
 
 def traffic_ratios(orders, units, sessions, add_to_cart) -> dict:
@@ -583,6 +739,21 @@ def customer_figures(lines: pd.DataFrame, start, end) -> dict:
                              start64, end64)
 
 
+def _customer_figures(codes, first, order_keys, gross_profit, start64, end64) -> dict:
+    # distinct counts by hashing integer codes (pd.unique): linear in the lines, no sort
+    has_id = codes >= 0
+    codes, first, order_keys = codes[has_id], first[has_id], order_keys[has_id]
+    customers = len(pd.unique(codes))
+    new = len(pd.unique(codes[(first >= start64) & (first <= end64)]))
+    span = int(order_keys.max()) + 1 if len(order_keys) else 1
+    pairs = pd.unique(codes.astype("int64") * span + order_keys)           # distinct (customer, order)
+    repeaters = int(np.count_nonzero(np.bincount(pairs // span) >= 2)) if len(pairs) else 0
+    return {"customers": float(customers), "new_customers": float(new),
+            "returning_customers": float(customers - new),
+            "repeat_rate": safe_div(float(repeaters), customers),
+            "gross_profit_per_customer": safe_div(float(gross_profit[has_id].sum()), customers)}
+
+
 LTV_WINDOW_DAYS = 365
 
 
@@ -601,18 +772,18 @@ def ltv_cohort(lines: pd.DataFrame, year: int) -> pd.DataFrame:
     Empty when nobody qualifies.
     """
     cols = ["first_order_date", "window_end", "gross_profit_12m"]
-    with_id = lines[lines["customer_id"].ne("")]
-    if with_id.empty:
+    if not lines["customer_code"].ge(0).any():
         return pd.DataFrame(columns=cols, index=pd.Index([], name="customer_id"))
     last = lines["order_date"].max()
-    first = with_id["first_order_date"]
+    first = lines["first_order_date"]                          # NaT on lines without a customer id
     end = first + pd.Timedelta(days=LTV_WINDOW_DAYS)
-    cohort = first.dt.year.eq(year - 1) & end.le(last)
-    c = with_id[cohort]
-    in_window = (c["order_date"] >= c["first_order_date"]) & (c["order_date"] < end[cohort])
+    cohort = (first.dt.year.eq(year - 1) & end.le(last)).to_numpy()
+    c = lines.loc[cohort, ["customer_id", "order_date", "first_order_date", "gross_profit"]]
+    c_end = end[cohort]
+    in_window = (c["order_date"] >= c["first_order_date"]) & (c["order_date"] < c_end)
     gp = c["gross_profit"].where(in_window, 0.0).groupby(c["customer_id"]).sum()
     out = pd.DataFrame({"first_order_date": c.groupby("customer_id")["first_order_date"].first(),
-                        "window_end": end[cohort].groupby(c["customer_id"]).first(),
+                        "window_end": c_end.groupby(c["customer_id"]).first(),
                         "gross_profit_12m": gp.astype("float64")})
     out.index.name = "customer_id"
     return out[cols]
@@ -628,14 +799,13 @@ def year_bounds(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
 
 
-def business_summary(inputs: Inputs, lines: pd.DataFrame | None = None) -> dict[str, float]:
+def business_summary(inputs: Inputs, lines: Lines | None = None) -> dict[str, float]:
     """Every key of sections 1-3 for the whole business over review_year (the JSON ``summary``)."""
-    start, end = year_bounds(inputs.settings.review_year)
-    s = period_summary(inputs, start, end, {}, lines)
+    s = LineIndex.of(inputs, lines).summaries([year_bounds(inputs.settings.review_year)])[0]
     return {k: s[k] for k in SUMMARY_KEYS}
 
 
-def monthly_summary(inputs: Inputs, lines: pd.DataFrame | None = None) -> pd.DataFrame:
+def monthly_summary(inputs: Inputs, lines: Lines | None = None) -> pd.DataFrame:
     """Sections 1-3 per calendar month of review_year (12 rows, index 1..12).
 
     Fixed costs are spread evenly (1/12 a month) so that the months sum to the year.

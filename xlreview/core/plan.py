@@ -93,7 +93,7 @@ def quarter_of(m: int) -> int:
 
 
 # ------------------------------------------------------------------------------------- seasonality
-def monthly_values(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict, year: int) -> np.ndarray:
+def monthly_values(inputs: Inputs, lines: metrics.Lines, metric: str, scope: dict, year: int) -> np.ndarray:
     """The metric for each month of ``year`` and the scope (12 floats; NaN where a ratio is undefined)."""
     months = metrics.period_summaries(inputs, metrics.month_bounds(year), scope, lines, fixed_share=1 / 12)
     return np.array([np.nan if (v := m.get(metric)) is None else float(v) for m in months], dtype="float64")
@@ -145,7 +145,7 @@ def ratio_path(baseline: float, target: float, deadline: pd.Timestamp, metric: s
             "week": [(wk, values[int(m) - 1]) for wk, m in weeks.items()]}
 
 
-def goal_plan(inputs: Inputs, lines: pd.DataFrame, goal: dict) -> pd.DataFrame:
+def goal_plan(inputs: Inputs, lines: metrics.Lines, goal: dict) -> pd.DataFrame:
     """The plan rows (PLAN_COLUMNS) of one plannable goal dict from ``goals.smart_check``."""
     s = inputs.settings
     metric, target = goal["metric"], goal["target"]
@@ -294,7 +294,7 @@ class GoalPlan(NamedTuple):
     actions: pd.DataFrame
 
 
-def plan_goals(inputs: Inputs, lines: pd.DataFrame, checked: list[dict], products: pd.DataFrame | None = None,
+def plan_goals(inputs: Inputs, lines: metrics.Lines, checked: list[dict], products: pd.DataFrame | None = None,
                frozen: pd.DataFrame | None = None) -> GoalPlan:
     """The plan of every plannable goal of ``checked`` (``goals.smart_check``; not modified).
 
@@ -305,13 +305,14 @@ def plan_goals(inputs: Inputs, lines: pd.DataFrame, checked: list[dict], product
     a row of ``frozen`` (``frozen_from_rows``) keeps its frozen targets (last_year is recomputed).
     """
     s = inputs.settings
+    index = metrics.LineIndex.of(inputs, lines)             # every goal's figures from one index
     goals, parts, actions = [], [], []
     for checked_goal in checked:
         g = {**checked_goal, "planned": False, "plan_frozen": False}
         goals.append(g)
         if not g.get("plannable"):
             continue
-        fresh = goal_plan(inputs, lines, g)
+        fresh = goal_plan(inputs, index, g)
         kept = _frozen_rows(frozen, g, s.plan_year)
         if kept is not None:
             old = kept.set_index(["period", "grain"])["target"]
@@ -324,5 +325,5 @@ def plan_goals(inputs: Inputs, lines: pd.DataFrame, checked: list[dict], product
     plan = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PLAN_COLUMNS)
     for g in goals:
         if g["planned"]:
-            actions.extend(goal_actions(inputs, lines, g, plan, products))
+            actions.extend(goal_actions(inputs, index.lines, g, plan, products))
     return GoalPlan(goals, plan, pd.DataFrame(actions, columns=ACTION_COLUMNS))

@@ -33,18 +33,19 @@ def year_in_data(inputs: Inputs, lines: pd.DataFrame, year: int) -> bool:
     return any(bool(d.dt.year.eq(year).any()) for d in dated)
 
 
-def previous_summary(inputs: Inputs, lines: pd.DataFrame) -> dict[str, float]:
+def previous_summary(inputs: Inputs, lines: metrics.Lines) -> dict[str, float]:
     """Every key of ``metrics.SUMMARY_KEYS`` for review_year - 1 (splits by that year's net_sales), NaN for a key
     whose source rows (``goals.has_data``) have none that year. Fixed costs (Channels fixed_cost and Settings
     fixed_overhead, not dated) are as given when that year is in the data (``year_in_data``), else NaN.
     """
     year = inputs.settings.review_year - 1
     start, end = metrics.year_bounds(year)
-    values = metrics.period_summary(inputs, start, end, {}, lines)
-    in_data = year_in_data(inputs, lines, year)
+    index = metrics.LineIndex.of(inputs, lines)
+    values = index.summaries([(start, end)])[0]
+    in_data = year_in_data(inputs, index.lines, year)
     out = {}
     for key in metrics.SUMMARY_KEYS:
-        known = in_data if key in UNDATED_KEYS else has_data(inputs, lines, key, {}, start, end)
+        known = in_data if key in UNDATED_KEYS else has_data(inputs, index, key, {}, start, end)
         out[key] = float(values[key]) if known and pd.notna(values[key]) else np.nan
     return out
 

@@ -77,9 +77,10 @@ def compute_review(inputs: Inputs, frozen_plan: pd.DataFrame | None = None) -> R
     """
     s, year = inputs.settings, inputs.settings.review_year
     lines = metrics.order_lines(inputs)                         # one row per order line, derived figures
-    summary = metrics.business_summary(inputs, lines)
-    monthly = metrics.monthly_summary(inputs, lines)
-    channels = channel_table(inputs, lines)
+    index = metrics.LineIndex(inputs, lines)                    # the lines indexed once: figures of any period
+    summary = metrics.business_summary(inputs, index)
+    monthly = metrics.monthly_summary(inputs, index)
+    channels = channel_table(inputs, index)
     products = product_table(inputs, lines)
     risks = risk_table(inputs, lines, summary, channels, products)
     break_even = break_even_acos(lines, year)
@@ -89,13 +90,13 @@ def compute_review(inputs: Inputs, frozen_plan: pd.DataFrame | None = None) -> R
     content = content_table(inputs.content, year)
     markets, customers_monthly = market_table(lines, year), customers_by_month(lines, year)
     medians = quadrant_medians(products)
-    goals, plan, plan_actions = plan_goals(inputs, lines, smart_check(inputs, lines), products, frozen_plan)
-    tracking = tracking_frame(inputs, lines, goals, plan)
-    strategy = strategy_tables(inputs, lines, summary, channels, campaigns, content, promotions, products, medians,
+    goals, plan, plan_actions = plan_goals(inputs, index, smart_check(inputs, index), products, frozen_plan)
+    tracking = tracking_frame(inputs, index, goals, plan)
+    strategy = strategy_tables(inputs, index, summary, channels, campaigns, content, promotions, products, medians,
                                goals, plan_actions)
     actions = next_actions(s, channels, products, campaigns, keywords, promotions, risks, goals)
     return Review(
-        settings=s, summary=summary, monthly=monthly, previous=previous_summary(inputs, lines),
+        settings=s, summary=summary, monthly=monthly, previous=previous_summary(inputs, index),
         not_comparable=not_comparable(lines, year), unknown_skus=list(inputs.unknown_skus),
         channels=channels, products=products, risks=risks,
         campaigns=campaigns, keywords=keywords, promotions=promotions, promo_daily=promo_daily, content=content,

@@ -38,7 +38,7 @@ import pandas as pd
 from .channels import channel_growth
 from .customers import UNKNOWN_COUNTRY
 from .inputs import Inputs
-from .metrics import parse_scope, period_summary, safe_div, year_bounds
+from .metrics import LineIndex, Lines, parse_scope, safe_div, year_bounds
 
 # ------------------------------------------------------------------------------------- the rules as data
 # Campaigns keep the verdict their section already gave them (``marketing.campaign_table`` suggestion).
@@ -303,21 +303,22 @@ def classify_markets(frame: pd.DataFrame, t) -> pd.Series:
     return out
 
 
-def market_strategy(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
+def market_strategy(inputs: Inputs, lines: Lines) -> pd.DataFrame:
     """Per ship-to country of review_year: net_sales, share, growth (``channels.channel_growth`` by country:
     YoY when the year before has data for the country, else H2 / H1 - 1), ad_spend and contribution_profit
-    of the country scope (``metrics.period_summary``: Ads split by the country's share of each channel's net
+    of the country scope (``metrics.period_summary`` by ``LineIndex.summaries``: Ads split by the country's share of each channel's net
     sales, METRICS 1), contribution_margin, and the class of ``MARKET_RULES``. Sorted by net_sales."""
     year = inputs.settings.review_year
+    index = LineIndex.of(inputs, lines)
+    lines = index.lines
     cur = lines[lines["year"].eq(year)]
     if cur.empty:
         return pd.DataFrame(columns=["country", "net_sales", "share", "growth", "growth_basis", "ad_spend",
                                      "contribution_profit", "contribution_margin", "class"])
-    growth = channel_growth(inputs, lines, year, key="country")
-    start, end = year_bounds(year)
+    growth = channel_growth(inputs, index, year, key="country")
     rows = []
     for country, g in growth.iterrows():
-        s = period_summary(inputs, start, end, {"country": [country]}, lines)
+        s = index.summaries([year_bounds(year)], {"country": [country]}, with_ltv=False)[0]
         rows.append({"country": country or UNKNOWN_COUNTRY, "net_sales": s["net_sales"], "growth": g["growth"],
                      "growth_basis": g["growth_basis"], "ad_spend": s["ad_spend"],
                      "contribution_profit": s["contribution_profit"],
@@ -391,11 +392,12 @@ def new_listings(plan_actions: pd.DataFrame | None) -> pd.DataFrame:
     return plan_actions.loc[plan_actions["kind"].eq("new_listings"), cols].reset_index(drop=True)
 
 
-def strategy_tables(inputs: Inputs, lines: pd.DataFrame, summary: dict, channels, campaigns, content, promotions,
+def strategy_tables(inputs: Inputs, lines: Lines, summary: dict, channels, campaigns, content, promotions,
                     products, medians, goals, plan_actions) -> dict[str, pd.DataFrame]:
     """Every strategy table (see the module docstring); ``medians``: ``products.quadrant_medians`` of ``products``."""
     out = budget_tables(inputs, summary, campaigns, content, promotions, goals)
-    out["markets"] = market_strategy(inputs, lines)
-    out["products"] = product_strategy(inputs, lines, products, medians, channels, out["markets"])
+    index = LineIndex.of(inputs, lines)
+    out["markets"] = market_strategy(inputs, index)
+    out["products"] = product_strategy(inputs, index.lines, products, medians, channels, out["markets"])
     out["new_listings"] = new_listings(plan_actions)
     return out

@@ -55,7 +55,7 @@ def last_data_day(inputs: Inputs, lines: pd.DataFrame, metric: str) -> pd.Timest
     return d.max() if len(d) else None
 
 
-def weekly_actuals(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict) -> pd.Series:
+def weekly_actuals(inputs: Inputs, lines: metrics.Lines, metric: str, scope: dict) -> pd.Series:
     """The metric per ISO week label over the plan_year days of each week, for a scope.
 
     One group-by for the metrics summed from order lines, orders, customers, new customers, sessions
@@ -63,7 +63,8 @@ def weekly_actuals(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict
     per week.
     """
     year = inputs.settings.plan_year
-    cat = inputs.products.drop_duplicates("sku").set_index("sku")["category"]
+    index = metrics.LineIndex.of(inputs, lines)
+    lines, cat = index.lines, index.categories
     sums = dict(metrics._LINE_SUMS)
     if metric in sums or metric in ("orders", "customers"):
         sel = lines[(lines["year"] == year) & metrics.scope_mask(lines, scope, cat)]
@@ -92,14 +93,14 @@ def weekly_actuals(inputs: Inputs, lines: pd.DataFrame, metric: str, scope: dict
         ads = ads[metrics.scope_mask(ads, {k: v for k, v in scope.items() if k in ("channel", "sku", "category")}, cat)]
         return ads.groupby(week_labels(ads["date"]))["spend"].sum().astype("float64")
     days = plan_days(year).groupby("week", sort=False)["date"].agg(["min", "max"])
-    weeks = metrics.period_summaries(inputs, list(zip(days["min"], days["max"])), scope, lines)
+    weeks = index.summaries(list(zip(days["min"], days["max"])), scope)
     return pd.Series([float(w.get(metric, np.nan)) for w in weeks], index=days.index.rename(None), dtype="float64")
 
 
-def goal_tracking(inputs: Inputs, lines: pd.DataFrame, goal: dict, week_plan: pd.DataFrame) -> pd.DataFrame:
+def goal_tracking(inputs: Inputs, lines: metrics.Lines, goal: dict, week_plan: pd.DataFrame) -> pd.DataFrame:
     """TRACKING_COLUMNS rows of one goal; ``week_plan`` holds its plan rows of grain week, in order."""
     metric = goal["metric"]
-    end = last_data_day(inputs, lines, metric)
+    end = last_data_day(inputs, metrics.LineIndex.of(inputs, lines).lines, metric)
     if end is None or not len(week_plan):
         return pd.DataFrame(columns=TRACKING_COLUMNS)
     scope = metrics.parse_scope(goal["scope"]) or {}
@@ -123,8 +124,9 @@ def goal_tracking(inputs: Inputs, lines: pd.DataFrame, goal: dict, week_plan: pd
     return frame[TRACKING_COLUMNS]
 
 
-def tracking_frame(inputs: Inputs, lines: pd.DataFrame, goals: list[dict], plan: pd.DataFrame) -> pd.DataFrame:
+def tracking_frame(inputs: Inputs, lines: metrics.Lines, goals: list[dict], plan: pd.DataFrame) -> pd.DataFrame:
     """Tracking rows (TRACKING_COLUMNS) of every planned goal with an additive metric."""
+    lines = metrics.LineIndex.of(inputs, lines)             # every goal's weeks from one index
     parts = []
     for g in goals:
         if not (g.get("planned") and g.get("additive")):
