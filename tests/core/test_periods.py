@@ -26,15 +26,15 @@ EXACT = (list(metrics._LINE_SUMS) + ["orders", "customers", "new_customers", "re
 
 @pytest.fixture(scope="module")
 def asked():
-    """Every (periods, scope, fixed_share, with_ltv) the review asks its LineIndex, with the index's answers."""
+    """Every (periods, scope, fixed_share, with_ltv, with_costs) the review asks its LineIndex, with the answers."""
     inputs, report = read_inputs(frames_to_raw(demo_frames(seed=7, n_order_lines=6000)))
     assert inputs is not None, report.lines()
     calls = []
     real = metrics.LineIndex._summaries
 
-    def recording(self, bounds, scope, fixed_share, with_ltv):
-        out = real(self, bounds, scope, fixed_share, with_ltv)
-        calls.append((self, bounds, scope, fixed_share, with_ltv, out))
+    def recording(self, bounds, scope, fixed_share, with_ltv, with_costs):
+        out = real(self, bounds, scope, fixed_share, with_ltv, with_costs)
+        calls.append((self, bounds, scope, fixed_share, (with_ltv, with_costs), out))
         return out
 
     metrics.LineIndex._summaries = recording
@@ -59,13 +59,13 @@ def test_the_review_asks_every_kind_of_period_and_scope(asked):
 
 def test_index_equals_the_definition_on_every_period_the_review_uses(asked):
     inputs, calls = asked
-    for index, bounds, scope, fixed_share, with_ltv, got in calls:
+    for index, bounds, scope, fixed_share, (with_ltv, with_costs), got in calls:
         for (start, end), fast in zip(bounds, got):
             slow = metrics.period_summary(inputs, start, end, scope, index.lines, fixed_share)
             where = f"{scope or 'all'} {start.date()}..{end.date()}"
             assert set(fast) == set(slow), where
             for key, value in slow.items():
-                if key == "ltv" and not with_ltv:
+                if (key == "ltv" and not with_ltv) or (key in metrics.COST_KEYS and not with_costs):
                     assert np.isnan(fast[key]), where
                 elif key in EXACT:
                     assert same(fast[key], value), (where, key, fast[key], value)

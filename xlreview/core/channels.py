@@ -96,7 +96,7 @@ def channel_growth(inputs: Inputs, lines: Lines, year: int, channels: pd.Index |
     ``key``: the column of the order lines to group by (``channel``, or ``country`` for the markets).
     """
     index = LineIndex.of(inputs, lines)
-    lines = index.lines
+    lines = index.lines[["year", "month", key, "net_sales"]]       # the columns read: no copy of the rest
     cur = lines[lines["year"].eq(year)]
     prev = lines[lines["year"].eq(year - 1)]
     ns = _sum_by(cur, key, "net_sales")

@@ -101,7 +101,7 @@ def metric_value(inputs: Inputs, lines: metrics.Lines, metric: str, scope: dict,
 def metric_values(inputs: Inputs, lines: metrics.Lines, metric: str, scope: dict, periods) -> list[float]:
     """``metric_value`` of each of several disjoint periods, in order (one pass: ``metrics.period_summaries``)."""
     return [np.nan if (v := s.get(metric)) is None else float(v)
-            for s in metrics.period_summaries(inputs, periods, scope, lines, with_ltv=metric == "ltv")]
+            for s in metrics.period_summaries(inputs, periods, scope, lines, keys={metric})]
 
 
 def _finite(x) -> bool:

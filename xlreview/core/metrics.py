@@ -33,12 +33,15 @@ _LINE_SUMS = {"gross_sales": "gross_sales", "discounts": "discount", "refunds": 
 
 
 def safe_div(num, den):
-    """num / den with an empty result (NaN) where den is 0 or missing, for scalars and Series."""
+    """num / den with an empty result (NaN) where den is 0 or missing, for scalars, Series and numpy arrays."""
     if isinstance(num, pd.Series) or isinstance(den, pd.Series):
         num_s = num if isinstance(num, pd.Series) else pd.Series(num, index=den.index, dtype="float64")
         den_s = den if isinstance(den, pd.Series) else pd.Series(den, index=num_s.index, dtype="float64")
         den_s = den_s.astype("float64")
         return num_s.astype("float64") / den_s.where(den_s != 0)
+    if isinstance(num, np.ndarray) or isinstance(den, np.ndarray):
+        den_a = np.asarray(den, dtype="float64")
+        return np.asarray(num, dtype="float64") / np.where(den_a != 0, den_a, np.nan)
     if den is None or den == 0 or (isinstance(den, float) and np.isnan(den)):
         return np.nan
     return float(num) / float(den)
@@ -68,6 +71,18 @@ def line_unit_costs(orders: pd.DataFrame, products: pd.DataFrame, unit_costs: pd
     return base.where(np.isnan(dated), pd.Series(dated, index=orders.index))
 
 
+def combination_codes(columns: list[pd.Series]) -> np.ndarray:
+    """One integer (0, 1, ...) per distinct combination of the values of ``columns``, in order of first appearance
+    (what ``pd.factorize`` of their MultiIndex gives, without building tuples): each column is factorised on its
+    own and the codes are combined as integers."""
+    codes = np.zeros(len(columns[0]), dtype="int64")
+    for column in columns:
+        c, uniques = pd.factorize(column)
+        codes = codes * (len(uniques) + 1) + (c + 1)           # +1: a missing value (-1) keeps its own code
+        codes = pd.factorize(codes)[0].astype("int64")          # back to 0..n-1 so the next product cannot overflow
+    return codes
+
+
 def order_lines(inputs: Inputs) -> pd.DataFrame:
     """Orders with the derived per-line figures every grain sums.
 
@@ -89,7 +104,7 @@ def order_lines(inputs: Inputs) -> pd.DataFrame:
     out["net_sales"] = out["gross_sales"] - out["discount"] - out["refund_amount"]
     out["gross_profit"] = out["net_sales"] - out["cogs"]
     # one integer per (channel, order_id): distinct counts on ints are far cheaper than on strings
-    out["order_key"] = pd.factorize(pd.MultiIndex.from_arrays([out["channel"], out["order_id"]]))[0].astype("int64")
+    out["order_key"] = combination_codes([out["channel"], out["order_id"]])
     # one integer per buyer (-1: no customer_id), so distinct counts and group-bys never touch the text ids
     has_id = out["customer_id"].ne("")
     codes = np.full(len(out), -1, dtype="int64")
@@ -121,15 +136,16 @@ def _group_sums(lines: pd.DataFrame, by: list[str] | None) -> pd.DataFrame:
     return sums.rename(columns={v: k for k, v in _LINE_SUMS.items()})
 
 
-def finish_money(t: pd.DataFrame) -> pd.DataFrame:
-    """Add the derived keys of section 1 to a frame holding the summed ones.
+def finish_money(t: pd.DataFrame | dict[str, np.ndarray]) -> pd.DataFrame | dict[str, np.ndarray]:
+    """Add the derived keys of section 1 to a frame holding the summed ones (a new frame; or a new dict when
+    ``t`` is a dict of numpy arrays, one entry per row, as ``LineIndex`` keeps them).
 
     Needs columns gross_sales, discounts, refunds, net_sales, cogs, gross_profit, platform_fees,
     fulfillment_fees, shipping_costs, units, refunded_qty, orders, ad_spend, other_costs (0 when absent),
     marketing_costs, fixed_costs.
     """
     t = t.copy()
-    if "other_costs" not in t.columns:
+    if "other_costs" not in t:
         t["other_costs"] = 0.0
     t["gross_margin"] = safe_div(t["gross_profit"], t["net_sales"])
     t["contribution_profit"] = (t["gross_profit"] - t["platform_fees"] - t["fulfillment_fees"]
@@ -233,14 +249,16 @@ def sku_ad_spend(ads: pd.DataFrame, lines: pd.DataFrame) -> pd.Series:
     return own.add(split, fill_value=0.0).astype("float64")
 
 
-def scope_ad_spend(inputs: Inputs, start, end, scope: dict, period_lines: pd.DataFrame, sku_category=None) -> float:
+def scope_ad_spend(inputs: Inputs, start, end, scope: dict, period_lines: pd.DataFrame, sku_category=None,
+                   ads: pd.DataFrame | None = None) -> float:
     """Ad spend of a period and scope.
 
     Channel scopes take their Ads rows; SKU and category scopes their allocated spend (``sku_ad_spend``);
     a country scope, which Ads cannot tell, takes each channel's (or channel x SKU's) spend times the
-    country's share of its net sales in the period.
+    country's share of its net sales in the period. ``ads``: the Ads rows dated start..end (at least channel,
+    sku, spend) when the caller has them already.
     """
-    ads = inputs.ads[period_mask(inputs.ads["date"], start, end)]
+    ads = inputs.ads[period_mask(inputs.ads["date"], start, end)] if ads is None else ads
     if "channel" in scope:
         ads = ads[ads["channel"].isin(scope["channel"])]
     sku_level = "sku" in scope or "category" in scope
@@ -399,18 +417,22 @@ def year_share(start, end, fixed_share: float | None = None) -> float:
     return 1.0 if days >= 365 else days / 365.0
 
 
-def scope_marketing(marketing: pd.DataFrame, content: pd.DataFrame, scope: dict, net_sales_by_channel) -> float:
+def scope_marketing(marketing: pd.DataFrame, content: pd.DataFrame, scope: dict, net_sales_by_channel,
+                    allocated: pd.Series | None = None) -> float:
     """marketing_costs of a scope (METRICS 1) from the Marketing rows (cut by start_date) and Content rows of a
     period: the whole business every row; a channel scope its own Marketing rows plus its share of the
     blank-channel rows (``channel_marketing``, by ``net_sales_by_channel`` of the period); a narrower scope none
-    (marketing is not split below channel level)."""
+    (marketing is not split below channel level). ``allocated``: ``channel_marketing`` of the period over every
+    channel that sold or has its own rows, when the caller has it already (``LineIndex``: once per period)."""
     if not scope:
         return float(marketing["cost"].sum()) + float(content["cost"].sum())
     if set(scope) != {"channel"}:
         return 0.0
     chans = pd.Index(scope["channel"])
-    ns = net_sales_by_channel.reindex(net_sales_by_channel.index.union(chans), fill_value=0.0)
-    return float(channel_marketing(marketing, ns).reindex(chans).sum())
+    if allocated is None:
+        ns = net_sales_by_channel.reindex(net_sales_by_channel.index.union(chans), fill_value=0.0)
+        allocated = channel_marketing(marketing, ns)
+    return float(allocated.reindex(chans, fill_value=0.0).sum())
 
 
 def traffic_rows(traffic: pd.DataFrame, scope: dict, sku_category=None) -> pd.Series:
@@ -426,6 +448,8 @@ def is_calendar_year(start, end) -> bool:
     return start == pd.Timestamp(start.year, 1, 1) and end == pd.Timestamp(start.year, 12, 31)
 
 
+# the keys that need the cost allocations of METRICS 1 (ad spend, marketing, other costs of a scope)
+COST_KEYS = {"ad_spend", "marketing_costs", "other_costs", "contribution_profit", "net_profit", "net_margin", "tacos"}
 NO_COUNTRY_KEYS = ("sessions", "conversion_rate", "unit_session_rate", "cart_abandonment_rate", "roas", "acos")
 
 
@@ -479,10 +503,10 @@ def period_summary(inputs: Inputs, start, end, scope: dict | None = None, lines:
 
 
 def period_summaries(inputs: Inputs, periods, scope: dict | None = None, lines=None,
-                     fixed_share: float | None = None, with_ltv: bool = True) -> list[dict[str, float]]:
+                     fixed_share: float | None = None, keys=None) -> list[dict[str, float]]:
     """``period_summary`` of each (start, end) of ``periods`` (in order, disjoint) for one scope, in one pass:
     ``LineIndex.summaries`` of ``lines`` (order lines, or a ``LineIndex`` already built on them)."""
-    return LineIndex.of(inputs, lines).summaries(periods, scope, fixed_share, with_ltv)
+    return LineIndex.of(inputs, lines).summaries(periods, scope, fixed_share, keys)
 
 
 class _Cut:
@@ -566,7 +590,7 @@ class LineIndex:
         self._keep: dict[tuple, np.ndarray | None] = {}
         self._split: dict[tuple, pd.DataFrame] = {}
         self._ltv: dict[int, float] = {}
-        self._allocated: dict[tuple, pd.Series] = {}          # (start, end, unit) -> allocate_other_costs
+        self._allocated: dict[tuple, pd.Series] = {}  # (start, end, unit): other costs / marketing per unit
         self._memo: dict[tuple, list[dict]] = {}
         self._units: tuple[np.ndarray, pd.DataFrame] | None = None
 
@@ -611,9 +635,10 @@ class LineIndex:
         key = (start64, end64)
         if key not in self._split:
             if self._units is None:
-                units = pd.MultiIndex.from_arrays([self.lines[c] for c in ("channel", "sku", "country")])
-                codes, uniques = pd.factorize(units)
-                self._units = codes, uniques.to_frame(index=False, name=["channel", "sku", "country"])
+                cols = ["channel", "sku", "country"]
+                codes = combination_codes([self.lines[c] for c in cols])
+                first = np.unique(codes, return_index=True)[1]           # the first line of each combination
+                self._units = codes, self.lines[cols].iloc[first].reset_index(drop=True)
             codes, units = self._units
             rows = self.dated("lines").rows(start64, end64)
             c = codes[rows]
@@ -622,17 +647,26 @@ class LineIndex:
             self._split[key] = units[sold].assign(net_sales=net_sales[sold]).reset_index(drop=True)
         return self._split[key]
 
+    def period_ads(self, start64, end64) -> pd.DataFrame:
+        """channel, sku and spend of the Ads rows dated start..end, in the frame's order (kept per period)."""
+        key = (start64, end64, "ads")
+        if key not in self._split:
+            rows = self.dated("ads").rows(start64, end64)
+            self._split[key] = self.inputs.ads[["channel", "sku", "spend"]].iloc[rows]
+        return self._split[key]
+
     def ltv(self, year: int) -> float:
         if year not in self._ltv:
             self._ltv[year] = cohort_ltv(self.lines, year)
         return self._ltv[year]
 
     def summaries(self, periods, scope: dict | None = None, fixed_share: float | None = None,
-                  with_ltv: bool = True) -> list[dict[str, float]]:
+                  keys=None) -> list[dict[str, float]]:
         """``period_summary`` of each (start, end) of ``periods`` for one scope: one dict per period, in order.
 
-        ``periods`` must be in order and disjoint (the months of a year, the weeks of a plan). ``with_ltv=False``
-        leaves ``ltv`` (a cohort figure of a calendar year) empty for a caller that reads other keys only.
+        ``periods`` must be in order and disjoint (the months of a year, the weeks of a plan). ``keys``: the keys
+        the caller reads (None: every key); a figure only other keys need is then left empty (NaN): the cohort
+        ``ltv``, and the cost allocations of METRICS 1 with what is built on them (``COST_KEYS``).
 
         Raises ValueError when the periods overlap or are out of order.
         """
@@ -640,25 +674,27 @@ class LineIndex:
         bounds = [(pd.Timestamp(a), pd.Timestamp(b)) for a, b in periods]
         if not bounds:
             return []
-        key = (_scope_key(scope), tuple((a.value, b.value) for a, b in bounds), fixed_share, with_ltv)
+        with_ltv, with_costs = (True, True) if keys is None else ("ltv" in keys, bool(COST_KEYS & set(keys)))
+        key = (_scope_key(scope), tuple((a.value, b.value) for a, b in bounds), fixed_share, with_ltv, with_costs)
         if key not in self._memo:
-            self._memo[key] = self._summaries(bounds, scope, fixed_share, with_ltv)
+            self._memo[key] = self._summaries(bounds, scope, fixed_share, with_ltv, with_costs)
         return [dict(row) for row in self._memo[key]]
 
-    def _summaries(self, bounds, scope: dict, fixed_share, with_ltv: bool) -> list[dict[str, float]]:
+    def _summaries(self, bounds, scope: dict, fixed_share, with_ltv: bool, with_costs: bool) -> list[dict[str, float]]:
         starts = np.array([a.to_datetime64() for a, _ in bounds], dtype="datetime64[ns]")
         ends = np.array([b.to_datetime64() for _, b in bounds], dtype="datetime64[ns]")
         if (ends < starts).any() or (starts[1:] <= ends[:-1]).any():
             raise ValueError("periods must be in order and disjoint")
-        inputs, lines = self.inputs, self.lines
+        inputs, lines, n = self.inputs, self.lines, len(bounds)
 
         def cut(table: str, rule: str = "scope") -> _Cut:
             return self.dated(table).cut(starts, ends, self.keep(table, scope, rule))
 
         lines_cut = cut("lines")
-        t = pd.DataFrame({key: lines_cut.sums(lines[col]) for key, col in _LINE_SUMS.items()})
+        t = {key: lines_cut.sums(lines[col]) for key, col in _LINE_SUMS.items()}     # one array entry per period
         t["orders"] = lines_cut.distinct(lines["order_key"])
-        t["ad_spend"], t["marketing_costs"], t["other_costs"] = self._costs(scope, starts, ends, cut)
+        t["ad_spend"], t["marketing_costs"], t["other_costs"] = (self._costs(scope, starts, ends, cut) if with_costs
+                                                                  else (np.full(n, np.nan),) * 3)
         t["fixed_costs"] = scope_fixed_costs(inputs, scope) * np.array([year_share(a, b, fixed_share)
                                                                         for a, b in bounds], dtype="float64")
         t = finish_money(t)
@@ -667,39 +703,36 @@ class LineIndex:
                 ("customer_code", "int64"), ("first_order_date", "datetime64[ns]"), ("order_key", "int64"),
                 ("gross_profit", "float64")))))]
         for key in customers[0]:
-            t[key] = [c[key] for c in customers]
-        t["ltv"] = [self.ltv(a.year) if with_ltv and not scope and is_calendar_year(a, b) else np.nan
-                    for a, b in bounds]
+            t[key] = np.array([c[key] for c in customers], dtype="float64")
+        t["ltv"] = np.array([self.ltv(a.year) if with_ltv and not scope and is_calendar_year(a, b) else np.nan
+                             for a, b in bounds], dtype="float64")
         if "country" in scope:          # Traffic and Ads rows carry no market
-            for key in NO_COUNTRY_KEYS:
-                t[key] = np.nan
+            t.update({key: np.full(n, np.nan) for key in NO_COUNTRY_KEYS})
         else:
             tr, tr_cut = inputs.traffic, cut("traffic", "traffic")
             t["sessions"] = tr_cut.sums(tr["sessions"])
-            for key, value in traffic_ratios(t["orders"], t["units"], t["sessions"],
-                                             pd.Series(tr_cut.sums(tr["add_to_cart"]), index=t.index)).items():
-                t[key] = value
+            t.update(traffic_ratios(t["orders"], t["units"], t["sessions"], tr_cut.sums(tr["add_to_cart"])))
             ads, ads_cut = inputs.ads, cut("ads")
-            spend, sales = pd.Series(ads_cut.sums(ads["spend"])), pd.Series(ads_cut.sums(ads["sales"]))
-            t["roas"], t["acos"] = safe_div(sales, spend).to_numpy(), safe_div(spend, sales).to_numpy()
-        return [{k: float(v) for k, v in row.items()} for row in t.to_dict(orient="records")]
+            spend, sales = ads_cut.sums(ads["spend"]), ads_cut.sums(ads["sales"])
+            t["roas"], t["acos"] = safe_div(sales, spend), safe_div(spend, sales)
+        return [{key: float(v[k]) for key, v in t.items()} for k in range(n)]
 
     def _costs(self, scope: dict, starts, ends, cut) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(ad_spend, marketing_costs, other_costs) per period by the rules of ``period_summary``."""
         inputs, n = self.inputs, len(starts)
         if {"sku", "category", "country"} & set(scope):
-            ad_spend = np.array([scope_ad_spend(inputs, a, b, scope, self.split_lines(a, b), self.categories)
-                                 for a, b in zip(starts, ends)], dtype="float64")
+            ad_spend = np.array([scope_ad_spend(inputs, a, b, scope, self.split_lines(a, b), self.categories,
+                                                self.period_ads(a, b)) for a, b in zip(starts, ends)],
+                                dtype="float64")
         else:
             ad_spend = cut("ads", "channel").sums(inputs.ads["spend"])
         mk_cut, content_cut, costs_cut = cut("marketing", "all"), cut("content", "all"), cut("costs", "all")
         marketing, other = np.zeros(n), np.zeros(n)
         for k, (a, b) in enumerate(zip(starts, ends)):
             if not scope or set(scope) == {"channel"}:
-                by_channel = (self.split_lines(a, b).groupby("channel")["net_sales"].sum() if scope
-                              else pd.Series(dtype="float64"))
-                marketing[k] = scope_marketing(inputs.marketing.iloc[mk_cut.part(k)],
-                                               inputs.content.iloc[content_cut.part(k)], scope, by_channel)
+                mk = inputs.marketing.iloc[mk_cut.part(k)]
+                marketing[k] = scope_marketing(mk, inputs.content.iloc[content_cut.part(k)], scope, None,
+                                               self._marketing_by_channel(a, b, mk) if scope else None)
             costs = inputs.costs.iloc[costs_cut.part(k)]
             if scope and len(costs):
                 unit = other_costs_unit(scope)
@@ -710,6 +743,15 @@ class LineIndex:
             else:
                 other[k] = scope_other_costs(costs, None, scope, self.categories)
         return ad_spend, marketing, other
+
+    def _marketing_by_channel(self, start64, end64, marketing: pd.DataFrame) -> pd.Series:
+        """``channel_marketing`` of the period's Marketing rows over every channel that sold or has own rows."""
+        key = (start64, end64, "marketing")
+        if key not in self._allocated:
+            ns = self.split_lines(start64, end64).groupby("channel")["net_sales"].sum()
+            own = pd.Index(marketing.loc[marketing["channel"].ne(""), "channel"].unique())
+            self._allocated[key] = channel_marketing(marketing, ns.reindex(ns.index.union(own), fill_value=0.0))
+        return self._allocated[key]
 
 
 # what a function that computes figures of periods takes as its order lines: ``order_lines`` itself, or the

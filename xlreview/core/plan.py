@@ -95,7 +95,8 @@ def quarter_of(m: int) -> int:
 # ------------------------------------------------------------------------------------- seasonality
 def monthly_values(inputs: Inputs, lines: metrics.Lines, metric: str, scope: dict, year: int) -> np.ndarray:
     """The metric for each month of ``year`` and the scope (12 floats; NaN where a ratio is undefined)."""
-    months = metrics.period_summaries(inputs, metrics.month_bounds(year), scope, lines, fixed_share=1 / 12)
+    months = metrics.period_summaries(inputs, metrics.month_bounds(year), scope, lines, fixed_share=1 / 12,
+                                      keys={metric})
     return np.array([np.nan if (v := m.get(metric)) is None else float(v) for m in months], dtype="float64")
 
 

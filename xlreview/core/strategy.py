@@ -306,19 +306,18 @@ def classify_markets(frame: pd.DataFrame, t) -> pd.Series:
 def market_strategy(inputs: Inputs, lines: Lines) -> pd.DataFrame:
     """Per ship-to country of review_year: net_sales, share, growth (``channels.channel_growth`` by country:
     YoY when the year before has data for the country, else H2 / H1 - 1), ad_spend and contribution_profit
-    of the country scope (``metrics.period_summary`` by ``LineIndex.summaries``: Ads split by the country's share of each channel's net
-    sales, METRICS 1), contribution_margin, and the class of ``MARKET_RULES``. Sorted by net_sales."""
+    of the country scope (``metrics.period_summary``, asked of the ``LineIndex``: Ads split by the country's
+    share of each channel's net sales, METRICS 1), contribution_margin, and the class of ``MARKET_RULES``. Sorted by net_sales."""
     year = inputs.settings.review_year
     index = LineIndex.of(inputs, lines)
-    lines = index.lines
-    cur = lines[lines["year"].eq(year)]
-    if cur.empty:
+    if not index.lines["year"].eq(year).any():
         return pd.DataFrame(columns=["country", "net_sales", "share", "growth", "growth_basis", "ad_spend",
                                      "contribution_profit", "contribution_margin", "class"])
     growth = channel_growth(inputs, index, year, key="country")
     rows = []
     for country, g in growth.iterrows():
-        s = index.summaries([year_bounds(year)], {"country": [country]}, with_ltv=False)[0]
+        s = index.summaries([year_bounds(year)], {"country": [country]},
+                            keys={"net_sales", "ad_spend", "contribution_profit"})[0]
         rows.append({"country": country or UNKNOWN_COUNTRY, "net_sales": s["net_sales"], "growth": g["growth"],
                      "growth_basis": g["growth_basis"], "ad_spend": s["ad_spend"],
                      "contribution_profit": s["contribution_profit"],
@@ -351,7 +350,7 @@ def product_strategy(inputs: Inputs, lines: pd.DataFrame, products: pd.DataFrame
     if products is None or products.empty:
         return pd.DataFrame(columns=cols)
     year = inputs.settings.review_year
-    cur = lines[lines["year"].eq(year)]
+    cur = lines.loc[lines["year"].eq(year), ["sku", "channel", "country"]]
     all_channels = [] if channels is None else list(channels.loc[channels["class"].ne("problem"), "channel"])
     target_markets = [] if markets.empty else markets.loc[markets["class"].isin(["deepen", "test"]), "country"]
     sold_in = cur.groupby("sku")["channel"].agg(lambda s: set(s))

@@ -93,7 +93,7 @@ def weekly_actuals(inputs: Inputs, lines: metrics.Lines, metric: str, scope: dic
         ads = ads[metrics.scope_mask(ads, {k: v for k, v in scope.items() if k in ("channel", "sku", "category")}, cat)]
         return ads.groupby(week_labels(ads["date"]))["spend"].sum().astype("float64")
     days = plan_days(year).groupby("week", sort=False)["date"].agg(["min", "max"])
-    weeks = index.summaries(list(zip(days["min"], days["max"])), scope)
+    weeks = index.summaries(list(zip(days["min"], days["max"])), scope, keys={metric})
     return pd.Series([float(w.get(metric, np.nan)) for w in weeks], index=days.index.rename(None), dtype="float64")
 
 
