@@ -11,6 +11,7 @@ from ..text import Phrase
 from .goals import has_data
 from .inputs import Inputs
 from .metrics import (
+    LINE_SUMS,
     SECTION1_KEYS,
     SECTION2_KEYS,
     LineIndex,
@@ -211,7 +212,8 @@ def channel_table(inputs: Inputs, lines: Lines) -> pd.DataFrame:
     year = s.review_year
     index = LineIndex.of(inputs, lines)
     lines = index.lines
-    cur = lines[lines["year"].eq(year)]
+    # the columns read below (sums, the other-cost split by sku): no copy of the rest
+    cur = lines.loc[lines["year"].eq(year), ["channel", "sku", "order_key"] + list(LINE_SUMS.values())]
     channels = table_channels(inputs, lines)
     net_sales = _sum_by(cur, "channel", "net_sales").reindex(channels, fill_value=0.0)
     ad_spend, marketing, fixed, other = channel_costs(inputs, net_sales, cur)

@@ -24,7 +24,7 @@ def market_table(lines: pd.DataFrame, year: int) -> pd.DataFrame:
     customer_id), orders (distinct channel + order_id), net_sales, share (of the year's net_sales;
     the shares sum to 1; empty when the year's net_sales are 0).
     """
-    y = lines[lines["year"] == year]
+    y = lines.loc[lines["year"] == year, ["country", "customer_code", "order_key", "net_sales"]]
     country = y["country"].astype(str).str.strip().replace("", UNKNOWN_COUNTRY)
     y = y.assign(country=country, _cust=y["customer_code"].where(y["customer_code"].ge(0)))
     if y.empty:
@@ -40,7 +40,7 @@ def market_table(lines: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def _first_orders(lines: pd.DataFrame) -> pd.Series:
     """Each buyer's first order date in all the data, as ``metrics.order_lines`` already worked it out."""
-    with_id = lines[lines["customer_code"].ge(0)]
+    with_id = lines.loc[lines["customer_code"].ge(0), ["customer_code", "first_order_date"]]
     return with_id.groupby("customer_code")["first_order_date"].first()
 
 
@@ -54,7 +54,8 @@ def customers_by_month(lines: pd.DataFrame, year: int) -> pd.DataFrame:
     customers), repeat_rate (share of the month's customers with 2+ distinct orders in that month),
     new_net_sales and returning_net_sales (net_sales of lines with a customer_id, by the buyer's status).
     """
-    with_id = lines[lines["customer_code"].ge(0) & (lines["year"] == year)]
+    with_id = lines.loc[lines["customer_code"].ge(0) & (lines["year"] == year),
+                        ["customer_code", "first_order_date", "month", "order_key", "net_sales"]]
     f = with_id["first_order_date"]
     is_new = (f.dt.year == year) & (f.dt.month == with_id["month"])
     w = with_id.assign(_new=is_new)
@@ -89,7 +90,7 @@ def cohort_table(lines: pd.DataFrame, year: int) -> pd.DataFrame:
     first = first[first.dt.year == year]
     if first.empty:
         return pd.DataFrame(columns=cols)
-    with_id = lines[lines["customer_code"].isin(first.index)]
+    with_id = lines.loc[lines["customer_code"].isin(first.index), ["order_date", "first_order_date", "customer_code"]]
     mi = with_id["order_date"].dt.year * 12 + with_id["order_date"].dt.month - 1
     cohort_mi = with_id["first_order_date"].dt.year * 12 + with_id["first_order_date"].dt.month - 1
     k = (mi - cohort_mi).astype("int64")
@@ -124,7 +125,7 @@ def customer_value(lines: pd.DataFrame, year: int) -> dict[str, float]:
     -------
     dict: customers, retention, retention_basis, frequency, aov_net, gross_margin, predicted_12m_value.
     """
-    with_id = lines[lines["customer_code"].ge(0)]
+    with_id = lines.loc[lines["customer_code"].ge(0), ["customer_code", "year", "order_key", "net_sales", "gross_profit"]]
     y = with_id[with_id["year"] == year]
     customers = y["customer_code"].nunique()
     prev = np.unique(with_id.loc[with_id["year"] == year - 1, "customer_code"].to_numpy())

@@ -174,9 +174,9 @@ def promotion_frames(lines: pd.DataFrame, marketing: pd.DataFrame, settings: Set
 
     wide = _daily_sales(lines)
     data_end = lines["order_date"].max() if len(lines) else pd.NaT
-    in_year = lines[lines["year"] == year]
+    in_year = lines.loc[lines["year"] == year, ["channel", "gross_profit", "net_sales"]]
     by_channel = in_year.groupby("channel")[["gross_profit", "net_sales"]].sum()
-    tagged = lines[lines["promo"].astype(str).ne("")]
+    tagged = lines.loc[lines["promo"].astype(str).ne(""), ["promo", "order_key", "net_sales", "discount"]]
     tag = tagged.groupby("promo").agg(promo_orders=("order_key", "nunique"), promo_net_sales=("net_sales", "sum"),
                                       promo_discounts=("discount", "sum"))
 
@@ -338,7 +338,7 @@ def content_table(content: pd.DataFrame, year: int) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------- break-even
 def break_even_acos(lines: pd.DataFrame, year: int) -> pd.Series:
     """Margin before ads per channel in ``year``: (gross_profit - platform, fulfillment, shipping) / net_sales."""
-    y = lines[lines["year"] == year]
-    g = y.groupby("channel")[["gross_profit", "platform_fee", "fulfillment_fee", "shipping_cost", "net_sales"]].sum()
+    cols = ["gross_profit", "platform_fee", "fulfillment_fee", "shipping_cost", "net_sales"]
+    g = lines.loc[lines["year"] == year, ["channel"] + cols].groupby("channel")[cols].sum()
     return safe_div(g["gross_profit"] - g["platform_fee"] - g["fulfillment_fee"] - g["shipping_cost"],
                     g["net_sales"])

@@ -26,7 +26,7 @@ SUMMARY_KEYS = SECTION1_KEYS + SECTION2_KEYS + SECTION3_KEYS
 
 # what kind of number each key is, whether it adds up, which way is better: metric_table.METRIC_TABLE
 
-_LINE_SUMS = {"gross_sales": "gross_sales", "discounts": "discount", "refunds": "refund_amount",
+LINE_SUMS = {"gross_sales": "gross_sales", "discounts": "discount", "refunds": "refund_amount",
               "net_sales": "net_sales", "cogs": "cogs", "gross_profit": "gross_profit",
               "platform_fees": "platform_fee", "fulfillment_fees": "fulfillment_fee",
               "shipping_costs": "shipping_cost", "units": "quantity", "refunded_qty": "refunded_qty"}
@@ -119,12 +119,12 @@ def order_lines(inputs: Inputs) -> pd.DataFrame:
     return out
 
 
-_SUM_COLUMNS = list(_LINE_SUMS.values()) + ["order_key"]
+_SUM_COLUMNS = list(LINE_SUMS.values()) + ["order_key"]
 _SPLIT_COLUMNS = ["channel", "sku", "country", "net_sales"]
 
 
 def _group_sums(lines: pd.DataFrame, by: list[str] | None) -> pd.DataFrame:
-    cols = list(_LINE_SUMS.values())
+    cols = list(LINE_SUMS.values())
     if not by:
         sums = lines[cols].sum().to_frame().T
         sums["orders"] = lines["order_key"].nunique()
@@ -133,7 +133,7 @@ def _group_sums(lines: pd.DataFrame, by: list[str] | None) -> pd.DataFrame:
         g = lines.groupby(by, sort=True, observed=True)
         sums = g[cols].sum()
         sums["orders"] = g["order_key"].nunique()
-    return sums.rename(columns={v: k for k, v in _LINE_SUMS.items()})
+    return sums.rename(columns={v: k for k, v in LINE_SUMS.items()})
 
 
 def finish_money(t: pd.DataFrame | dict[str, np.ndarray]) -> pd.DataFrame | dict[str, np.ndarray]:
@@ -450,6 +450,10 @@ def is_calendar_year(start, end) -> bool:
 
 # the keys that need the cost allocations of METRICS 1 (ad spend, marketing, other costs of a scope)
 COST_KEYS = {"ad_spend", "marketing_costs", "other_costs", "contribution_profit", "net_profit", "net_margin", "tacos"}
+# parts of a period summary a caller may go without (``LineIndex.summaries`` keys): part -> the keys that need it
+OPTIONAL_PARTS = {"ltv": {"ltv"}, "costs": COST_KEYS,
+                  "customers": {"customers", "new_customers", "returning_customers", "repeat_rate",
+                                "gross_profit_per_customer"}}
 NO_COUNTRY_KEYS = ("sessions", "conversion_rate", "unit_session_rate", "cart_abandonment_rate", "roas", "acos")
 
 
@@ -593,6 +597,7 @@ class LineIndex:
         self._allocated: dict[tuple, pd.Series] = {}  # (start, end, unit): other costs / marketing per unit
         self._memo: dict[tuple, list[dict]] = {}
         self._units: tuple[np.ndarray, pd.DataFrame] | None = None
+        self._codes: dict[str, tuple[np.ndarray, pd.Index]] = {}
 
     @classmethod
     def of(cls, inputs: Inputs, lines) -> LineIndex:
@@ -615,6 +620,8 @@ class LineIndex:
             frame = self.frame(table)
             if rule == "all":
                 mask = None
+            elif table == "lines" and rule == "scope":
+                mask = self._lines_in_scope(scope)
             elif rule == "traffic":
                 mask = traffic_rows(frame, scope, self.categories)
             else:
@@ -622,6 +629,23 @@ class LineIndex:
                 mask = scope_mask(frame, part, self.categories) if part else None
             self._keep[key] = None if mask is None else mask.to_numpy()
         return self._keep[key]
+
+    def _lines_in_scope(self, scope: dict) -> pd.Series | None:
+        """``scope_mask`` of the order lines, on each scope column's integer codes (factorised once) instead of
+        comparing every line's text for every scope."""
+        if not scope:
+            return None
+        mask = np.ones(len(self.lines), dtype=bool)
+        for key, values in scope.items():
+            if key not in self.lines.columns:
+                mask &= scope_mask(self.lines, {key: values}, self.categories).to_numpy()
+                continue
+            if key not in self._codes:
+                self._codes[key] = pd.factorize(self.lines[key])
+            codes, uniques = self._codes[key]
+            wanted = np.append(pd.Index(uniques).isin(values), False)     # code -1 (missing) is never wanted
+            mask &= wanted[codes]
+        return pd.Series(mask, index=self.lines.index)
 
     def rows(self, scope: dict, start, end) -> np.ndarray:
         """Positions (in ``lines``' order) of the order lines of a scope dated start..end."""
@@ -665,8 +689,9 @@ class LineIndex:
         """``period_summary`` of each (start, end) of ``periods`` for one scope: one dict per period, in order.
 
         ``periods`` must be in order and disjoint (the months of a year, the weeks of a plan). ``keys``: the keys
-        the caller reads (None: every key); a figure only other keys need is then left empty (NaN): the cohort
-        ``ltv``, and the cost allocations of METRICS 1 with what is built on them (``COST_KEYS``).
+        the caller reads (None: every key); the parts of ``OPTIONAL_PARTS`` no read key needs are then not
+        computed and their keys are empty (NaN): the cohort ltv, the cost allocations of METRICS 1 with what is
+        built on them, the section 3 customer counts.
 
         Raises ValueError when the periods overlap or are out of order.
         """
@@ -674,13 +699,14 @@ class LineIndex:
         bounds = [(pd.Timestamp(a), pd.Timestamp(b)) for a, b in periods]
         if not bounds:
             return []
-        with_ltv, with_costs = (True, True) if keys is None else ("ltv" in keys, bool(COST_KEYS & set(keys)))
-        key = (_scope_key(scope), tuple((a.value, b.value) for a, b in bounds), fixed_share, with_ltv, with_costs)
+        parts = frozenset(p for p, needs in OPTIONAL_PARTS.items() if keys is None or needs & set(keys))
+        key = (_scope_key(scope), tuple((a.value, b.value) for a, b in bounds), fixed_share, parts)
         if key not in self._memo:
-            self._memo[key] = self._summaries(bounds, scope, fixed_share, with_ltv, with_costs)
+            self._memo[key] = self._summaries(bounds, scope, fixed_share, parts)
         return [dict(row) for row in self._memo[key]]
 
-    def _summaries(self, bounds, scope: dict, fixed_share, with_ltv: bool, with_costs: bool) -> list[dict[str, float]]:
+    def _summaries(self, bounds, scope: dict, fixed_share, parts: frozenset) -> list[dict[str, float]]:
+        """Every key for each period; the keys of an ``OPTIONAL_PARTS`` part not in ``parts`` are NaN."""
         starts = np.array([a.to_datetime64() for a, _ in bounds], dtype="datetime64[ns]")
         ends = np.array([b.to_datetime64() for _, b in bounds], dtype="datetime64[ns]")
         if (ends < starts).any() or (starts[1:] <= ends[:-1]).any():
@@ -691,20 +717,23 @@ class LineIndex:
             return self.dated(table).cut(starts, ends, self.keep(table, scope, rule))
 
         lines_cut = cut("lines")
-        t = {key: lines_cut.sums(lines[col]) for key, col in _LINE_SUMS.items()}     # one array entry per period
+        t = {key: lines_cut.sums(lines[col]) for key, col in LINE_SUMS.items()}     # one array entry per period
         t["orders"] = lines_cut.distinct(lines["order_key"])
-        t["ad_spend"], t["marketing_costs"], t["other_costs"] = (self._costs(scope, starts, ends, cut) if with_costs
-                                                                  else (np.full(n, np.nan),) * 3)
+        t["ad_spend"], t["marketing_costs"], t["other_costs"] = (self._costs(scope, starts, ends, cut)
+                                                                  if "costs" in parts else (np.full(n, np.nan),) * 3)
         t["fixed_costs"] = scope_fixed_costs(inputs, scope) * np.array([year_share(a, b, fixed_share)
                                                                         for a, b in bounds], dtype="float64")
         t = finish_money(t)
-        customers = [_customer_figures(*parts, starts[k], ends[k]) for k, parts in enumerate(zip(
-            *(lines_cut.parts(lines[c].to_numpy(dtype=d)) for c, d in (
-                ("customer_code", "int64"), ("first_order_date", "datetime64[ns]"), ("order_key", "int64"),
-                ("gross_profit", "float64")))))]
-        for key in customers[0]:
-            t[key] = np.array([c[key] for c in customers], dtype="float64")
-        t["ltv"] = np.array([self.ltv(a.year) if with_ltv and not scope and is_calendar_year(a, b) else np.nan
+        if "customers" in parts:
+            customers = [_customer_figures(*columns, starts[k], ends[k]) for k, columns in enumerate(zip(
+                *(lines_cut.parts(lines[c].to_numpy(dtype=d)) for c, d in (
+                    ("customer_code", "int64"), ("first_order_date", "datetime64[ns]"), ("order_key", "int64"),
+                    ("gross_profit", "float64")))))]
+            for key in OPTIONAL_PARTS["customers"]:
+                t[key] = np.array([c[key] for c in customers], dtype="float64")
+        else:
+            t.update({key: np.full(n, np.nan) for key in OPTIONAL_PARTS["customers"]})
+        t["ltv"] = np.array([self.ltv(a.year) if "ltv" in parts and not scope and is_calendar_year(a, b) else np.nan
                              for a, b in bounds], dtype="float64")
         if "country" in scope:          # Traffic and Ads rows carry no market
             t.update({key: np.full(n, np.nan) for key in NO_COUNTRY_KEYS})
@@ -820,13 +849,14 @@ def ltv_cohort(lines: pd.DataFrame, year: int) -> pd.DataFrame:
     first = lines["first_order_date"]                          # NaT on lines without a customer id
     end = first + pd.Timedelta(days=LTV_WINDOW_DAYS)
     cohort = (first.dt.year.eq(year - 1) & end.le(last)).to_numpy()
-    c = lines.loc[cohort, ["customer_id", "order_date", "first_order_date", "gross_profit"]]
+    c = lines.loc[cohort, ["customer_code", "customer_id", "order_date", "first_order_date", "gross_profit"]]
     c_end = end[cohort]
     in_window = (c["order_date"] >= c["first_order_date"]) & (c["order_date"] < c_end)
-    gp = c["gross_profit"].where(in_window, 0.0).groupby(c["customer_id"]).sum()
-    out = pd.DataFrame({"first_order_date": c.groupby("customer_id")["first_order_date"].first(),
-                        "window_end": c_end.groupby(c["customer_id"]).first(),
-                        "gross_profit_12m": gp.astype("float64")})
+    # grouped by the integer customer_code (one per customer_id), then indexed and sorted by the id
+    g = c.assign(_gp=c["gross_profit"].where(in_window, 0.0), _end=c_end).groupby("customer_code", sort=False)
+    out = pd.DataFrame({"customer_id": g["customer_id"].first(), "first_order_date": g["first_order_date"].first(),
+                        "window_end": g["_end"].first(), "gross_profit_12m": g["_gp"].sum().astype("float64")})
+    out = out.set_index("customer_id").sort_index()
     out.index.name = "customer_id"
     return out[cols]
 

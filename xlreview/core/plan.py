@@ -183,7 +183,9 @@ def launch_year_sales(inputs: Inputs, lines: pd.DataFrame, scope: dict) -> tuple
     launch = prod.reindex(first.index).fillna(first) if len(prod) else first
     new_skus = launch[launch.dt.year == year].index
     cat = inputs.products.drop_duplicates("sku").set_index("sku")["category"]
-    sel = lines[lines["sku"].isin(new_skus) & (lines["year"] == year) & metrics.scope_mask(lines, scope, cat)]
+    mine = lines["sku"].isin(new_skus) & (lines["year"] == year)
+    sel = lines.loc[mine, ["sku", "channel", "country", "category", "net_sales"]]
+    sel = sel[metrics.scope_mask(sel, scope, cat)]
     per_sku = sel.groupby("sku")["net_sales"].sum()
     return (float(per_sku.mean()) if len(per_sku) else np.nan), int(len(per_sku))
 

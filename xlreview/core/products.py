@@ -16,6 +16,7 @@ from ..text import Phrase
 from .channels import fmt_money, fmt_num, fmt_pct
 from .inputs import Inputs
 from .metrics import (
+    LINE_SUMS,
     SECTION1_KEYS,
     SECTION2_KEYS,
     finish_money,
@@ -236,7 +237,9 @@ def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     """
     s = inputs.settings
     year = s.review_year
-    cur = lines[lines["year"].eq(year)]
+    # the columns read below (sums, splits, cover, months, return reasons): no copy of the rest
+    cols = ["sku", "channel", "order_key", "order_date", "month", "return_reason"] + list(LINE_SUMS.values())
+    cur = lines.loc[lines["year"].eq(year), cols]
     prod = inputs.products.drop_duplicates("sku").set_index("sku")
     ad_spend = _sku_ad_spend(inputs, cur)
     stocked = prod.index[prod["stock_qty"].gt(0)]

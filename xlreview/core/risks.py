@@ -116,7 +116,7 @@ def risk_table(inputs: Inputs, lines: pd.DataFrame, summary: dict[str, float], c
     add("stock_shortage", float(len(short)), t("hero_min_cover_days"), len(short) > 0, short["sku"].tolist(),
         amount=float(short["net_sales"].sum()) if "net_sales" in short else np.nan)
 
-    cur = lines[lines["year"] == s.review_year]        # net_sales as order_lines defines it, one place
+    cur = lines.loc[lines["year"] == s.review_year, ["currency", "net_sales"]]   # net_sales as order_lines has it
     code = cur["currency"].astype(str).str.upper().replace("", s.base_currency)
     by_cur = cur["net_sales"].groupby(code).sum()
     foreign = by_cur.drop(s.base_currency, errors="ignore").sort_values(ascending=False)

@@ -65,7 +65,7 @@ def weekly_actuals(inputs: Inputs, lines: metrics.Lines, metric: str, scope: dic
     year = inputs.settings.plan_year
     index = metrics.LineIndex.of(inputs, lines)
     lines, cat = index.lines, index.categories
-    sums = dict(metrics._LINE_SUMS)
+    sums = dict(metrics.LINE_SUMS)
     if metric in sums or metric in ("orders", "customers"):
         sel = lines[(lines["year"] == year) & metrics.scope_mask(lines, scope, cat)]
         weeks = week_labels(sel["order_date"])
