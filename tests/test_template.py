@@ -89,3 +89,53 @@ def test_data_rows_written_as_xml_read_back_as_the_openpyxl_cells_would(tmp_path
     for name in a:
         assert a[name].rows == b[name].rows, name
     assert check_macro_package(fast) == []
+
+
+CJK = __import__("re").compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_new_workbooks_guide_notes_and_helpers_are_in_its_language(tmp_path, lang):
+    """``xlreview new --lang``: the guide, the header notes, the Settings descriptions and the Goals helpers
+    follow the language the workbook is made in (no zh+en side by side)."""
+    import openpyxl
+    from click.testing import CliRunner
+
+    from xlreview.cli import cli
+    from xlreview.text import MISSING, sheet_name, tr
+    path = tmp_path / "new.xlsx"
+    assert CliRunner().invoke(cli, ["new", "--lang", lang, str(path)]).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    guide = book.worksheets[0]
+    assert guide.title == sheet_name("guide", lang)
+    texts = [v for row in guide.iter_rows(values_only=True) for v in row if v]
+    assert texts[:3] == [tr("guide.title", lang), tr("guide.how", lang), tr("guide.step_paste", lang)]
+    meanings = [r[1] for r in guide.iter_rows(min_row=10, values_only=True)]
+    assert meanings == [tr("input." + s.name, lang) for s in schema.INPUT_SHEETS]
+    for spec in schema.INPUT_SHEETS:
+        if spec.key_value:
+            continue
+        for j, col in enumerate(spec.columns, start=1):
+            note = book[spec.name].cell(1, j).comment.text
+            assert tr(f"column.{spec.name}_{col.key}", lang) in note.split("\n")
+    settings = {r[0]: r[2] for r in book["Settings"].iter_rows(min_row=2, values_only=True)}
+    assert settings["base_currency"] == tr("setting.base_currency", lang)
+    goals = book["Goals"]
+    assert goals["K1"].value == tr("guide.examples", lang) and goals["L3"].value == tr("guide.example_g1", lang)
+    prompts = [dv.prompt for dv in goals.data_validations.dataValidation]
+    assert tr("guide.scope_prompt", lang) in prompts and tr("guide.metric_prompt", lang) in prompts
+    # one language: every English sentence and meaning has no Chinese, every Chinese one has some
+    shown = texts + meanings + list(settings.values())[:8] + [goals["K1"].value]
+    if lang == "en":
+        assert [t for t in shown if CJK.search(t) and "(" not in t] == []
+    else:
+        assert [t for t in shown if not CJK.search(t)] == []
+    assert not {k for k in MISSING if k.startswith(("guide.", "input.", "column.", "setting."))}
+
+
+def test_every_column_setting_and_sheet_has_its_words_in_both_languages():
+    from xlreview.text import CATALOGUE
+    keys = {f"column.{s.name}_{c.key}" for s in schema.INPUT_SHEETS for c in s.columns}
+    keys |= {"input." + s.name for s in schema.INPUT_SHEETS} | {"setting." + k for k in schema.SETTINGS_DEFAULTS}
+    assert keys <= set(CATALOGUE)
+    assert schema.ORDERS.column("item_price").meaning == CATALOGUE["column.Orders_item_price"][1]

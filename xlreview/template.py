@@ -1,9 +1,15 @@
 """Builder of ``workbook_template.xlsm`` (never hand-edited; byte-reproducible) and of filled workbooks.
 
 ``build_template(out)`` writes the template: a guide sheet, Settings with defaults and thresholds,
-every input sheet of DATA_MODEL with canonical keys in row 1 (Chinese label and meaning as each
-header's note), the ``xlwings.conf`` sheet, the VBA project and the ribbon.
+every input sheet of DATA_MODEL with canonical keys in row 1 (label and meaning as each header's note),
+the ``xlwings.conf`` sheet, the VBA project and the ribbon.
 ``write_workbook(out, frames)`` does the same with data rows (the demo, tests, benchmarks).
+
+Every word of the guide, the header notes, the Settings descriptions and the Goals helpers is the
+catalogue's (``guide.*``, ``input.*``, ``column.*``, ``setting.*``) in the language the workbook is made in: its
+Settings ``language`` among ``frames`` (``xlreview new --lang``, the demo), zh by default (the template).
+Like the input sheets they stay as written when Settings ``language`` changes later (a build never
+touches input sheets).
 """
 from __future__ import annotations
 
@@ -25,117 +31,110 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .core.metric_table import ADDITIVE_METRICS, RATIO_METRICS
 from .core.thresholds import THRESHOLDS
 from .model import schema
+from .text import DEFAULT_LANGUAGE, normalize_language, sheet_name, tr
 
 REQ_FILL = PatternFill("solid", fgColor="C00000")
 OPT_FILL = PatternFill("solid", fgColor="1F3864")
 HEAD_FONT = Font(bold=True, color="FFFFFF")
-GUIDE_NAME = "说明 Guide"
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
-GUIDE_ROWS = [
-    ("xlreview 跨境电商年度复盘 / year-end review", ""),
-    ("", ""),
-    ("怎么用 / How to use", ""),
-    ("1. 把各平台导出的数据粘贴到对应的工作表（第 1 行是列名，第 2 行起是数据），或点击功能区「导入数据」。",
-     "1. Paste platform exports into the input sheets (row 1 = column keys, data from row 2), or use Import."),
-    ("2. 在「Settings」表设置本位币、复盘年度、语言（zh/en）和各项阈值。",
-     "2. Set base currency, review year, language (zh/en) and thresholds on Settings."),
-    ("3. 在「Goals」表写下明年的 SMART 目标。", "3. Write next year's SMART goals on Goals."),
-    ("4. 点击「生成复盘」（或命令行 xlreview build 文件名）。生成的工作表会被整体替换，输入表不会被修改。",
-     "4. Click Build review (or run: xlreview build FILE). Generated sheets are replaced; input sheets are never changed."),
-    ("", ""),
-    ("工作表 / Sheets", ""),
-]
+GUIDE_ROWS = ["guide.title", "", "guide.how", "guide.step_paste", "guide.step_settings", "guide.step_goals",
+              "guide.step_build", "", "guide.sheets"]      # catalogue keys, one row each ("" a blank row)
 
 
-def _note(col: schema.Column) -> Comment:
-    req = "必填 required" if col.required else "选填 optional"
-    text = f"{col.zh}（{req}）\n{col.meaning}\n类型 type: {col.type}"
+def _note(spec: schema.SheetSpec, col: schema.Column, lang: str) -> Comment:
+    need = tr("guide.column_required" if col.required else "guide.column_optional", lang)
+    text = tr("guide.note", lang, zh=col.zh, key=col.key, need=need, type=col.type,
+              meaning=tr(f"column.{spec.name}_{col.key}", lang))
     if col.aliases:
-        text += "\n也接受 also accepted: " + ", ".join(col.aliases[:6])
+        text += "\n" + tr("guide.note_aliases", lang, aliases=", ".join(col.aliases[:6]))
     c = Comment(text, "xlreview")
     c.width, c.height = 260, 110
     return c
 
 
-def _header(ws, spec: schema.SheetSpec) -> None:
+def _header(ws, spec: schema.SheetSpec, lang: str) -> None:
     for j, col in enumerate(spec.columns, start=1):
         cell = ws.cell(row=1, column=j, value=col.key)
         cell.font = HEAD_FONT
         cell.fill = REQ_FILL if col.required else OPT_FILL
         cell.alignment = Alignment(horizontal="center")
-        cell.comment = _note(col)
+        cell.comment = _note(spec, col, lang)
         ws.column_dimensions[get_column_letter(j)].width = max(12, len(col.key) + 4)
     ws.freeze_panes = "A2"
 
 
-def _guide(ws) -> None:
-    for i, (zh, en) in enumerate(GUIDE_ROWS, start=1):
-        ws.cell(row=i, column=1, value=zh)
-        ws.cell(row=i, column=2, value=en)
+def _guide(ws, lang: str) -> None:
+    for i, key in enumerate(GUIDE_ROWS, start=1):
+        if key:
+            ws.cell(row=i, column=1, value=tr(key, lang))
     ws.cell(row=1, column=1).font = Font(bold=True, size=16, color="1F3864")
     r = len(GUIDE_ROWS) + 1
     for spec in schema.INPUT_SHEETS:
-        need = "必需 required" if spec.required else "可选 optional"
-        ws.cell(row=r, column=1, value=f"{spec.name}（{spec.zh}）— {need}")
-        ws.cell(row=r, column=2, value=spec.meaning)
+        need = tr("guide.sheet_required" if spec.required else "guide.sheet_optional", lang)
+        ws.cell(row=r, column=1, value=tr("guide.sheet_line", lang, name=spec.name, zh=spec.zh, need=need))
+        ws.cell(row=r, column=2, value=tr("input." + spec.name, lang))
         r += 1
     ws.column_dimensions["A"].width = 90
-    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["B"].width = 60
 
 
-def _settings(ws, values: dict | None) -> None:
-    ws.append(["key", "value", "说明 / meaning"])
+def _settings(ws, values: dict | None, lang: str) -> None:
+    ws.append(["key", "value", tr("guide.settings_meaning", lang)])
     for j in range(1, 4):
         ws.cell(row=1, column=j).font = HEAD_FONT
         ws.cell(row=1, column=j).fill = OPT_FILL
     values = values or {}
-    for key, (default, zh, meaning) in schema.SETTINGS_DEFAULTS.items():
+    for key, (default, _, _) in schema.SETTINGS_DEFAULTS.items():
         v = values.get(key, default)
-        ws.append([key, "" if v is None else v, f"{zh}：{meaning}"])
+        ws.append([key, "" if v is None else v, tr("setting." + key, lang)])
     for key, default in THRESHOLDS.items():
-        ws.append([key, values.get(key, default), "阈值 threshold（见 docs/metrics.md）"])
+        ws.append([key, values.get(key, default), tr("guide.threshold", lang)])
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 28
     ws.column_dimensions["C"].width = 70
     ws.freeze_panes = "A2"
 
 
-def _goals_validation(ws) -> None:
+def _goals_validation(ws, lang: str) -> None:
     metrics = ",".join(sorted(set(ADDITIVE_METRICS[:9]) | set(RATIO_METRICS[:7])))
     dv = DataValidation(type="list", formula1=f'"{metrics}"', allow_blank=True)
     if len(metrics) > 250:   # Excel's limit for an inline list
         dv = DataValidation(type="list", formula1='"net_sales,net_profit,orders,units,aov,conversion_rate,'
                                                   'gross_margin,net_margin,refund_rate,new_customers,ad_spend,tacos,sessions"',
                             allow_blank=True)
-    dv.error = "请选择一个指标 / choose a metric"
-    dv.prompt = "指标键 metric key（见 docs/metrics.md）"
+    dv.error = tr("guide.metric_error", lang)
+    dv.prompt = tr("guide.metric_prompt", lang)
     ws.add_data_validation(dv)
     dv.add("C2:C200")
-    _goals_guidance(ws)
+    _goals_guidance(ws, lang)
 
 
 # Example goals shown to the right of the Goals table (columns K-S): guidance to copy, never read as goals
 # (the reader only looks at columns whose header is a Goals key, and blank rows there are skipped).
+# the words (description, owner, pillar) are the catalogue's guide.example_*_<goal>
 GOAL_EXAMPLES = [
     ("goal_id", "description", "metric", "scope", "baseline", "target", "deadline", "owner", "pillar"),
-    ("G1", "美国站销售额提升30%", "net_sales", "channel=Amazon US", 1000000, 1300000, "2027-12-31", "运营A", "多市场"),
-    ("G2", "TikTok Shop 转化率从 1.5% 提高到 2%", "conversion_rate", "channel=TikTok Shop", 0.015, 0.02,
-     "2027-06-30", "运营B", "内容"),
-    ("G3", "全店退款率降到 5% 以下", "refund_rate", "all", None, 0.05, "2027-12-31", "客服主管", "品牌"),
+    ("G1", "guide.example_g1", "net_sales", "channel=Amazon US", 1000000, 1300000, "2027-12-31",
+     "guide.example_owner_g1", "guide.example_pillar_g1"),
+    ("G2", "guide.example_g2", "conversion_rate", "channel=TikTok Shop", 0.015, 0.02, "2027-06-30",
+     "guide.example_owner_g2", "guide.example_pillar_g2"),
+    ("G3", "guide.example_g3", "refund_rate", "all", None, 0.05, "2027-12-31",
+     "guide.example_owner_g3", "guide.example_pillar_g3"),
 ]
 PILLAR_HELPER_COL = "U"     # hidden: Settings strategy_pillars split into cells, the source of the pillar list
 MAX_PILLARS = 10
 
 
-def _goals_guidance(ws) -> None:
+def _goals_guidance(ws, lang: str) -> None:
     """Pillar and scope drop-downs and the example goals of the Goals sheet."""
     col0 = 11                                             # K
-    head = ws.cell(row=1, column=col0, value="示例目标（仅供参考：复制到左侧 A–I 列再修改；本区域不会被读取）"
-                                              " / examples: copy to columns A-I (this area is not read)")
+    head = ws.cell(row=1, column=col0, value=tr("guide.examples", lang))
     head.font = Font(bold=True, color="7F7F7F")
     for i, rec in enumerate(GOAL_EXAMPLES, start=2):
         for j, v in enumerate(rec):
+            if isinstance(v, str) and v.startswith("guide."):
+                v = tr(v, lang)
             c = ws.cell(row=i, column=col0 + j, value=v)
             c.font = Font(italic=True, color="7F7F7F", bold=i == 2)
             if isinstance(v, str):
@@ -153,12 +152,12 @@ def _goals_guidance(ws) -> None:
     ws.column_dimensions[h].hidden = True
     pillars = DataValidation(type="list", allow_blank=True, showErrorMessage=False,
                              formula1=f'OFFSET(${h}$2,0,0,MAX(1,COUNTIF(${h}$2:${h}${MAX_PILLARS + 1},"?*")),1)')
-    pillars.prompt = "战略支柱：来自 Settings 的 strategy_pillars / a pillar from Settings strategy_pillars"
+    pillars.prompt = tr("guide.pillar_prompt", lang)
     ws.add_data_validation(pillars)
     pillars.add("I2:I200")
     scope = DataValidation(type="list", allow_blank=True, showErrorMessage=False,
                            formula1='"all,channel=,country=,sku=,category="')
-    scope.prompt = "all，或 channel=Amazon US; country=US（键 keys: channel, country, sku, category）"
+    scope.prompt = tr("guide.scope_prompt", lang)
     ws.add_data_validation(scope)
     scope.add("D2:D200")
     # data rows (``ws.append``) must still start in row 2, next to the guidance, not below it
@@ -191,6 +190,17 @@ def _write_rows(ws, spec: schema.SheetSpec, frame: pd.DataFrame) -> None:
                     cell.data_type = "s"
 
 
+def frames_language(frames: dict[str, pd.DataFrame]) -> str:
+    """The language a workbook is made in: the ``language`` row of ``frames["Settings"]`` (key, value
+    columns), zh when there is none or it is neither zh nor en."""
+    settings = frames.get("Settings")
+    if settings is None or not len(settings):
+        return DEFAULT_LANGUAGE
+    keys = settings.iloc[:, 0].astype(str).str.strip().str.lower()
+    values = settings.iloc[:, 1][keys == "language"]
+    return (normalize_language(values.iloc[-1]) if len(values) else None) or DEFAULT_LANGUAGE
+
+
 def make_workbook(frames: dict[str, pd.DataFrame] | None = None, xml_rows: bool = False) -> Workbook:
     """The template as an openpyxl Workbook, with the data rows of ``frames`` (canonical sheet -> frame).
 
@@ -198,10 +208,11 @@ def make_workbook(frames: dict[str, pd.DataFrame] | None = None, xml_rows: bool 
     ``data_rows_xml`` (``write_workbook`` splices them into the saved sheets; 50x faster than openpyxl cells).
     """
     frames = frames or {}
+    lang = frames_language(frames)
     wb = Workbook()
     guide = wb.active
-    guide.title = GUIDE_NAME
-    _guide(guide)
+    guide.title = sheet_name("guide", lang)
+    _guide(guide, lang)
     for spec in schema.INPUT_SHEETS:
         ws = wb.create_sheet(spec.name)
         if spec.key_value:
@@ -209,11 +220,11 @@ def make_workbook(frames: dict[str, pd.DataFrame] | None = None, xml_rows: bool 
             if "Settings" in frames:
                 f = frames["Settings"]
                 values = dict(zip(f.iloc[:, 0].astype(str), f.iloc[:, 1]))
-            _settings(ws, values)
+            _settings(ws, values, lang)
             continue
-        _header(ws, spec)
+        _header(ws, spec, lang)
         if spec.name == "Goals":
-            _goals_validation(ws)
+            _goals_validation(ws, lang)
         if spec.name in frames and len(frames[spec.name]):
             frame = frames[spec.name]
             _write_rows(ws, spec, frame.iloc[:1] if xml_rows and spec.name != "Goals" else frame)
