@@ -136,7 +136,8 @@ def new(path: Path, force: bool, lang_override):
     """新建空白工作簿 / Create an empty workbook from the template (input sheets, Settings, Goals, ribbon).
 
     The current Python interpreter is written into the xlwings.conf sheet so the ribbon finds xlreview.
-    With --lang en the workbook's Settings language is en (its sheets and messages in English).
+    With --lang en the workbook's Settings language is en: its guide sheet, header notes and Settings
+    descriptions are written in English, and its generated sheets and messages are English too.
 
     \b
     Example:

@@ -59,6 +59,16 @@ def test_an_unexpected_exception_is_named_in_the_books_language(tmp_path, monkey
     assert u.XLR_NET_SALES([["x"]], caller=cell) == said("udf_internal", "en", error="KeyError: 'net_sales'")
 
 
+def test_a_message_that_cannot_be_rendered_still_answers(tmp_path, monkeypatch):
+    cell = book_in(tmp_path, "en").sheets["Orders"].range("A1")
+
+    def broken(exc, lang):
+        raise ValueError("Unknown format code")
+    monkeypatch.setattr(u, "_reason", broken)
+    assert u.XLR_NET_SALES(None, caller=cell) == tr("msg.udf_answer", "en", reason=tr(
+        "msg.udf_internal", "en", error="BadArgument"))
+
+
 def test_the_language_is_read_once_per_book_and_again_after_a_while(tmp_path, monkeypatch):
     from xlreview.excel import macros
     book = book_in(tmp_path, "en")

@@ -91,7 +91,11 @@ def excel_safe(fn):
             return _cell(fn(*args, **kwargs))
         except Exception as exc:   # noqa: BLE001 - a worksheet function must always return a value
             caller = args[at] if len(args) > at else kwargs.get("caller")
-            return _reason(exc, book_language_of(caller))
+            lang = book_language_of(caller)
+            try:
+                return _reason(exc, lang)
+            except Exception:   # noqa: BLE001 - a message that cannot be rendered still answers, naming the error
+                return tr("msg.udf_answer", lang, reason=tr("msg.udf_internal", lang, error=type(exc).__name__))
     return wrapper
 
 
