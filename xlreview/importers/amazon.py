@@ -28,6 +28,7 @@ from .base import (
     money_currency,
     occurrence_refs,
     parse_datetime,
+    per_value,
     register,
     sniff_decimal_comma,
     split_rejects,
@@ -81,10 +82,10 @@ def _channel_from_currency(cur: str | None) -> str:
 def parse_all_orders(t: RawTable, ctx: Context) -> Parsed:
     f = ALL_ORDERS
     problems: dict[int, Phrase] = {}
-    mk = t.get(f, "sales_channel").map(marketplace)
-    channel = mk.map(lambda x: x[0])
-    tz = mk.map(lambda x: x[1])
-    cur = t.get(f, "currency").where(~blank(t.get(f, "currency")), mk.map(lambda x: x[2] or ctx.base_currency))
+    mk = per_value(t.get(f, "sales_channel"), marketplace)
+    channel = per_value(mk, lambda x: x[0])
+    tz = per_value(mk, lambda x: x[1])
+    cur = t.get(f, "currency").where(~blank(t.get(f, "currency")), per_value(mk, lambda x: x[2] or ctx.base_currency))
     dc = sniff_decimal_comma(t.get(f, "item_price"))
     price = money(t.get(f, "item_price"), "item-price", problems, dc)
     qty = counts(t.get(f, "quantity"), "quantity", problems)
@@ -111,7 +112,7 @@ def parse_all_orders(t: RawTable, ctx: Context) -> Parsed:
         "order_id": t.get(f, "order_id"), "order_date": day, "channel": channel, "sku": t.get(f, "sku"),
         "quantity": qty, "item_price": price, "discount": disc,
         "shipping_charged": money(t.get(f, "shipping_price"), "shipping-price", {}, dc),
-        "country": t.get(f, "ship_country").map(country_code), "currency": cur,
+        "country": per_value(t.get(f, "ship_country"), country_code), "currency": cur,
         "promo": t.get(f, "promotion_ids"),
     }, t.frame.index).loc[keep]
     return Parsed({"Orders": orders}, set(keep), rejected,

@@ -20,11 +20,12 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..errors import XlreviewError
 from ..model.schema import SHEETS_BY_NAME
 from ..text import DEFAULT_LANGUAGE, Phrase, tr
-from .files import EXCEL_CELL_LIMIT, SheetRows, UnreadableFileError, read_sheets
+from .files import EXCEL_CELL_LIMIT, SheetRows, TextLines, UnreadableFileError, read_sheets
 from .notes import note
 from .reconcile import MoneyColumn, line_amounts, reconcile
 
@@ -209,8 +210,10 @@ def _header_score(fmt: Format, cells: set[str]) -> tuple[float, list[str]]:
     return 1 - len(missing) / len(fmt.required), missing
 
 
-def _data_rows(rows: list[list[str]], header_row: int) -> int:
-    return sum(1 for r in rows[header_row + 1:] if any(str(c).strip() for c in r))
+def _data_rows(rows, header_row: int) -> int:
+    if isinstance(rows, TextLines):
+        return rows.filled_after(header_row)
+    return sum(1 for r in rows[header_row + 1:] if any(map(str.strip, r)))
 
 
 def match_formats(sheets, formats: list[Format] | None = None) -> list[FormatMatch]:
@@ -282,23 +285,47 @@ def closest_formats(sheets, formats: list[Format], n: int = 3) -> list[FormatMat
 
 
 def build_table(path: Path, sheets, m: FormatMatch) -> RawTable:
+    """The rows below ``m``'s header as a :class:`RawTable`: every cell cleaned (:func:`_clean`, once per
+    distinct value of a column), rows cut or padded to the header's width, blank rows left out.
+
+    A quote-free text file is read column-wise by Arrow (:meth:`.files.TextLines.columns`); other files from
+    their rows. Either way each column is dictionary-encoded, so Python only sees distinct values.
+    """
     sheet, rows, enc = next(s for s in sheets if s[0] == m.sheet)
     header = [_clean(c) for c in rows[m.header_row]]
     width = len(header)
     start = m.header_row + 1
     if m.format.skip_after_header and start < len(rows) and m.format.skip_after_header(rows[start]):
         start += 1
-    pad = [""] * width
-    body = [r[:width] if len(r) >= width else r + pad[len(r):] for r in rows[start:]]
-    frame = pd.DataFrame(body, columns=range(width), dtype=object)
-    frame.index = pd.Index(np.arange(start + 1, start + 1 + len(frame)), name="line")
-    for j in frame.columns:     # _clean once per distinct value of a column
-        codes, uniques = pd.factorize(frame[j].to_numpy(dtype=object), use_na_sentinel=False)
-        cleaned = np.array([_clean(v) for v in uniques] or [""], dtype=object)
-        frame[j] = cleaned[codes]
-    frame = frame[(frame != "").any(axis=1)] if width else frame
+    columns = rows.columns(start, width) if isinstance(rows, TextLines) and width else None
+    if columns is None:
+        columns = _row_columns(rows[start:], width)
+    n = len(columns[0]) if columns else len(rows) - start
+    data, filled = {}, np.zeros(n, dtype=bool)
+    for j, col in enumerate(columns):
+        encoded = col.dictionary_encode()
+        cleaned = [_clean(v) for v in encoded.dictionary.to_pylist()]
+        if cleaned:
+            filled |= np.array([v != "" for v in cleaned])[encoded.indices.to_numpy(zero_copy_only=False)]
+        data[j] = pd.array(pa.array(cleaned, pa.large_string()).take(encoded.indices), dtype=_STR)
+    frame = pd.DataFrame(data, index=pd.RangeIndex(n))
+    frame.index = pd.Index(np.arange(start + 1, start + 1 + n), name="line")
+    if width:
+        frame = frame[filled]
     preamble = [" ".join(c for c in r if c) for r in rows[: m.header_row]]
     return RawTable(path, header, frame, preamble, enc, sheet)
+
+
+#: pandas' text dtype (Arrow-backed, NaN for missing): what a frame of Python strings is inferred as
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def _row_columns(body: list[list[str]], width: int) -> list:
+    """Rows of cells -> ``width`` Arrow string columns (short rows padded with "", long ones cut)."""
+    pad = [""] * width
+    body = [r if len(r) == width else r[:width] if len(r) > width else r + pad[len(r):] for r in body]
+    columns = list(zip(*body)) if body else [()] * width
+    return [pa.array(c, pa.large_string()) for c in columns]
 
 
 # ----------------------------------------------------------------------------- money
@@ -482,13 +509,14 @@ def date_order(values: pd.Series, what: str, default_day_first: bool | None = No
     file is an error. When no value decides, the marketplace's custom (``default_day_first``) applies;
     without one, dates whose two numbers differ are truly ambiguous and the file is refused.
     """
-    parts = values.astype(str).str.extract(_NUMERIC_DATE).dropna()
+    distinct = pd.Series(pd.unique(values.astype(str)), dtype=object)
+    parts = distinct.str.extract(_NUMERIC_DATE).dropna()
     if parts.empty:
         return bool(default_day_first)
     a, b = parts[0].astype(int), parts[1].astype(int)
     if (a > 12).any() and (b > 12).any():
-        raise ImportError_("import_mixed_date_order", column=what, day_first=values[(a > 12).idxmax()],
-                           month_first=values[(b > 12).idxmax()])
+        raise ImportError_("import_mixed_date_order", column=what, day_first=distinct[(a > 12).idxmax()],
+                           month_first=distinct[(b > 12).idxmax()])
     if (a > 12).any():
         return True
     if (b > 12).any():
@@ -496,7 +524,7 @@ def date_order(values: pd.Series, what: str, default_day_first: bool | None = No
     if default_day_first is not None:
         return default_day_first
     if (a != b).any():
-        raise ImportError_("import_ambiguous_date_order", column=what, value=values[(a != b).idxmax()])
+        raise ImportError_("import_ambiguous_date_order", column=what, value=distinct[(a != b).idxmax()])
     return False
 
 
@@ -514,6 +542,15 @@ def local_day(ts: datetime | None, tz: str | None = None) -> date | None:
 
 
 # ----------------------------------------------------------------------------- frame helpers
+def per_value(values: pd.Series, func: Callable) -> pd.Series:
+    """``values.map(func)`` with ``func`` called once per distinct value (a file's columns repeat few values:
+    channels, countries, days), same index."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    out = np.empty(len(uniques), dtype=object)
+    out[:] = [func(v) for v in uniques]
+    return pd.Series(out[codes], index=values.index)
+
+
 def parse_column(values: pd.Series, parser: Callable, what: str, problems: dict[int, Phrase], **kw) -> pd.Series:
     """Parse a column at the edge, each distinct value once; unparseable cells add a problem for their line."""
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
@@ -542,13 +579,28 @@ def money(values: pd.Series, what: str, problems: dict[int, str], decimal_comma=
 def days(values: pd.Series, what: str, problems: dict[int, str], tz: str | pd.Series | None = None,
          day_first: bool | None = None, default_day_first: bool | None = None) -> pd.Series:
     """Calendar days of a date/time column; ``nn/nn/yyyy`` read day- or month-first as
-    :func:`date_order` decides for the whole column (unless ``day_first`` is given)."""
+    :func:`date_order` decides for the whole column (unless ``day_first`` is given).
+
+    Each distinct text is parsed once and each distinct (time stamp, zone) pair turned into a day once."""
     if day_first is None:
         day_first = date_order(values, what, default_day_first)
     stamps = parse_column(values, parse_datetime, what, problems, day_first=day_first)
     zones = tz if isinstance(tz, pd.Series) else pd.Series(tz, index=values.index, dtype=object)
-    return pd.Series([local_day(s, z if isinstance(z, str) else None) for s, z in zip(stamps, zones)],
-                     index=values.index, dtype=object)
+    # by text, not by stamp: two texts of one instant at different offsets can fall on different days
+    text_codes, _ = _codes(values)
+    zone_codes, zone_values = _codes(zones)
+    _, pair_first, pair_codes = np.unique(text_codes * len(zone_values) + zone_codes,
+                                          return_index=True, return_inverse=True)
+    stamp_of, zone_of = stamps.to_numpy(dtype=object), np.array(zone_values, dtype=object)[zone_codes]
+    out = np.empty(len(pair_first), dtype=object)
+    out[:] = [local_day(stamp_of[i], z if isinstance(z := zone_of[i], str) else None) for i in pair_first]
+    return pd.Series(out[pair_codes], index=values.index, dtype=object)
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, list]:
+    """(int64 code per value, distinct values); every missing value (None, NaN) is the one value None."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    return np.where(codes < 0, len(uniques), codes).astype(np.int64), [*uniques, None]
 
 
 def canonical_frame(sheet: str, data: dict[str, object], index) -> pd.DataFrame:

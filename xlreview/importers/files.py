@@ -15,6 +15,8 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -25,6 +27,9 @@ EXCEL_CELL_LIMIT = 32_767
 #: How much of a text file the dialect sniffer sees.
 SNIFF_BYTES = 64 * 1024
 _DELIMITERS = ",;\t|"
+_LINE_END = re.compile(r"\r\n|\r|\n")
+#: line boundaries of ``str.splitlines`` that are not line ends for the csv module
+_OTHER_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 @dataclass
@@ -32,7 +37,7 @@ class SheetRows:
     """One sheet (or the one table of a text file) as rows of strings."""
 
     name: str | None
-    rows: list[list[str]]
+    rows: Sequence[list[str]]           # a list, or a TextLines for a quote-free text
     encoding: str
     visible: bool = True
     notes: tuple[str, ...] = ()          # codes of what reading had to repair: "ctrl_z", "stray_quote"
@@ -103,13 +108,16 @@ def _delimiter(text: str) -> str:
     return frequent if counts[frequent] else ","
 
 
-def split_text(text: str) -> tuple[list[list[str]], tuple[str, ...]]:
-    """Text -> rows of cells, with notes on what had to be repaired."""
+def split_text(text: str) -> tuple[Sequence[list[str]], tuple[str, ...]]:
+    """Text -> rows of cells (a :class:`TextLines` when the text has no quote character), with notes on what
+    had to be repaired."""
     notes: list[str] = []
     if "\x1a" in text:                     # DOS end-of-file (Ctrl-Z): not data
         text = text.replace("\x1a", "")
         notes.append("ctrl_z")
     delim = _delimiter(text)
+    if '"' not in text:
+        return TextLines(text, delim) or [[]], tuple(notes)
     rows = _csv_rows(text, delim, quoting=True)
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     # only a file whose quoted cells took in line breaks can have swallowed rows
@@ -121,6 +129,79 @@ def split_text(text: str) -> tuple[list[list[str]], tuple[str, ...]]:
     if rows is None:
         rows = [line.split(delim) for line in text.splitlines()]
     return rows or [[]], tuple(notes)
+
+
+
+class TextLines(Sequence):
+    """The rows of a text without a quote character, each line split at the delimiter only when it is read.
+
+    The csv module's rows of such a text are exactly its lines (ending at CR, LF or CRLF) split at the
+    delimiter, a blank line an empty row; Arrow's CSV reader ends lines the same way, so :meth:`columns`
+    reads a body column-wise (https://arrow.apache.org/docs/python/csv.html) without a Python string per cell.
+    """
+
+    def __init__(self, text: str, delimiter: str):
+        self.text, self.delimiter = text, delimiter
+        if _OTHER_LINE_BREAKS.search(text) is None:
+            self.lines = text.splitlines()      # the same lines, faster, when no other break character is in
+        else:
+            self.lines = _LINE_END.split(text)
+            if self.lines[-1] == "":
+                self.lines.pop()
+
+    def _row(self, line: str) -> list[str]:
+        return line.split(self.delimiter) if line else []
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._row(ln) for ln in self.lines[i]]
+        return self._row(self.lines[i])
+
+    def filled_after(self, row: int) -> int:
+        """How many rows below ``row`` have a cell that is not blank."""
+        d = self.delimiter
+        return sum(1 for ln in self.lines[row + 1:] if ln.replace(d, "").strip())
+
+    def columns(self, first_row: int, width: int):
+        """Rows ``first_row``.. as ``width`` Arrow large_string columns (short rows padded with "", long ones
+        cut); None when those rows are not all of one width or a line is blank (then read them as rows)."""
+        import pyarrow as pa
+        from pyarrow import csv as pa_csv
+
+        text, delim, pos = self.text, self.delimiter, 0
+        for _ in range(first_row):
+            m = _LINE_END.search(text, pos)
+            if m is None:
+                return [pa.array([], pa.large_string())] * width
+            pos = m.end()
+        if pos >= len(text):
+            return [pa.array([], pa.large_string())] * width
+        end = _LINE_END.search(text, pos)
+        fields = text[pos:end.start() if end else len(text)].count(delim) + 1
+        ragged: list[int] = []
+
+        def refuse(row) -> str:
+            ragged.append(row.actual_columns)
+            return "skip"
+
+        try:
+            table = pa_csv.read_csv(
+                pa.py_buffer(text[pos:].encode("utf-8")),
+                read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+                parse_options=pa_csv.ParseOptions(delimiter=delim, quote_char=False, escape_char=False,
+                                                  ignore_empty_lines=False, invalid_row_handler=refuse),
+                convert_options=pa_csv.ConvertOptions(
+                    strings_can_be_null=False, quoted_strings_can_be_null=False,
+                    column_types={f"f{j}": pa.large_string() for j in range(fields)}))
+        except pa.ArrowInvalid:
+            return None
+        if ragged:
+            return None
+        cols = [c.combine_chunks() for c in table.columns[:width]]
+        return cols + [pa.array([""] * table.num_rows, pa.large_string())] * (width - len(cols))
 
 
 def _csv_rows(text: str, delim: str, quoting: bool) -> list[list[str]] | None:
