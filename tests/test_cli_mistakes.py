@@ -163,3 +163,21 @@ def test_json_written_only_after_checks_and_next_to_an_unchanged_workbook_on_err
     assert exit_code == 2 and (tmp_path / "wb.xlsm").read_bytes() == before
     exit_code, output = _run(tmp_path, "build", "wb.xlsm", "--json", "out.json")
     assert exit_code == 0 and (tmp_path / "out.json").is_file(), output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_import_refusing_every_row_says_so_exits_1_and_writes_nothing(lang, books, tmp_path, monkeypatch):
+    """Every row of the file refused (Excel-rounded ids): not "1/1 imported" with exit 0."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copyfile(books[lang], tmp_path / "wb.xlsm")
+    export = Path(__file__).parent / "data" / "field" / "F12_tiktok_US_orders_excel_resaved_scientific_ids.csv"
+    shutil.copyfile(export, tmp_path / export.name)
+    before = _hashes(tmp_path)
+    exit_code, output = _run(tmp_path, "import", "wb.xlsm", export.name)
+    assert exit_code == 1 and "Traceback" not in output, output
+    summary = tr("msg.import_summary", lang, ok=1, files=1, book="wb.xlsm", added=0, updated=0, duplicates=0,
+                 rejected=3, sheet="x").split("{")[0][:8]
+    assert summary not in output
+    assert tr("msg.import_all_rows_refused", lang, file=export.name, rows=3, reasons="").strip() in output
+    assert tr("msg.import_nothing_written", lang, files="").strip() in output
+    assert _hashes(tmp_path) == before

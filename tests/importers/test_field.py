@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from xlreview.importers import ImportError_
 from xlreview.ooxml.package import ensure_ribbon_relationship
 from xlreview.pipeline import build, import_files
 
@@ -125,13 +126,18 @@ def test_f07_shopify_order_level_discount_code_and_cancelled_order(tmp_path):
 
 
 def test_f12_excel_rounded_ids_are_refused_never_merged(tmp_path):
+    from xlreview.importers.apply import read_batches
     wb = new_workbook(tmp_path)
-    report = import_files(wb, [FIELD / "F12_tiktok_US_orders_excel_resaved_scientific_ids.csv"])
-    f = report.files[0]
+    f12 = FIELD / "F12_tiktok_US_orders_excel_resaved_scientific_ids.csv"
+    ((f, _batch),) = read_batches([f12], None, "en")
     assert f.rows_imported == 0 and len(f.rejected) == 3
     assert all(r.reason.code == "import.reject_rounded_id" and "Export" in r.reason.render("en") for r in f.rejected)
-    assert sheet_rows(wb, "Orders") == []
-    assert any("none of its 3 row" in w for w in report.warning_lines("en"))
+    before = wb.read_bytes()
+    with pytest.raises(ImportError_) as refused:          # nothing imported: an error, the workbook untouched
+        import_files(wb, [f12], lang="en")
+    text = refused.value.message("en")
+    assert "all 3 row(s) were refused" in text and "3 row(s), e.g. line 3" in text and "not changed" in text
+    assert wb.read_bytes() == before
 
 
 def test_f13_tiktok_thailand_day_first_and_thai_cancelled(tmp_path):

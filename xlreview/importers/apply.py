@@ -32,7 +32,7 @@ from ..errors import NotAWorkbook, XlreviewError
 from ..model.schema import SHEETS_BY_NAME, sheet_for_name
 from ..text import Phrase, render, tr
 from ..workbook.base import column_plan
-from .base import DEDUPE_KEYS, ImportBatch, Rejected, key_text, key_texts, read_export
+from .base import DEDUPE_KEYS, ImportBatch, ImportError_, Rejected, key_text, key_texts, read_export
 from .files import EXCEL_CELL_LIMIT
 from .notes import note
 from .reconcile import MoneyColumn
@@ -98,15 +98,13 @@ class ImportReport:
 
     def warning_lines(self, lang: str = "zh") -> list[str]:
         """What the command output must say besides the summary: money columns without a role (their amount
-        was not imported), files of which nothing was imported, notes (booked FX rates, spread periods)."""
+        was not imported), notes (booked FX rates, spread periods). A file of which nothing was imported is an
+        error (:attr:`errors`)."""
         out = []
         for f in self.files:
             for m in f.unmapped:
                 out.append(tr("msg.import_unmapped_money", lang, file=f.path.name, column=m.column, format=f.format,
                               in_file=f"{m.in_file:,.2f}", missing=f"{m.difference:,.2f}", sheet=self.log_sheet))
-            if not f.error and f.rows_read and not f.rows_imported:
-                out.append(tr("msg.import_nothing_imported", lang, file=f.path.name, rows=f.rows_read,
-                              sheet=self.log_sheet))
             out += [f"{f.path.name}: {render(n, lang)}" for n in f.notes]
         return out
 
@@ -625,6 +623,17 @@ def read_batches(files: list[Path], source: str | None, lang: str) -> list[tuple
     return batches
 
 
+def all_rows_refused(rep: FileReport, lang: str) -> ImportError_:
+    """The error of a file whose every row was refused: its most frequent reasons, each with a line number."""
+    by_reason: dict[str, list[int]] = {}
+    for r in rep.rejected:
+        by_reason.setdefault(render(r.reason, lang), []).append(r.line)
+    top = sorted(by_reason.items(), key=lambda kv: (-len(kv[1]), kv[1][0]))[:3]
+    reasons = "; ".join(tr("msg.import_refusal_reason", lang, reason=text, count=len(lines), lines=lines[0])
+                        for text, lines in top)
+    return ImportError_("import_all_rows_refused", file=rep.path.name, rows=rep.rows_read, reasons=reasons)
+
+
 def import_backend(backend, workbook: Path, batches: list[tuple[FileReport, ImportBatch | None]],
                    lang: str, to_store: bool = False, home: Path | None = None) -> ImportReport:
     """Upsert the read batches into the backend's input sheets (not saved; the caller writes the Import Log
@@ -642,6 +651,10 @@ def import_backend(backend, workbook: Path, batches: list[tuple[FileReport, Impo
             routing.route(batch, rep)
             apply_batch(backend, sheets, ledger, batch, rep)
             rep.money_columns = batch.money_columns({r.line for r in rep.rejected})
+            if rep.rows_read and not rep.rows_imported:
+                rep.error = all_rows_refused(rep, lang).message(lang)
+    if all(rep.error for rep, _ in batches):           # nothing imported: nothing is written
+        raise ImportError_("import_nothing_written", files="\n".join(rep.error for rep, _ in batches))
     part = routing.write(lang)
     for target in sheets.values():
         target.flush(backend)
