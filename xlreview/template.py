@@ -361,7 +361,9 @@ def write_workbook(out: Path, frames: dict[str, pd.DataFrame] | None = None, mac
 
 
 def with_data_rows(plain: Path, out: Path, frames: dict[str, pd.DataFrame]) -> Path:
-    """``plain`` written to ``out`` with the data rows ``make_workbook(xml_rows=True)`` left out of its sheets."""
+    """``plain`` written to ``out`` with the data rows ``make_workbook(xml_rows=True)`` left out of its sheets
+    (stored in segments, :mod:`xlreview.ooxml.deflate`, so an import appends to them cheaply)."""
+    from .ooxml.deflate import segmented_sheet
     from .ooxml.package import COPY, Package, write_package
     with Package(plain) as pkg:
         parts = pkg.sheet_parts()
@@ -370,7 +372,7 @@ def with_data_rows(plain: Path, out: Path, frames: dict[str, pd.DataFrame]) -> P
             spec = schema.SHEETS_BY_NAME.get(name)
             if spec is None or spec.key_value or name == "Goals" or len(frame) < 2 or name not in parts:
                 continue
-            new[parts[name]] = data_rows_xml(spec, frame, pkg.read(parts[name]))
+            new[parts[name]] = segmented_sheet(data_rows_xml(spec, frame, pkg.read(parts[name])))
         if not new:
             return plain
         return write_package(out, [(n, new.get(n, COPY)) for n in pkg.names], pkg)

@@ -40,9 +40,13 @@ def test_import_keeps_every_existing_row_and_part_byte_for_byte(big_book, tmp_pa
         new = pkg.read(orders_part)
         assert pkg.sheet_parts()["Orders"] == orders_part
         log = pkg.sheet_parts()[report.log_sheet]
-    end = old.rfind(b"</sheetData>")
-    assert new[:end] == old[:end]                       # every existing row, byte for byte
-    assert new[end:].count(b"<row ") == report.added
+    start, end = old.find(b"<sheetData>"), old.rfind(b"</sheetData>")
+    shift = len(new) - len(old) - (new.rfind(b"</sheetData>") - end)       # the head's change (the dimension)
+    assert new[start + shift:end + shift] == old[start:end]                 # every existing row, byte for byte
+    assert new[end + shift:].count(b"<row ") == report.added
+    last = 3001 + report.added
+    assert new[:start + shift] == old[:start].replace(b'<dimension ref="A1:R3001"/>',
+                                                      b'<dimension ref="A1:R%d"/>' % last)
     after = _stored(book)
     changed = {n for n in before if before[n] != after.get(n)}
     assert changed <= {orders_part, "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml",
@@ -65,3 +69,54 @@ def test_import_respects_the_office_lock_file(big_book, tmp_path):
         import_files(book, [DATA / "amazon_all_orders.txt"])
     assert book.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([book.name, lock.name])
+
+
+def _rows_by_number(xml: bytes) -> dict[int, bytes]:
+    import re
+    return {int(m.group(1)): m.group(0) for m in re.finditer(rb'<row r="(\d+)"[^>]*>.*?</row>', xml, re.S)}
+
+
+def test_a_merge_import_rewrites_only_the_rows_it_updates(big_book, tmp_path):
+    """A merge-format report (Date Range: fees and refunds on existing order lines) changes the XML of the rows
+    it updates only; every other row keeps its bytes, and ``<dimension>`` still covers the sheet."""
+    book = tmp_path / "book.xlsm"
+    shutil.copy(big_book, book)
+    import_files(book, [DATA / "amazon_all_orders.txt"])
+    with Package(book) as pkg:
+        part = pkg.sheet_parts()["Orders"]
+        old = _rows_by_number(pkg.read(part))
+    report = import_files(book, [DATA / "amazon_date_range_us.csv"])
+    assert report.files[0].updated > 0
+    with Package(book) as pkg:
+        xml = pkg.read(part)
+        new = _rows_by_number(xml)
+    changed = {r for r in old if old[r] != new[r]}
+    assert 0 < len(changed) <= report.files[0].updated
+    assert all(b"111-00000" in new[r] for r in changed)          # the orders of that report, nothing else
+    assert set(new) - set(old) == set(range(max(old) + 1, max(new) + 1))   # lines the report adds, after the rest
+    assert b'<dimension ref="A1:R%d"/>' % max(new) in xml
+
+
+def test_an_append_copies_the_old_rows_compressed_and_libreoffice_reads_every_row(big_book, tmp_path, soffice):
+    """The Orders part is stored in segments (xlreview.ooxml.deflate): a second import appends without
+    recompressing the rows already there, and the result is an ordinary zip member LibreOffice reads whole."""
+    from xlreview.libreoffice import convert
+    from xlreview.ooxml.deflate import split_member
+
+    book = tmp_path / "book.xlsm"
+    shutil.copy(big_book, book)
+    with Package(book) as pkg:
+        part = pkg.sheet_parts()["Orders"]
+        info, stored = pkg.raw_member(part)
+        before = split_member(stored, info.file_size, info.CRC)
+    assert before is not None                           # write_workbook stores the input sheets in segments
+    report = import_files(book, [DATA / "amazon_all_orders.txt"])
+    with Package(book) as pkg:
+        info, stored = pkg.raw_member(part)
+        rows = pkg.read(part).count(b"<row ")
+    assert bytes(before.rows_compressed) in stored       # the old rows' compressed bytes, copied
+    assert rows == 3001 + report.added
+    from python_calamine import CalamineWorkbook
+    resaved = convert(book, "xlsx", tmp_path / "lo")                 # LibreOffice opens it and saves it again
+    read_back = CalamineWorkbook.from_path(str(resaved)).get_sheet_by_name("Orders").to_python()
+    assert len([r for r in read_back if any(v not in ("", None) for v in r)]) == rows

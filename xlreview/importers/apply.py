@@ -153,59 +153,78 @@ def _same(a, b) -> bool:
 class _Sheet:
     """An input sheet with its canonical column positions (1-based), key index and pending changes.
 
-    Read once through the backend (``read_sheets``: only this sheet); changes are collected and
-    written by :meth:`flush` in one ``upsert``: new header cells, changed cells, appended rows.
+    Only the dedupe key columns are read at first (``backend.read_columns``: the headless backend reads just
+    those cells of the XML); the whole sheet is read when a merge needs a value of an existing row. Changes
+    are collected and written by :meth:`flush` in one ``upsert``: new header cells, changed cells, appended rows.
     """
 
     def __init__(self, backend, sheet: str):
         self.spec = SHEETS_BY_NAME[sheet]
+        self.backend = backend
         self.name = next((n for n in backend.sheet_names() if (s := sheet_for_name(n)) and s.name == sheet), None)
-        raw = backend.read_sheets([self.name])[self.name] if self.name is not None else None
-        self.rows: list[list] = list(raw.rows) if raw is not None else []
         self.created = self.name is None
         self.name = self.name or sheet
-        self.first_new = max(len(self.rows), 1) + 1      # Excel row of the first appended row
-        header = list(self.rows[0]) if self.rows else []
+        self.keys = DEDUPE_KEYS[sheet]
+        self._rows: list[list] | None = [] if self.created else None
+        header, last, values = ([], 0, {}) if self.created else backend.read_columns(self.name, self._key_columns)
+        self.first_new = max(last, 1) + 1      # Excel row of the first appended row
         col_of, new = column_plan(header, sheet, self.spec.keys)
         self.cols = {k: j + 1 for k, j in col_of.items()}
         self.header_cells = {(0, j): k for j, k in new.items()}
         self.types = {c.key: c.type for c in self.spec.columns}
-        self.keys = DEDUPE_KEYS[sheet]
         self.cells: dict[tuple[int, int], object] = {}
-        self.appended: list[dict] = []
+        self.appended: list[pd.DataFrame] = []
         self.index: dict[tuple, int] = {}
-        self.by_order: dict[tuple, list[int]] = {}
-        self.last_row = 1
-        body = self.rows[1:]
-        if body:
-            self._index_existing(body)
+        self._by_order: dict[tuple, list[int]] | None = None
+        self._existing_orders: tuple[np.ndarray, np.ndarray] | None = None
+        self.last_row = max(last, 1)
+        if last > 1:
+            self._index_existing({k: np.array(values[col_of[k]], dtype=object) for k in self.keys})
 
-    def _column(self, body: list[list], k: str) -> np.ndarray:
-        j = self.cols[k] - 1
-        return np.array([r[j] if j < len(r) else None for r in body], dtype=object)
+    def _key_columns(self, header: list) -> list[int]:
+        col_of, _ = column_plan(header, self.name, self.spec.keys)
+        return sorted({col_of[k] for k in self.keys})
 
-    def _index_existing(self, body: list[list]) -> None:
+    @property
+    def rows(self) -> list[list]:
+        """Every row of the sheet as it was before this import (read on first use)."""
+        if self._rows is None:
+            raw = self.backend.read_sheets([self.name])[self.name]
+            self._rows = list(raw.rows)
+        return self._rows
+
+    def _index_existing(self, values: dict[str, np.ndarray]) -> None:
         """The key index of the rows already in the sheet, folded once per column (vectorised)."""
-        self.last_row = len(body) + 1
-        keys = [key_texts(self._column(body, k)) for k in self.keys]
-        rows_1 = range(2, len(body) + 2)
+        keys = {k: key_texts(values[k]) for k in self.keys}
         blank = ("",) * len(self.keys)
-        for r, key in zip(rows_1, zip(*keys)):
+        for r, key in zip(range(2, self.last_row + 1), zip(*(keys[k] for k in self.keys))):
             if key != blank:
                 self.index.setdefault(key, r)
         if self.spec.name == "Orders":
-            oid, sku = key_texts(self._column(body, "order_id")), key_texts(self._column(body, "sku"))
-            for r, o, k in zip(rows_1, oid, sku):
-                if o or k:
-                    self.by_order.setdefault((o, k), []).append(r)
-                    self.by_order.setdefault((o, None), []).append(r)
+            self._existing_orders = (keys["order_id"], keys["sku"])
 
-    def _remember(self, r: int, get) -> None:
-        self.index.setdefault(tuple(key_text(get(k)) for k in self.keys), r)
-        if self.spec.name == "Orders":
-            oid, sku = key_text(get("order_id")), key_text(get("sku"))
-            self.by_order.setdefault((oid, sku), []).append(r)
-            self.by_order.setdefault((oid, None), []).append(r)
+    @property
+    def by_order(self) -> dict[tuple, list[int]]:
+        """Orders: (order id, sku) and (order id, None) -> Excel rows (existing and appended), built on first use."""
+        if self._by_order is None:
+            self._by_order = {}
+            if self._existing_orders is not None:
+                self._add_orders(range(2, self.last_row_existing() + 1), *self._existing_orders, skip_blank=True)
+            first = self.first_new
+            for chunk in self.appended:
+                self._add_orders(range(first, first + len(chunk)), key_texts(chunk["order_id"].to_numpy(dtype=object)),
+                                 key_texts(chunk["sku"].to_numpy(dtype=object)))
+                first += len(chunk)
+        return self._by_order
+
+    def last_row_existing(self) -> int:
+        return self.first_new - 1
+
+    def _add_orders(self, rows_1, oid, sku, skip_blank: bool = False) -> None:
+        for r, o, k in zip(rows_1, oid, sku):
+            if o or k or not skip_blank:
+                self._by_order.setdefault((o, k), []).append(r)
+                self._by_order.setdefault((o, None), []).append(r)
 
     def _appended_at(self, r: int) -> tuple[pd.DataFrame, int] | None:
         """(chunk, position) of appended Excel row ``r``; None when ``r`` is not appended."""
@@ -258,11 +277,9 @@ class _Sheet:
         keys = [key_texts(chunk[k].to_numpy(dtype=object)) if k in chunk else [""] * len(chunk) for k in self.keys]
         for r, key in zip(rows_1, zip(*keys)):
             self.index.setdefault(key, r)
-        if self.spec.name == "Orders":
-            oid, sku = key_texts(chunk["order_id"].to_numpy(dtype=object)), key_texts(chunk["sku"].to_numpy(dtype=object))
-            for r, o, k in zip(rows_1, oid, sku):
-                self.by_order.setdefault((o, k), []).append(r)
-                self.by_order.setdefault((o, None), []).append(r)
+        if self.spec.name == "Orders" and self._by_order is not None:
+            self._add_orders(rows_1, key_texts(chunk["order_id"].to_numpy(dtype=object)),
+                             key_texts(chunk["sku"].to_numpy(dtype=object)))
         self.last_row = rows_1[-1]
         return rows_1
 
@@ -292,8 +309,13 @@ class _Sheet:
                     bool(((col.dropna() % 1) == 0).all()):
                 col = col.astype("Int64").astype(object).where(col.notna(), None)
             elif not pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_datetime64_any_dtype(col):
-                col = col.astype(object).map(lambda v: None if _is_blank(v) else
-                                             (v[:EXCEL_CELL_LIMIT] if isinstance(v, str) else v))
+                values = col.to_numpy(dtype=object, copy=True)
+                values[pd.isna(values)] = None                  # None, NaN, NaT, pd.NA: no cell
+                long = np.fromiter((isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT for v in values), bool,
+                                   len(values))
+                if long.any():
+                    values[long] = [v[:EXCEL_CELL_LIMIT] for v in values[long]]
+                col = pd.Series(values, index=col.index, dtype=object)
             out[self.cols[k] - 1] = col
         return pd.DataFrame(out)
 
@@ -330,7 +352,7 @@ def _setting(backend, key: str):
 
 def _key_frame(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     """The dedupe key of every row as one string, folded like ``base.key_text`` (NFKC, stripped, case-folded)."""
-    parts = [frame[k].map(key_text) if k in frame else pd.Series("", index=frame.index) for k in keys]
+    parts = [key_texts(frame[k].to_numpy(dtype=object)) if k in frame else [""] * len(frame) for k in keys]
     return pd.Series(["\x1f".join(t) for t in zip(*parts)], index=frame.index, dtype=object) if len(frame) else \
         pd.Series([], dtype=object)
 

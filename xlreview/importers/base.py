@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import XlreviewError
 from ..model.schema import SHEETS_BY_NAME
@@ -752,6 +753,10 @@ def sniff_decimal_comma(*columns: pd.Series | None) -> bool | None:
     return comma > point
 
 
+#: the ASCII characters Python's ``str.strip`` removes
+_ASCII_SPACE = "".join(chr(c) for c in range(128) if chr(c).isspace())
+
+
 def key_texts(values: pd.Series) -> np.ndarray:
     """:func:`key_text` of every value of ``values`` (an object ndarray), computed once per distinct value.
 
@@ -763,7 +768,11 @@ def key_texts(values: pd.Series) -> np.ndarray:
     is_str = uniques.map(type).eq(str).to_numpy()
     out = np.empty(len(uniques), dtype=object)
     if is_str.any():
-        out[is_str] = uniques[is_str].str.normalize("NFKC").str.strip().str.casefold().to_numpy(dtype=object)
+        text = pa.array(uniques[is_str].to_numpy(dtype=object), pa.large_string())
+        if pc.all(pc.string_is_ascii(text)).as_py():   # NFKC changes no ASCII text; casefold is lower
+            out[is_str] = pc.utf8_lower(pc.utf8_trim(text, _ASCII_SPACE)).to_numpy(zero_copy_only=False)
+        else:
+            out[is_str] = uniques[is_str].str.normalize("NFKC").str.strip().str.casefold().to_numpy(dtype=object)
     if (~is_str).any():
         out[~is_str] = [key_text(v) for v in uniques[~is_str]]
     return out[codes]

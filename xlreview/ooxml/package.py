@@ -282,7 +282,7 @@ def write_package(out: str | os.PathLike, entries: Iterable[tuple[str, bytes | N
     """Write the zip ``out`` from ``entries`` (name, bytes) in the given order, atomically.
 
     An entry whose bytes are :data:`COPY` (None) takes the member of that name from ``source`` with its
-    stored bytes copied, not recompressed; an entry given as a tuple of byte pieces (bytes or memoryview)
+    stored bytes copied, not recompressed; an entry given as :class:`~.deflate.Deflated` is stored as it is; an entry given as a tuple of byte pieces (bytes or memoryview)
     is compressed piece by piece, never joined in memory. Every member gets the fixed date :data:`ZIP_DATE`, DEFLATE at
     :data:`COMPRESS_LEVEL`, no attributes, so equal entries give equal bytes. The zip is written to a
     temporary file next to ``out`` and renamed over it; a failure leaves ``out`` as it was.
@@ -290,6 +290,7 @@ def write_package(out: str | os.PathLike, entries: Iterable[tuple[str, bytes | N
     Raises WorkbookLocked when ``out`` cannot be written (open in Excel on Windows, read-only folder);
     ValueError on a duplicate name.
     """
+    from .deflate import Deflated
     out = Path(out)
     seen: set[str] = set()
     try:
@@ -303,6 +304,12 @@ def write_package(out: str | os.PathLike, entries: Iterable[tuple[str, bytes | N
                     raise ValueError(f"duplicate zip entry {name!r}")
                 seen.add(name)
                 raw = source.raw_member(name) if data is COPY else None
+                if raw is not None:
+                    raw = (raw[0], (raw[1],))
+                elif isinstance(data, Deflated):      # compressed by the caller (segmented worksheets)
+                    raw = (zipfile.ZipInfo(name), data.pieces)
+                    raw[0].compress_type = zipfile.ZIP_DEFLATED
+                    raw[0].CRC, raw[0].compress_size, raw[0].file_size = data.crc, data.compress_size, data.size
                 if data is COPY and raw is None:
                     data = source.read(name)
                 if raw is None and isinstance(data, (tuple, list)):     # pieces: streamed, never joined
@@ -322,7 +329,8 @@ def write_package(out: str | os.PathLike, entries: Iterable[tuple[str, bytes | N
                 zip64 = info.file_size > zipfile.ZIP64_LIMIT or info.compress_size > zipfile.ZIP64_LIMIT
                 info.header_offset = fh.tell()
                 fh.write(info.FileHeader(zip64))
-                shutil.copyfileobj(_Bytes(stored), fh)
+                for piece in stored:
+                    shutil.copyfileobj(_Bytes(piece), fh)
                 zf.filelist.append(info)
                 zf.NameToInfo[name] = info
                 zf.start_dir = fh.tell()

@@ -7,9 +7,12 @@ holds a whole sheet's XML tree.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import html
 import math
 import posixpath
 import re
+import zipfile
 from copy import deepcopy
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -18,6 +21,7 @@ import numpy as np
 import pandas as pd
 from lxml import etree
 
+from .deflate import appended, segmented, split_member
 from .package import (
     COPY,
     CT_WORKSHEET,
@@ -163,6 +167,155 @@ def first_row(pkg: Package, part: str) -> list:
         row.pop()
     return row
 
+
+
+# ------------------------------------------------------------------------------------------- reading columns
+_SHARED_ITEM = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
+_TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>")
+_T_ATTR = re.compile(rb'\st="(\w+)"')
+_V = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _xml_text(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    return html.unescape(text) if "&" in text else text
+
+
+def shared_strings(pkg: Package) -> list[str]:
+    """The workbook's shared strings (``xl/sharedStrings.xml``, ECMA-376 Part 1, 18.4), rich text runs joined."""
+    part = pkg.shared_strings_part()
+    if part is None or part not in pkg:
+        return []
+    return [_xml_text(b"".join(_TEXT.findall(item.group(1) or b""))) for item in _SHARED_ITEM.finditer(pkg.read(part))]
+
+
+#: built-in number formats that show dates or times (ECMA-376 Part 1, 18.8.30; 27-36 and 50-58: East Asian dates)
+_BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def date_styles(pkg: Package) -> set[bytes]:
+    """The ``s`` values (cellXfs indexes) whose number format shows a date or time: a built-in date format,
+    or a custom one holding d, m, y, h or s outside quoted text, escapes and ``[...]`` sections."""
+    part = next((r.target for r in pkg.rels(pkg.workbook) if r.type == REL_STYLES), None)
+    if part is None or part not in pkg:
+        return set()
+    root = pkg.xml(part)
+    custom = {el.get("numFmtId"): el.get("formatCode", "") for el in root.iter(m("numFmt"))}
+    xfs = root.find(m("cellXfs"))
+    out = set()
+    for i, xf in enumerate(xfs if xfs is not None else []):
+        fid = xf.get("numFmtId", "0")
+        code = custom.get(fid)
+        if (code is None and fid.isdigit() and int(fid) in _BUILTIN_DATE_FORMATS) or \
+                (code is not None and re.search("[dmyhs]", _FORMAT_LITERALS.sub("", code.lower()))):
+            out.add(str(i).encode())
+    return out
+
+
+def _cell_value(attrs: bytes, inner: bytes, shared, dates: set[bytes] = frozenset()):
+    """The value calamine would read from one ``<c>``'s attributes and content (error cells: None; a number
+    in a date style: a date, or a datetime when it has a time of day)."""
+    kind = _T_ATTR.search(attrs)
+    kind = kind.group(1) if kind else b"n"
+    if kind == b"inlineStr":
+        return _xml_text(b"".join(_TEXT.findall(inner)))
+    v = _V.search(inner)
+    if v is None:
+        return None
+    v = v.group(1)
+    if kind == b"s":
+        return shared[int(v)] if shared is not None else None
+    if kind in (b"str", b"d"):
+        return _xml_text(v)
+    if kind == b"b":
+        return v == b"1"
+    if kind == b"e":
+        return None
+    if not v.strip():
+        return ""
+    number = float(v)
+    style = _S_ATTR.search(attrs)
+    if style is not None and style.group(1) in dates:
+        when = _EPOCH + dt.timedelta(days=number)
+        return when.date() if number.is_integer() else when
+    return int(number) if number.is_integer() and abs(number) < 2 ** 53 else number
+
+
+def read_columns(pkg: Package, part: str, pick) -> tuple[list, int, dict[int, list]] | None:
+    """(header row, Excel row number of the last row, {col0: values of rows 2..last}) of a worksheet part for
+    the columns ``pick(header)`` names, reading only those cells (a regular expression over the XML).
+
+    None when the part is not laid out as Excel, LibreOffice, openpyxl and xlreview write it (main namespace
+    unprefixed, every cell's reference its first attribute): then read it whole.
+    """
+    if _root_start(pkg, part).nsmap.get(None) != NS_MAIN:
+        return None
+    data = pkg.read(part)
+    start, end = data.find(b"<sheetData>"), data.rfind(b"</sheetData>")
+    if start < 0 or end < start:
+        return [], 0, {j: [] for j in pick([])}
+    if _CELL_WITHOUT_REF.search(data, start, end):
+        return None
+    shared, dates = _SharedStrings(pkg), date_styles(pkg)
+    last = _last_row_number(data, end)
+    first = _ROW_START.search(data, start, end)
+    header: list = []
+    if first is not None and _R_ATTR.search(first.group(0)) and int(_R_ATTR.search(first.group(0)).group(1)) == 1:
+        close = data.find(b"</row>", first.end()) if not first.group(0).endswith(b"/>") else first.end()
+        for cell in _CELL_PARTS.finditer(data, first.end(), close):
+            j = col_index(cell.group(1).decode())
+            header += [None] * (j + 1 - len(header))
+            header[j] = _cell_value(cell.group(3), cell.group(4) or b"", shared, dates)
+    columns = list(pick(header))
+    out = {j: [""] * max(last - 1, 0) for j in columns}
+    if columns and last > 1:
+        letters = {col_letters(j).encode(): out[j] for j in columns}
+        which = b"[" + b"".join(letters) + b"]" if all(len(k) == 1 for k in letters) else \
+            b"(?:" + b"|".join(letters) + b")"
+        # one plain inline string (what xlreview writes) is read by the expression itself; other cells by _cell_value
+        cells = re.compile(rb'<c r="(' + which + rb')(\d+)"(?:(?: s="\d+")? t="inlineStr"><is>(<t>[^<]*)</t></is></c>'
+                           rb'|([^>]*?)(?:/>|>(.*?)</c>))', re.S)
+        paused = gc.isenabled()
+        gc.disable()                 # hundreds of thousands of small tuples: no collection passes over them
+        try:
+            found = cells.findall(data, start, end)
+            if found:
+                letter, row, text, attrs, inner = zip(*found)
+                rows0 = np.array(row, dtype="S").astype(np.int64) - 2
+                values = np.array([t[3:].decode("utf-8") if t else None for t in text], dtype=object)
+                for i in np.flatnonzero(np.char.find(np.array(text, dtype="S"), b"&") >= 0):
+                    values[i] = html.unescape(values[i])
+                for i in np.flatnonzero(values == None):  # noqa: E711 (element-wise): not a plain inline string
+                    values[i] = _cell_value(attrs[i], inner[i], shared, dates)
+                letter = np.array(letter, dtype="S")
+                for key in letters:
+                    take = (rows0 >= 0) & (letter == key)
+                    placed = np.full(max(last - 1, 0), "", dtype=object)     # no cell: "" as calamine reads it
+                    placed[rows0[take]] = values[take]
+                    out[col_index(key.decode())] = placed
+        finally:
+            if paused:
+                gc.enable()
+    return header, last, out
+
+
+_CELL_WITHOUT_REF = re.compile(rb'<c(?! r=")[\s>/]')
+
+
+class _SharedStrings:
+    """The shared strings, read on first use."""
+
+    def __init__(self, pkg: Package):
+        self.pkg, self._items = pkg, None
+
+    def __getitem__(self, i: int) -> str | None:
+        if self._items is None:
+            self._items = shared_strings(self.pkg)
+        return self._items[i] if 0 <= i < len(self._items) else None
+
+
+_CELL_PARTS = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 
 
 # ------------------------------------------------------------------------------------------- writing cells
@@ -361,17 +514,15 @@ def _root_start(pkg: Package, part: str) -> etree._Element:
     raise ValueError(f"{part} is empty")
 
 
-def _last_row_number(data: bytes, end: int, nsmap: dict) -> int:
-    """The ``r`` of the last ``<row>`` before byte ``end`` (0 when the sheet has no row)."""
+def _last_row_number(data: bytes, end: int) -> int:
+    """The ``r`` of the last ``<row>`` before byte ``end`` (0 when there is none)."""
     start = data.rfind(b"<row", 0, end)
     while start >= 0 and data[start + 4:start + 5] not in (b" ", b">", b"/", b"\t", b"\n", b"\r"):
         start = data.rfind(b"<row", 0, start)
     if start < 0:
         return 0
-    tag = data[start:data.index(b">", start) + 1]
-    decl = b" ".join(f'xmlns{":" + k if k else ""}="{v}"'.encode() for k, v in nsmap.items())
-    row = etree.fromstring(b"<w " + decl + b">" + tag + (b"" if tag.endswith(b"/>") else b"</row>") + b"</w>")[0]
-    return int(row.get("r", "0"))
+    found = _R_ATTR.search(data, start, data.index(b">", start))
+    return int(found.group(1)) if found else 0
 
 
 def _set_cells(sheet: etree._Element, cells: dict[tuple[int, int], object], date_style: int) -> None:
@@ -437,8 +588,9 @@ def upsert_sheet(src: str | Path, out: str | Path, sheet: str, rows,
     hidden : a sheet added here gets ``state="hidden"``.
 
     A sheet that does not exist is added after the last sheet. Appending only writes new ``<row>``
-    elements before ``</sheetData>``: every existing row keeps its bytes. Setting cells parses the sheet
-    (lxml) and writes it back. Values: numbers, booleans, dates (``yyyy-mm-dd`` style), text (inline
+    elements before ``</sheetData>``, setting cells rewrites only the rows holding them: every other row
+    keeps its bytes; ``<dimension>`` covers the new rows and cells. The part is stored in segments
+    (:mod:`.deflate`): appending to a part stored so compresses only the new rows. Values: numbers, booleans, dates (``yyyy-mm-dd`` style), text (inline
     strings, so text stays text).
     """
     cells = dict(cells or {})
@@ -464,36 +616,149 @@ def upsert_sheet(src: str | Path, out: str | Path, sheet: str, rows,
             else:
                 part = _add_sheet(pkg, sheet, xml, changed, added, hidden)
         else:
-            data = pkg.read(part)
-            if cells:                                   # cells of existing rows: parse, set, write back
-                root = parse(data)
-                _set_cells(root, cells, date_style)
-                data = serialize(root)
-            if len(rows):
-                start = _root_start(pkg, part)
-                if start.nsmap.get(None) != NS_MAIN:     # main namespace under a prefix: rows via the tree
-                    root = parse(data)
-                    sd = root.find(m("sheetData"))
-                    last = max([0, *(int(r.get("r")) for r in sd.iter(m("row")) if r.get("r"))])
-                    frame = _as_frame(rows)
-                    for k, values in enumerate(frame.itertuples(index=False)):
-                        sd.append(row_element(last + 1 + k, list(values), date_style))
-                    data = serialize(root)
-                else:
-                    empty = data.rfind(b"<sheetData/>")
-                    end = data.rfind(b"</sheetData>")
-                    if end >= 0:
-                        first = _last_row_number(data, end, start.nsmap) + 1
-                        view = memoryview(data)                  # the old rows are not copied
-                        data = (view[:end], rows_xml(first, rows, date_style), view[end:])
-                    elif empty >= 0:
-                        data = (data[:empty] + b"<sheetData>" + rows_xml(1, rows, date_style) + b"</sheetData>"
-                                + data[empty + len(b"<sheetData/>"):])
-                    else:
-                        raise ValueError(f"{part}: no sheetData")
-            changed[part] = data
+            changed[part] = _upserted(pkg, part, rows, cells, date_style)
         entries = [(n, changed.get(n, COPY)) for n in pkg.names] + added
         write_package(out, entries, pkg)
+
+
+def _upserted(pkg: Package, part: str, rows, cells: dict, date_style: int):
+    """The new content of an existing worksheet part: ``rows`` appended, ``cells`` set (see :func:`upsert_sheet`)."""
+    frame = _as_frame(rows)
+    width = max([0, *(int(j) + 1 for j in frame.columns), *(c0 + 1 for _, c0 in cells)]) if len(frame) or cells \
+        else 0
+    if _root_start(pkg, part).nsmap.get(None) != NS_MAIN:     # main namespace under a prefix: via the tree
+        root = parse(pkg.read(part))
+        if cells:
+            _set_cells(root, cells, date_style)
+        if len(frame):
+            sd = root.find(m("sheetData"))
+            last = max([0, *(int(r.get("r")) for r in sd.iter(m("row")) if r.get("r"))])
+            for k, values in enumerate(frame.itertuples(index=False)):
+                sd.append(row_element(last + 1 + k, list(values), date_style))
+        return serialize(root)
+    info, stored = pkg.raw_member(part) or (pkg.infos[part], None)
+    seg = split_member(stored, info.file_size, info.CRC) \
+        if stored is not None and info.compress_type == zipfile.ZIP_DEFLATED and not cells else None
+    if seg is not None:                                  # rows appended; the old rows' bytes copied compressed
+        first = _last_row_number(seg.last_rows, len(seg.last_rows)) + 1
+        new = rows_xml(first, frame, date_style)
+        head = _with_dimension(seg.head, first + len(frame) - 1, width)
+        return appended(seg, head, new, seg.tail)
+    data = pkg.read(part)
+    if b"<sheetData>" not in data and b"<sheetData/>" in data:
+        data = data.replace(b"<sheetData/>", b"<sheetData></sheetData>", 1)
+    start, end = data.find(b"<sheetData>"), data.rfind(b"</sheetData>")
+    if start < 0 or end < start:
+        raise ValueError(f"{part}: no sheetData")
+    start += len(b"<sheetData>")
+    body: list = [memoryview(data)[start:end]]
+    last_set = 0
+    if cells:
+        body, last_set = _set_cells_bytes(data, start, end, cells, date_style)
+        if body is None:                                 # a row without its number: through the tree
+            root = parse(data)
+            _set_cells(root, cells, date_style)
+            return _upserted_tree(root, frame, date_style)
+    first = max(_last_row_number(data, end), last_set) + 1
+    new = rows_xml(first, frame, date_style) if len(frame) else b""
+    head = _with_dimension(data[:start], first + len(frame) - 1 if len(frame) else first - 1, width)
+    return segmented(head, [*body, new] if new else body, data[end:])
+
+
+def _upserted_tree(root: etree._Element, frame: pd.DataFrame, date_style: int) -> bytes:
+    if len(frame):
+        sd = root.find(m("sheetData"))
+        last = max([0, *(int(r.get("r")) for r in sd.iter(m("row")) if r.get("r"))])
+        for k, values in enumerate(frame.itertuples(index=False)):
+            sd.append(row_element(last + 1 + k, list(values), date_style))
+    return serialize(root)
+
+
+_ROW_START = re.compile(rb"<row\b[^>]*>")
+_R_ATTR = re.compile(rb'\sr="(\d+)"')
+_CELL = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})\d+"[^>]*?(?:/>|>.*?</c>)', re.S)
+_S_ATTR = re.compile(rb'\ss="(\d+)"')
+_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+
+
+def _set_cells_bytes(data: bytes, start: int, end: int, cells: dict, date_style: int):
+    """(pieces of the rows between ``start`` and ``end`` with ``cells`` set, the last row number set).
+
+    Only the rows holding a cell to set are rewritten (their other cells kept as they are, a replaced cell
+    keeps its style); a missing row is inserted in order. (None, 0) when a row has no ``r``.
+    """
+    by_row: dict[int, dict[int, object]] = {}
+    for (r0, c0), v in cells.items():
+        by_row.setdefault(r0 + 1, {})[c0] = v
+    spans: dict[int, tuple[int, int]] = {}
+    later: dict[int, int] = {}                # a new row -> where the first row after it starts
+    pending = sorted(by_row)
+    for found in _ROW_START.finditer(data, start, end):
+        rm = _R_ATTR.search(found.group(0))
+        if rm is None:
+            return None, 0
+        r = int(rm.group(1))
+        while pending and pending[0] < r:
+            later[pending.pop(0)] = found.start()
+        if pending and pending[0] == r:
+            pending.pop(0)
+            tag_end = found.end()
+            close = tag_end if found.group(0).endswith(b"/>") else data.index(b"</row>", tag_end) + len(b"</row>")
+            spans[r] = (found.start(), close)
+        if not pending:
+            break
+    for r in pending:
+        later[r] = end
+    edits = []
+    for r, values in by_row.items():
+        if r in spans:
+            a, b = spans[r]
+            edits.append((a, b, _row_with(data[a:b], r, values, date_style)))
+        else:
+            edits.append((later[r], later[r], _row_with(b'<row r="%d"/>' % r, r, values, date_style)))
+    view, pieces, pos = memoryview(data), [], start
+    for a, b, text in sorted(edits, key=lambda e: (e[0], e[1])):
+        pieces += [view[pos:a], text]
+        pos = b
+    pieces.append(view[pos:end])
+    return pieces, max(by_row)
+
+
+def _row_with(row: bytes, r1: int, values: dict[int, object], date_style: int) -> bytes:
+    """The bytes of one ``<row>`` with ``values`` (col0 -> value) set; its other cells kept byte for byte."""
+    if row.endswith(b"/>"):
+        row = row[:-2].rstrip() + b"></row>"
+    tag_end = row.index(b">") + 1
+    cells = [(col_index(c.group(1).decode()), c.group(0)) for c in _CELL.finditer(row, tag_end)]
+    by_col = dict(cells)
+    for c0, v in values.items():
+        ref = f"{col_letters(c0)}{r1}"
+        text = _column_cells(pd.Series([v], dtype=object), pd.Series([ref], dtype=object), date_style).iat[0]
+        new = text.encode("utf-8") if text else None
+        old = by_col.get(c0)
+        if new is not None and old is not None and b' s="' not in new[:new.index(b">")]:
+            style = _S_ATTR.search(old[:old.index(b">")])
+            if style:
+                new = new.replace(b'<c r="%s"' % ref.encode(), b'<c r="%s" s="%s"' % (ref.encode(), style.group(1)), 1)
+        if new is None:
+            by_col.pop(c0, None)
+        else:
+            by_col[c0] = new
+    return row[:tag_end] + b"".join(by_col[c] for c in sorted(by_col)) + b"</row>"
+
+
+def _with_dimension(head: bytes, last_row1: int, width: int) -> bytes:
+    """``head`` (the part up to ``<sheetData>``) with ``<dimension ref>`` grown to row ``last_row1`` and
+    ``width`` columns (never shrunk); unchanged when the part has no ``<dimension>``."""
+    found = _DIMENSION.search(head)
+    if found is None:
+        return head
+    c1, r1 = found.group(1), int(found.group(2))
+    c2, r2 = (found.group(3), int(found.group(4))) if found.group(3) else (c1, r1)
+    col2 = max(col_index(c2.decode()), width - 1)
+    row2 = max(r2, last_row1)
+    ref = b"%s%d:%s%d" % (c1, r1, col_letters(col2).encode(), row2)
+    return head[:found.start()] + b'<dimension ref="' + ref + b'"' + head[found.end():]
 
 
 def _add_sheet(pkg: Package, sheet: str, xml: bytes, changed: dict[str, bytes],

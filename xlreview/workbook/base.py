@@ -64,6 +64,13 @@ class Backend(ABC):
         Unlike generated sheets they are not marked, so a build keeps them (the Import Log). Returns their names.
         """
 
+    def read_columns(self, sheet: str, pick) -> tuple[list, int, dict[int, list]]:
+        """(header row, Excel row number of the last row, {col0: values of rows 2..last}) of ``sheet``, for the
+        columns ``pick(header)`` returns: what an import needs to find duplicates without the whole sheet."""
+        rows = self.read_sheets([sheet])[sheet].rows
+        header = list(rows[0]) if rows else []
+        return header, len(rows), {j: [r[j] if j < len(r) else None for r in rows[1:]] for j in pick(header)}
+
     def workbook_path(self) -> Path | None:
         """The workbook's file (where a relative Settings ``order_store`` is found); None when it has none."""
         return None

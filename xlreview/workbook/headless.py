@@ -111,6 +111,15 @@ class HeadlessBackend(Backend):
                 out[name] = RawSheet(name, typed=typed, load_rows=partial(cell_rows, src, name, parts[name]))
         return out
 
+    def read_columns(self, sheet: str, pick) -> tuple[list, int, dict[int, list]]:
+        """:meth:`Backend.read_columns` from the worksheet XML: only the picked columns' cells are read
+        (:func:`xlreview.ooxml.sheetdata.read_columns`); through calamine when the XML is laid out otherwise."""
+        from ..ooxml.sheetdata import read_columns
+        with Package(self._current()) as pkg:
+            part = pkg.sheet_parts().get(sheet)
+            found = read_columns(pkg, part, pick) if part is not None else None
+        return found if found is not None else super().read_columns(sheet, pick)
+
     # -- writing -------------------------------------------------------------------------------
     def _tmp(self) -> Path:
         if self._tmpdir is None:
