@@ -139,3 +139,28 @@ def test_every_column_setting_and_sheet_has_its_words_in_both_languages():
     keys |= {"input." + s.name for s in schema.INPUT_SHEETS} | {"setting." + k for k in schema.SETTINGS_DEFAULTS}
     assert keys <= set(CATALOGUE)
     assert schema.ORDERS.column("item_price").meaning == CATALOGUE["column.Orders_item_price"][1]
+
+
+def test_the_cached_vba_project_is_the_one_built_for_the_book(tmp_path, monkeypatch):
+    """``new`` and ``demo`` take the VBA project from the user's cache: byte for byte what the builder makes,
+    under a key that changes with what it is made of (here: the worksheet codeNames)."""
+    import openpyxl
+
+    from xlreview.excel.ovba import build_vba_project
+    from xlreview.excel.package import sheet_codenames, vba_modules_for_template
+    from xlreview.template import vba_project
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "cache"))
+    book = tmp_path / "plain.xlsx"
+    openpyxl.Workbook().save(book)
+    built = build_vba_project(vba_modules_for_template(sheet_codenames(book)))
+    assert vba_project(book) == built                       # built, then kept
+    cached = list((tmp_path / "cache" / "xlreview").iterdir())
+    assert len(cached) == 1 and cached[0].read_bytes() == built
+    assert vba_project(book) == built                       # read from the cache
+    wb = openpyxl.Workbook()
+    wb.create_sheet("Second")
+    wb.save(book)
+    assert vba_project(book) == build_vba_project(vba_modules_for_template(sheet_codenames(book)))
+    assert len(list((tmp_path / "cache" / "xlreview").iterdir())) == 2

@@ -281,13 +281,13 @@ def _column_cells(col: pd.Series, letter: str, style: str, numbers: np.ndarray) 
         vals = col.astype(object).to_numpy()
         if not all(isinstance(v, str) for v in vals[present]):
             return [_cell_xml(v, ref, style) if p else "" for v, ref, p in zip(vals, refs, present)]
-        texts = col.where(col.notna(), "").astype(str)
-        escaped = texts.str.replace(_XML_BAD, "", regex=True).str.replace("&", "&amp;", regex=False) \
-            .str.replace("<", "&lt;", regex=False).str.replace(">", "&gt;", regex=False).tolist()
-        spaced = (texts != texts.str.strip()).tolist()
-        return [(f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{t}</t></is></c>' if sp else
-                 f'<c r="{ref}"{style} t="inlineStr"><is><t>{t}</t></is></c>') if t else ""
-                for ref, t, sp in zip(refs, escaped, spaced)]
+        codes, distinct = pd.factorize(np.where(present, vals, ""))      # each distinct text escaped once
+        tails = []
+        for text in distinct:
+            escaped = _xml_text(text)
+            space = ' xml:space="preserve"' if text != text.strip() else ""
+            tails.append(f' t="inlineStr"><is><t{space}>{escaped}</t></is></c>' if escaped else "")
+        return [f'<c r="{ref}"{style}{tail}' if tail else "" for ref, tail in zip(refs, (tails[c] for c in codes))]
     present &= ~np.isnan(values)
     texts = _number_text(np.where(present, values, 0.0))
     return [f'<c r="{ref}"{style}><v>{t}</v></c>' if p else "" for ref, t, p in zip(refs, texts, present.tolist())]
@@ -337,8 +337,9 @@ def xlwings_conf_rows(interpreter: str | None = None, platform: str | None = Non
 
 
 def write_workbook(out: Path, frames: dict[str, pd.DataFrame] | None = None, macros: bool = True,
-                   interpreter: str | None = None) -> Path:
-    """Write a template-shaped workbook (with data rows) to ``out`` (.xlsm with VBA + ribbon by default)."""
+                   interpreter: str | None = None, vba_cache: bool = True) -> Path:
+    """Write a template-shaped workbook (with data rows) to ``out`` (.xlsm with VBA + ribbon by default; the VBA
+    project from the cache of :func:`vba_project` unless ``vba_cache`` is False)."""
     out = Path(out)
     frames = frames or {}
     wb = make_workbook(frames, xml_rows=True)
@@ -353,7 +354,7 @@ def write_workbook(out: Path, frames: dict[str, pd.DataFrame] | None = None, mac
         plain = Path(tmp) / "plain.xlsx"
         wb.save(plain)
         plain = with_data_rows(plain, Path(tmp) / "rows.xlsx", frames)
-        finish_package(plain, out, macros=macros and out.suffix.lower() == ".xlsm")
+        finish_package(plain, out, macros=macros and out.suffix.lower() == ".xlsm", vba_cache=vba_cache)
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(out, 0o666 & ~umask)
@@ -378,22 +379,65 @@ def with_data_rows(plain: Path, out: Path, frames: dict[str, pd.DataFrame]) -> P
         return write_package(out, [(n, new.get(n, COPY)) for n in pkg.names], pkg)
 
 
-def finish_package(plain: Path, out: Path, macros: bool) -> None:
+def finish_package(plain: Path, out: Path, macros: bool, vba_cache: bool = True) -> None:
     """Deterministic zip (fixed timestamps, pinned core.xml dates); VBA project and ribbon when ``macros``."""
     from .excel.package import make_macro_enabled
     from .ooxml.package import COPY, Package, pin_core_properties, write_package
     if macros:
-        make_macro_enabled(plain, out)
+        make_macro_enabled(plain, out, vba_bin=vba_project(plain) if vba_cache else None)
         return
     with Package(plain) as pkg:
         write_package(out, [(n, pin_core_properties(pkg.read(n)) if n == "docProps/core.xml" else COPY)
                             for n in pkg.names], pkg)
 
 
+def vba_project(xlsx: Path) -> bytes:
+    """The ``vbaProject.bin`` :func:`~xlreview.excel.package.make_macro_enabled` builds for ``xlsx``, kept in the
+    user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``; ``%LOCALAPPDATA%`` on Windows) under a key of
+    everything it is made of: the worksheet codeNames, the xlreview and xlwings versions and every file of
+    ``xlreview/excel`` (VBA wrappers, ribbon, the generator itself). Building it (xlwings' UDF wrappers, the
+    MS-OVBA compression in Python) is most of the time of ``new`` and ``demo``; the project is the same for
+    every workbook of one installation. An unwritable cache only means it is built each time.
+    """
+    import hashlib
+    import importlib.metadata
+
+    from . import __version__
+    from .excel.ovba import build_vba_project
+    from .excel.package import sheet_codenames, vba_modules_for_template
+    codenames = sheet_codenames(xlsx)
+    key = hashlib.sha256()
+    try:
+        xlwings_version = importlib.metadata.version("xlwings")
+    except importlib.metadata.PackageNotFoundError:
+        xlwings_version = ""
+    key.update(repr((codenames, __version__, xlwings_version)).encode())
+    excel = Path(__file__).parent / "excel"
+    for f in sorted(excel.rglob("*")):
+        if f.is_file() and "__pycache__" not in f.parts:
+            key.update(f.relative_to(excel).as_posix().encode() + b"\0" + f.read_bytes())
+    base = os.environ.get("LOCALAPPDATA") if sys.platform == "win32" else os.environ.get("XDG_CACHE_HOME")
+    cached = Path(base or Path.home() / ".cache") / "xlreview" / f"vbaProject-{key.hexdigest()[:32]}.bin"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    vba = build_vba_project(vba_modules_for_template(codenames))
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=".vba-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(vba)
+        os.replace(tmp, cached)
+    except OSError:
+        pass
+    return vba
+
+
 def build_template(out: Path | None = None) -> Path:
     """Rebuild ``workbook_template.xlsm`` (byte-identical for the same xlreview and xlwings versions)."""
     out = Path(out) if out else Path(__file__).resolve().parent.parent / "workbook_template.xlsm"
-    return write_workbook(out, None, macros=True)
+    return write_workbook(out, None, macros=True, vba_cache=False)
 
 
 if __name__ == "__main__":   # python -m xlreview.template [OUT]

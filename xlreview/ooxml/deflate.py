@@ -28,6 +28,9 @@ TAIL_START = b"</sheetData>"
 _SEARCH = 1 << 16
 #: rows are compressed in segments of about this many bytes, each starting with a ``<row``
 ROWS_SEGMENT = 1 << 20
+#: DEFLATE level of the rows: 3x faster than level 6 for a 30 % larger part (a 12 MB Orders sheet: 0.05 s
+#: and 1.8 MB against 0.15 s and 1.4 MB)
+ROWS_LEVEL = 1
 
 
 @dataclass
@@ -55,10 +58,10 @@ class Segments:
     last_rows: bytes                 # the rows' last segment, decompressed (it holds the last row)
 
 
-def compress_segment(data, last: bool = False) -> bytes:
+def compress_segment(data, last: bool = False, level: int = COMPRESS_LEVEL) -> bytes:
     """``data`` (bytes or pieces) compressed by a fresh raw DEFLATE compressor, closed with a full flush
     (or, when ``last``, with the final block)."""
-    comp = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
+    comp = zlib.compressobj(level, zlib.DEFLATED, -15)
     pieces = data if isinstance(data, (tuple, list)) else (data,)
     out = [comp.compress(p) for p in pieces]
     out.append(comp.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH))
@@ -81,7 +84,7 @@ def segmented(head: bytes, rows, tail: bytes) -> Deflated:
         cuts.append(nxt)
     view = memoryview(rows)
     pieces = [compress_segment(head)]
-    pieces += [compress_segment(view[a:b]) for a, b in zip(cuts, [*cuts[1:], len(rows)])]
+    pieces += [compress_segment(view[a:b], level=ROWS_LEVEL) for a, b in zip(cuts, [*cuts[1:], len(rows)])]
     pieces.append(compress_segment(tail, last=True))
     return Deflated(pieces, crc, len(head) + len(rows) + len(tail))
 
@@ -102,7 +105,7 @@ def appended(seg: Segments, head: bytes, new_rows: bytes, tail: bytes) -> Deflat
     crc = zlib.crc32(tail, zlib.crc32(new_rows, crc))
     pieces = [compress_segment(head), seg.rows_compressed]
     if new_rows:
-        pieces.append(compress_segment(new_rows))
+        pieces.append(compress_segment(new_rows, level=ROWS_LEVEL))
     pieces.append(compress_segment(tail, last=True))
     return Deflated(pieces, crc, len(head) + seg.rows_size + len(new_rows) + len(tail))
 
