@@ -196,10 +196,9 @@ class _Sheet:
     def _index_existing(self, values: dict[str, np.ndarray]) -> None:
         """The key index of the rows already in the sheet, folded once per column (vectorised)."""
         keys = {k: key_texts(values[k]) for k in self.keys}
-        blank = ("",) * len(self.keys)
-        for r, key in zip(range(2, self.last_row + 1), zip(*(keys[k] for k in self.keys))):
-            if key != blank:
-                self.index.setdefault(key, r)
+        rows = list(zip(*(keys[k] for k in self.keys)))
+        self.index = dict(zip(reversed(rows), range(self.last_row, 1, -1)))     # the first row of a key wins
+        self.index.pop(("",) * len(self.keys), None)
         if self.spec.name == "Orders":
             self._existing_orders = (keys["order_id"], keys["sku"])
 
