@@ -211,22 +211,15 @@ def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
     """CRC-32 of ``A + B`` from ``crc1`` = CRC-32 of A, ``crc2`` of B and ``len2`` = len(B) (zlib's crc32_combine)."""
     if len2 <= 0:
         return crc1
-    odd = [0xEDB88320] + [1 << n for n in range(31)]      # the operator for one zero bit
-    even = _gf2_square(odd)                                 # two zero bits
-    odd = _gf2_square(even)                                 # four zero bits
-    while True:
-        even = _gf2_square(odd)
+    op = [0xEDB88320] + [1 << n for n in range(31)]      # the operator that appends one zero bit
+    for _ in range(3):
+        op = _gf2_square(op)                            # 2, 4, 8 zero bits: one zero byte
+    while len2:
         if len2 & 1:
-            crc1 = _gf2_times(even, crc1)
+            crc1 = _gf2_times(op, crc1)
         len2 >>= 1
-        if not len2:
-            break
-        odd = _gf2_square(even)
-        if len2 & 1:
-            crc1 = _gf2_times(odd, crc1)
-        len2 >>= 1
-        if not len2:
-            break
+        if len2:
+            op = _gf2_square(op)                        # twice as many zero bytes
     return crc1 ^ crc2
 
 

@@ -630,12 +630,7 @@ def _upserted(pkg: Package, part: str, rows, cells: dict, date_style: int):
         root = parse(pkg.read(part))
         if cells:
             _set_cells(root, cells, date_style)
-        if len(frame):
-            sd = root.find(m("sheetData"))
-            last = max([0, *(int(r.get("r")) for r in sd.iter(m("row")) if r.get("r"))])
-            for k, values in enumerate(frame.itertuples(index=False)):
-                sd.append(row_element(last + 1 + k, list(values), date_style))
-        return serialize(root)
+        return _upserted_tree(root, frame, date_style)
     info, stored = pkg.raw_member(part) or (pkg.infos[part], None)
     seg = split_member(stored, info.file_size, info.CRC) \
         if stored is not None and info.compress_type == zipfile.ZIP_DEFLATED and not cells else None
@@ -666,6 +661,7 @@ def _upserted(pkg: Package, part: str, rows, cells: dict, date_style: int):
 
 
 def _upserted_tree(root: etree._Element, frame: pd.DataFrame, date_style: int) -> bytes:
+    """A parsed worksheet with ``frame``'s rows appended, serialised (for layouts the byte-level path avoids)."""
     if len(frame):
         sd = root.find(m("sheetData"))
         last = max([0, *(int(r.get("r")) for r in sd.iter(m("row")) if r.get("r"))])
