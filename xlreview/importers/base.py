@@ -8,6 +8,7 @@ the first lines of a file, so the header may sit below preamble lines.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -110,7 +111,12 @@ class Format:
     id_fields: tuple[str, ...] = ()  # fields holding long ids (checked for Excel's rounding)
 
     def folded(self, fld: str) -> tuple[str, ...]:
-        return tuple(fold(h) for h in self.fields[fld])
+        return _folded(self.fields[fld])
+
+
+@functools.cache
+def _folded(spellings: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(fold(h) for h in spellings)
 
 
 REGISTRY: dict[str, Format] = {}
@@ -163,7 +169,7 @@ class RawTable:
 
     def col(self, fmt: Format, fld: str) -> pd.Series | None:
         """The column for a field (first spelling present), or None."""
-        folded = [fold(h) for h in self.header]
+        folded = _folded(tuple(self.header))
         for spelling in fmt.folded(fld):
             if spelling in folded:
                 return self.frame.iloc[:, folded.index(spelling)]
@@ -224,16 +230,19 @@ def match_formats(sheets, formats: list[Format] | None = None) -> list[FormatMat
     on the next), the visible one with more data rows wins.
     """
     best: dict[str, tuple[tuple, FormatMatch]] = {}
+    heads = [[{fold(_clean(c)) for c in row if c and c.strip()} for row in sh[1][:HEADER_SCAN_LINES]] for sh in sheets]
+    data_rows: dict[tuple[int, int], int] = {}
     for fmt in formats if formats is not None else REGISTRY.values():
-        for sh in sheets:
+        for k, sh in enumerate(sheets):
             sheet, rows, _enc = sh
             visible = getattr(sh, "visible", True)
-            for i, row in enumerate(rows[:HEADER_SCAN_LINES]):
-                cells = {fold(_clean(c)) for c in row if c and c.strip()}
+            for i, cells in enumerate(heads[k]):
                 if len(cells) < 2:
                     continue
                 score, missing = _header_score(fmt, cells)
-                rank = (score, score == 1.0 and visible, _data_rows(rows, i) if score == 1.0 else 0)
+                if score == 1.0 and (k, i) not in data_rows:
+                    data_rows[(k, i)] = _data_rows(rows, i)
+                rank = (score, score == 1.0 and visible, data_rows[(k, i)] if score == 1.0 else 0)
                 cur = best.get(fmt.name)
                 if cur is None or rank > cur[0]:
                     best[fmt.name] = (rank, FormatMatch(fmt, score, missing, i, sheet))

@@ -28,6 +28,8 @@ EXCEL_CELL_LIMIT = 32_767
 SNIFF_BYTES = 64 * 1024
 _DELIMITERS = ",;\t|"
 _LINE_END = re.compile(r"\r\n|\r|\n")
+#: every character ``str.strip`` removes (``str.isspace``; none is above U+3000)
+_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 #: line boundaries of ``str.splitlines`` that are not line ends for the csv module
 _OTHER_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -162,8 +164,12 @@ class TextLines(Sequence):
 
     def filled_after(self, row: int) -> int:
         """How many rows below ``row`` have a cell that is not blank."""
-        d = self.delimiter
-        return sum(1 for ln in self.lines[row + 1:] if ln.replace(d, "").strip())
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        lines = pa.array(self.lines[row + 1:], pa.large_string())
+        blank = pc.equal(pc.utf8_trim(lines, self.delimiter + _SPACES), "")
+        return len(lines) - pc.sum(blank).as_py() if len(lines) else 0
 
     def columns(self, first_row: int, width: int):
         """Rows ``first_row``.. as ``width`` Arrow large_string columns (short rows padded with "", long ones
@@ -201,7 +207,9 @@ class TextLines(Sequence):
         if ragged:
             return None
         cols = [c.combine_chunks() for c in table.columns[:width]]
-        return cols + [pa.array([""] * table.num_rows, pa.large_string())] * (width - len(cols))
+        if len(cols) < width:
+            cols += [pa.array([""] * table.num_rows, pa.large_string())] * (width - len(cols))
+        return cols
 
 
 def _csv_rows(text: str, delim: str, quoting: bool) -> list[list[str]] | None:
