@@ -12,6 +12,7 @@ import html
 import math
 import posixpath
 import re
+import sys
 import zipfile
 from copy import deepcopy
 from pathlib import Path
@@ -170,7 +171,6 @@ def first_row(pkg: Package, part: str) -> list:
 
 
 # ------------------------------------------------------------------------------------------- reading columns
-_SHARED_ITEM = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
 _TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>")
 _T_ATTR = re.compile(rb'\st="(\w+)"')
 _V = re.compile(rb"<v>([^<]*)</v>")
@@ -179,14 +179,6 @@ _V = re.compile(rb"<v>([^<]*)</v>")
 def _xml_text(raw: bytes) -> str:
     text = raw.decode("utf-8")
     return html.unescape(text) if "&" in text else text
-
-
-def shared_strings(pkg: Package) -> list[str]:
-    """The workbook's shared strings (``xl/sharedStrings.xml``, ECMA-376 Part 1, 18.4), rich text runs joined."""
-    part = pkg.shared_strings_part()
-    if part is None or part not in pkg:
-        return []
-    return [_xml_text(b"".join(_TEXT.findall(item.group(1) or b""))) for item in _SHARED_ITEM.finditer(pkg.read(part))]
 
 
 #: built-in number formats that show dates or times (ECMA-376 Part 1, 18.8.30; 27-36 and 50-58: East Asian dates)
@@ -311,7 +303,7 @@ class _SharedStrings:
 
     def __getitem__(self, i: int) -> str | None:
         if self._items is None:
-            self._items = shared_strings(self.pkg)
+            self._items = shared_strings(self.pkg, sys.maxsize)
         return self._items[i] if 0 <= i < len(self._items) else None
 
 
