@@ -310,8 +310,9 @@ class _Sheet:
             elif not pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_datetime64_any_dtype(col):
                 values = col.to_numpy(dtype=object, copy=True)
                 values[pd.isna(values)] = None                  # None, NaN, NaT, pd.NA: no cell
-                long = np.fromiter((isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT for v in values), bool,
-                                   len(values))
+                long = (col.str.len() > EXCEL_CELL_LIMIT).fillna(False).to_numpy(dtype=bool) \
+                    if isinstance(col.dtype, pd.StringDtype) else \
+                    np.fromiter((isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT for v in values), bool, len(values))
                 if long.any():
                     values[long] = [v[:EXCEL_CELL_LIMIT] for v in values[long]]
                 col = pd.Series(values, index=col.index, dtype=object)

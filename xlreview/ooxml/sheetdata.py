@@ -266,7 +266,7 @@ def read_columns(pkg: Package, part: str, pick) -> tuple[list, int, dict[int, li
         which = b"[" + b"".join(letters) + b"]" if all(len(k) == 1 for k in letters) else \
             b"(?:" + b"|".join(letters) + b")"
         # one plain inline string (what xlreview writes) is read by the expression itself; other cells by _cell_value
-        cells = re.compile(rb'<c r="(' + which + rb')(\d+)"(?:(?: s="\d+")? t="inlineStr"><is>(<t>[^<]*)</t></is></c>'
+        cells = re.compile(rb'<c r="(' + which + rb')(\d+)"(?:(?: s="\d+")? t="inlineStr"><is><t>([^<]*)</t></is></c>'
                            rb'|([^>]*?)(?:/>|>(.*?)</c>))', re.S)
         paused = gc.isenabled()
         gc.disable()                 # hundreds of thousands of small tuples: no collection passes over them
@@ -275,10 +275,12 @@ def read_columns(pkg: Package, part: str, pick) -> tuple[list, int, dict[int, li
             if found:
                 letter, row, text, attrs, inner = zip(*found)
                 rows0 = np.array(row, dtype="S").astype(np.int64) - 2
-                values = np.array([t[3:].decode("utf-8") if t else None for t in text], dtype=object)
+                # every plain inline string decoded in one go (text holds no NUL: XML 1.0 forbids it)
+                values = np.array(b"\0".join(text).decode("utf-8").split("\0"), dtype=object)
                 for i in np.flatnonzero(np.char.find(np.array(text, dtype="S"), b"&") >= 0):
                     values[i] = html.unescape(values[i])
-                for i in np.flatnonzero(values == None):  # noqa: E711 (element-wise): not a plain inline string
+                other = (np.array(attrs, dtype="S") != b"") | (np.array(inner, dtype="S") != b"")
+                for i in np.flatnonzero(other):         # not a plain inline string ("" for a cell without value)
                     values[i] = _cell_value(attrs[i], inner[i], shared, dates)
                 letter = np.array(letter, dtype="S")
                 for key in letters:
