@@ -334,7 +334,8 @@ def import_(path: Path, files, source, to_store: bool, lang_override):
     Formats are found by their headers; importing the same file twice adds nothing. Every row is
     imported, skipped as already present, or listed with its reason on the Import Log sheet, and every
     money column is reconciled there (in the file = imported + rejected); a money column the format
-    does not know is named in the output.
+    does not know is named in the output. A file of which every row is refused fails (exit code 1, its
+    reasons in the output); when nothing at all can be imported the workbook is not changed.
     Refused while the workbook is open in Excel/WPS/LibreOffice.
     Order lines that would pass Excel's 1,048,576 rows (or all of them with --store) go to the order
     store next to the workbook; check and build read it with the Orders sheet (docs/performance.md).
