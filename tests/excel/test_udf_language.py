@@ -122,3 +122,29 @@ def test_xlwings_wrappers_pass_nothing_in_the_callers_slot(windows_module):
         assert array, body
         assert [a.strip() for a in array.group(1).split(",")][pos] == "Nothing"
 
+
+
+def test_a_books_order_store_is_read_after_the_orders_range(tmp_path):
+    """=XLR_ formulas read the calling book's order store as check and build do (relative to the book)."""
+    from worked_example import EXPECTED, frames
+
+    from xlreview.model import store
+    from xlreview.pipeline import build
+    u._book_stores.clear()
+    f = frames()
+    whole = write_workbook(tmp_path / "whole.xlsx", f, macros=False)
+    net_sales = build(whole).review.summary["net_sales"]
+    assert net_sales == pytest.approx(EXPECTED["net_sales"])
+    store.write_part(tmp_path / "split.orders", f["Orders"].iloc[2:]).publish()
+    settings = pd.concat([f["Settings"], pd.DataFrame({"key": ["order_store"], "value": ["split.orders"]})])
+    split = write_workbook(tmp_path / "split.xlsx", dict(f, Orders=f["Orders"].iloc[:2], Settings=settings),
+                           macros=False)
+    book = FakeBook.from_file(split)
+    orders = [list(f["Orders"].columns)] + f["Orders"].iloc[:2].astype(object).values.tolist()
+    cell = book.sheets["Orders"].range("T5")
+    fx = [["currency", "rate_to_base"], ["EUR", 1.2]]
+    # O1's first line (net 40 + 5 shipping - 4 discount) is on the sheet; O1's second line, O2, O3 in the store
+    assert u.XLR_NET_SALES(orders, year=2026, fx=fx, caller=cell) == pytest.approx(net_sales)
+    assert u.XLR_NET_SALES(orders[:1], year=2026, fx=fx, caller=cell) == pytest.approx(net_sales - 41)   # header only
+    assert u.XLR_NET_SALES(orders, year=2026, fx=fx) == pytest.approx(41)           # no caller: the range alone
+    assert len(u._store_parts) == 1                                          # the part is read once, then kept

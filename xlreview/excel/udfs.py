@@ -62,6 +62,44 @@ def book_language_of(caller) -> str:
     return lang
 
 
+_book_stores: dict[str, tuple[object, float]] = {}     # book fullname -> (order store folder or None, when read)
+_store_parts: dict = {}       # store parts read, by (file, size, modification time): ``model.store.read_store``
+
+
+def book_store_of(caller):
+    """The order store folder (``model.store``) the Settings ``order_store`` of the workbook holding ``caller``
+    names, found next to the book's file as ``check`` and ``build`` find it; None without a caller, without
+    the setting, or for a relative folder of a book never saved. Kept per book for ``LANGUAGE_SECONDS``.
+    """
+    if caller is None:
+        return None
+    try:
+        book = caller.sheet.book
+        key = str(book.fullname)
+    except Exception:   # noqa: BLE001 - not a cell of a workbook: no store
+        return None
+    now = time.monotonic()
+    known = _book_stores.get(key)
+    if known is not None and now - known[1] < LANGUAGE_SECONDS:
+        return known[0]
+    from pathlib import Path
+
+    from ..model.problems import Report
+    from ..model.read import read_settings
+    from ..model.schema import sheet_for_name
+    from ..model.store import STORE_SETTING, resolve_folder
+    from ..workbook.live import XlwingsBackend
+    backend = XlwingsBackend(book)
+    names = [n for n in backend.sheet_names() if (spec := sheet_for_name(n)) is not None and spec.name == "Settings"]
+    setting = read_settings(backend.read_sheets(names[:1])[names[0]], Report()).get(STORE_SETTING) if names else None
+    home = backend.workbook_path()
+    folder = None
+    if setting is not None and (home is not None or Path(str(setting[0]).strip()).is_absolute()):
+        folder = resolve_folder(home, setting[0])
+    _book_stores[key] = (folder, now)
+    return folder
+
+
 def _reason(exc: Exception, lang: str) -> str:
     """``#XLR! reason`` in ``lang``: the catalogue message of an XlreviewError (an input problem: its first
     error with sheet, row and column), else the internal-error message naming the exception."""
@@ -160,11 +198,18 @@ def _scope(scope) -> dict:
     return parsed
 
 
-def load_inputs(orders, products=None, ads=None, traffic=None, fx=None, goals=None, year=None, settings=None):
-    """Ranges -> validated ``Inputs`` through the build's reader (the same parsing and checks)."""
+def load_inputs(orders, products=None, ads=None, traffic=None, fx=None, goals=None, year=None, settings=None,
+                caller=None):
+    """Ranges -> validated ``Inputs`` through the build's reader (the same parsing and checks).
+
+    When the calling cell's workbook keeps order lines in an order store (``book_store_of``), the store's
+    lines are read after the ``orders`` range, as ``check`` and ``build`` read them after the Orders sheet.
+    """
     from ..model.read import read_inputs
     # Products is a required sheet of the workbook; a function that needs no costs gets an empty one
-    raw = {"Orders": RawSheet("Orders", _rows(orders, "orders")), "Products": RawSheet("Products", [["sku", "unit_cost"]])}
+    folder = book_store_of(caller)      # with a store, an Orders range of its header row alone is fine
+    raw = {"Orders": RawSheet("Orders", _rows(orders, "orders", required=folder is None) or []),
+           "Products": RawSheet("Products", [["sku", "unit_cost"]])}
     for name, value in (("Products", products), ("Ads", ads), ("Traffic", traffic), ("FX", fx), ("Goals", goals)):
         rows = _rows(value, name.lower(), required=False)
         if rows:
@@ -174,21 +219,24 @@ def load_inputs(orders, products=None, ads=None, traffic=None, fx=None, goals=No
     if y is not None:
         setting_rows = [r for r in setting_rows if str(r[0]).strip().lower() != "review_year"]
         setting_rows.append(["review_year", y])
+    if folder is not None:
+        setting_rows = [r for r in setting_rows if str(r[0]).strip().lower() != "order_store"]
+        setting_rows.append(["order_store", str(folder)])
     if setting_rows:
         raw["Settings"] = RawSheet("Settings", setting_rows)
-    inputs, report = read_inputs(raw)
+    inputs, report = read_inputs(raw, kept_parts=_store_parts)
     if inputs is None:
         raise InputProblems(report)
     return inputs
 
 
 def _period_figure(key: str, orders, scope=None, year=None, products=None, ads=None, traffic=None, fx=None,
-                   overhead=None):
+                   overhead=None, caller=None):
     """One METRICS 1-3 figure for review_year (or ``year``) and a scope: ``metrics.period_summary``."""
     from ..core.metrics import period_summary, year_bounds
     settings = [["fixed_overhead", _float(overhead, "overhead")]] if overhead not in (None, "") else None
     inputs = load_inputs(orders, products, ads, traffic, fx, year=year,
-                         settings=[["key", "value"], *settings] if settings else None)
+                         settings=[["key", "value"], *settings] if settings else None, caller=caller)
     start, end = year_bounds(inputs.settings.review_year)
     return period_summary(inputs, start, end, _scope(scope))[key]
 
@@ -203,7 +251,7 @@ def XLR_NET_SALES(orders, scope=None, year=None, fx=None, caller=None):
 
     Example: ``=XLR_NET_SALES(Orders!A1:P500, "channel=Amazon US")``
     """
-    return _period_figure("net_sales", orders, scope, year, fx=fx)
+    return _period_figure("net_sales", orders, scope, year, fx=fx, caller=caller)
 
 
 @xw.func
@@ -216,7 +264,7 @@ def XLR_GROSS_MARGIN(orders, products, scope=None, year=None, fx=None, caller=No
 
     Example: ``=XLR_GROSS_MARGIN(Orders!A1:P500, Products!A1:F80)``
     """
-    return _period_figure("gross_margin", orders, scope, year, products=products, fx=fx)
+    return _period_figure("gross_margin", orders, scope, year, products=products, fx=fx, caller=caller)
 
 
 @xw.func
@@ -231,7 +279,7 @@ def XLR_NET_MARGIN(orders, products, ads=None, overhead=None, scope=None, year=N
     Marketing, content and channel fixed costs count only in the build (their sheets are not passed).
     Example: ``=XLR_NET_MARGIN(Orders!A1:P500, Products!A1:F80, Ads!A1:L300, 12000)``
     """
-    return _period_figure("net_margin", orders, scope, year, products=products, ads=ads, fx=fx, overhead=overhead)
+    return _period_figure("net_margin", orders, scope, year, products=products, ads=ads, fx=fx, overhead=overhead, caller=caller)
 
 
 @xw.func
@@ -240,7 +288,7 @@ def XLR_NET_MARGIN(orders, products, ads=None, overhead=None, scope=None, year=N
 @excel_safe
 def XLR_AOV(orders, scope=None, year=None, fx=None, caller=None):
     """Average order value = (gross sales − discounts) / orders.  ``=XLR_AOV(Orders!A1:P500)``"""
-    return _period_figure("aov", orders, scope, year, fx=fx)
+    return _period_figure("aov", orders, scope, year, fx=fx, caller=caller)
 
 
 @xw.func
@@ -249,7 +297,7 @@ def XLR_AOV(orders, scope=None, year=None, fx=None, caller=None):
 @excel_safe
 def XLR_REFUND_RATE(orders, scope=None, year=None, fx=None, caller=None):
     """Refund rate = refunds / (gross sales − discounts).  ``=XLR_REFUND_RATE(Orders!A1:P500, "country=DE")``"""
-    return _period_figure("refund_rate", orders, scope, year, fx=fx)
+    return _period_figure("refund_rate", orders, scope, year, fx=fx, caller=caller)
 
 
 @xw.func
@@ -262,7 +310,7 @@ def XLR_ROAS(orders, ads, scope=None, year=None, fx=None, caller=None):
 
     Example: ``=XLR_ROAS(Orders!A1:P500, Ads!A1:L300, "channel=Amazon US")``
     """
-    return _period_figure("roas", orders, scope, year, ads=ads, fx=fx)
+    return _period_figure("roas", orders, scope, year, ads=ads, fx=fx, caller=caller)
 
 
 @xw.func
@@ -272,7 +320,7 @@ def XLR_ROAS(orders, ads, scope=None, year=None, fx=None, caller=None):
 @excel_safe
 def XLR_ACOS(orders, ads, scope=None, year=None, fx=None, caller=None):
     """ACoS = ad spend / ad sales.  ``=XLR_ACOS(Orders!A1:P500, Ads!A1:L300)``"""
-    return _period_figure("acos", orders, scope, year, ads=ads, fx=fx)
+    return _period_figure("acos", orders, scope, year, ads=ads, fx=fx, caller=caller)
 
 
 @xw.func
@@ -282,7 +330,7 @@ def XLR_ACOS(orders, ads, scope=None, year=None, fx=None, caller=None):
 @excel_safe
 def XLR_TACOS(orders, ads, scope=None, year=None, fx=None, caller=None):
     """TACoS = ad spend / net sales (total, not only ad-attributed, sales).  ``=XLR_TACOS(Orders!A1:P500, Ads!A1:L300)``"""
-    return _period_figure("tacos", orders, scope, year, ads=ads, fx=fx)
+    return _period_figure("tacos", orders, scope, year, ads=ads, fx=fx, caller=caller)
 
 
 @xw.func
@@ -295,7 +343,7 @@ def XLR_CONVERSION(orders, traffic, scope=None, year=None, fx=None, caller=None)
 
     Example: ``=XLR_CONVERSION(Orders!A1:P500, Traffic!A1:F400, "channel=Shopify")``
     """
-    return _period_figure("conversion_rate", orders, scope, year, traffic=traffic, fx=fx)
+    return _period_figure("conversion_rate", orders, scope, year, traffic=traffic, fx=fx, caller=caller)
 
 
 @xw.func
@@ -309,7 +357,7 @@ def XLR_LTV(orders, products, scope=None, year=None, fx=None, caller=None):
 
     Example: ``=XLR_LTV(Orders!A1:P500, Products!A1:F80)``
     """
-    return _period_figure("ltv", orders, scope, year, products=products, fx=fx)
+    return _period_figure("ltv", orders, scope, year, products=products, fx=fx, caller=caller)
 
 
 # ------------------------------------------------------------------------------ classification
@@ -492,7 +540,7 @@ def XLR_SMART(goal, orders, products=None, ads=None, traffic=None, settings=None
     (``core.goals.smart_check``, as the build). Example: ``=XLR_SMART(Goals!A1:I2, Orders!A1:P500)``
     """
     from ..core.goals import smart_check
-    inputs = load_inputs(orders, products, ads, traffic, fx, goals=goal, settings=settings)
+    inputs = load_inputs(orders, products, ads, traffic, fx, goals=goal, settings=settings, caller=caller)
     verdicts = [" ".join(f"{k}{'✓' if g[k]['pass'] else '✗'}" for k in "SMART") for g in smart_check(inputs)]
     if not verdicts:
         raise BadArgument("udf_no_goal", name="goal")

@@ -489,11 +489,13 @@ def convert_money(frame: pd.DataFrame, spec: schema.SheetSpec, date_col: str | N
     return frame
 
 
-def read_inputs(raw_sheets: dict[str, RawSheet], workbook: Path | None = None) -> tuple[Inputs | None, Report]:
+def read_inputs(raw_sheets: dict[str, RawSheet], workbook: Path | None = None,
+                kept_parts: dict | None = None) -> tuple[Inputs | None, Report]:
     """Parse and validate every input sheet. Returns (Inputs or None when there are errors, Report).
 
     ``workbook``: the file the sheets come from; a relative Settings ``order_store`` is found next to it
     (without a workbook, e.g. ranges passed to an ``=XLR_`` formula, a relative store is not read).
+    ``kept_parts``: store parts read before (``store.read_store``), reused while their files are unchanged.
     Orders = the Orders sheet's lines, then the order store's (``model.store``), each checked by the same rules.
     """
     from .store import STORE_SETTING, read_store, resolve_folder
@@ -516,7 +518,7 @@ def read_inputs(raw_sheets: dict[str, RawSheet], workbook: Path | None = None) -
     # every source of order lines: (name shown in messages, typed frame)
     sources = [(name_of["Orders"], frames["Orders"])]
     if store is not None:
-        sources += read_store(resolve_folder(workbook, store[0]), report, settings_name, store[1])
+        sources += read_store(resolve_folder(workbook, store[0]), report, settings_name, store[1], kept_parts)
     all_dates = pd.concat([f["order_date"] for _, f in sources], ignore_index=True)
     settings = build_settings(values, pd.DataFrame({"order_date": all_dates}), settings_name, report)
     report.language = settings.language

@@ -222,8 +222,14 @@ def _typed(c: schema.Column, col, index) -> tuple[pd.Series, pd.Series, pd.Serie
     return vals, blank | raw.map(lambda v: isinstance(v, str) and v.strip() == ""), bad
 
 
-def read_store(folder: Path, report: Report, where: str, row: int | None) -> list[tuple[str, pd.DataFrame]]:
-    """Every part of the store as (shown name, typed Orders frame); a missing folder is an error at ``where``."""
+def read_store(folder: Path, report: Report, where: str, row: int | None,
+               kept: dict | None = None) -> list[tuple[str, pd.DataFrame]]:
+    """Every part of the store as (shown name, typed Orders frame); a missing folder is an error at ``where``.
+
+    ``kept``: parts already read, by (file, size, modification time), with their problems; a part whose file
+    is unchanged is not read again (the ``=XLR_`` formulas of a book recalculate many cells over one store).
+    The frames are shared: callers must not change them in place.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         report.error(where, row, STORE_SETTING, str(folder), "store_missing", folder=str(folder))
@@ -231,4 +237,23 @@ def read_store(folder: Path, report: Report, where: str, row: int | None) -> lis
     parts = part_files(folder)
     if not parts:
         report.error(where, row, STORE_SETTING, str(folder), "store_empty", folder=str(folder))
-    return [(f"{folder.name}/{p.name}", read_part(p, report, f"{folder.name}/{p.name}")) for p in parts]
+    out = []
+    seen = set()
+    for p in parts:
+        name = f"{folder.name}/{p.name}"
+        if kept is None:
+            out.append((name, read_part(p, report, name)))
+            continue
+        st = p.stat()
+        key = (str(p.resolve()), st.st_size, st.st_mtime_ns)
+        seen.add(key)
+        if key not in kept:
+            own = Report()
+            kept[key] = (read_part(p, own, name), own.problems)
+        frame, problems = kept[key]
+        report.problems.extend(problems)
+        out.append((name, frame))
+    if kept is not None:
+        for key in [k for k in kept if k[0].startswith(str(folder.resolve())) and k not in seen]:
+            del kept[key]            # parts gone or rewritten
+    return out
