@@ -45,21 +45,27 @@ def book_language_of(caller) -> str:
     recalculation after that. zh (the default) without a caller (plain Python, a call from VBA) or when the
     book cannot be read.
     """
+    from .macros import book_language
+    return _of_book(caller, _book_languages, book_language, DEFAULT_LANGUAGE)
+
+
+def _of_book(caller, kept: dict, read, default):
+    """``read(book)`` of the workbook holding ``caller``, kept per book (by full name) in ``kept`` for
+    ``LANGUAGE_SECONDS``; ``default`` without a caller or when ``caller`` is not a cell of a workbook."""
     if caller is None:
-        return DEFAULT_LANGUAGE
+        return default
     try:
         book = caller.sheet.book
         key = str(book.fullname)
-    except Exception:   # noqa: BLE001 - not a cell of a workbook: the default language
-        return DEFAULT_LANGUAGE
+    except Exception:   # noqa: BLE001 - not a cell of a workbook: the default
+        return default
     now = time.monotonic()
-    known = _book_languages.get(key)
+    known = kept.get(key)
     if known is not None and now - known[1] < LANGUAGE_SECONDS:
         return known[0]
-    from .macros import book_language
-    lang = book_language(book)
-    _book_languages[key] = (lang, now)
-    return lang
+    value = read(book)
+    kept[key] = (value, now)
+    return value
 
 
 _book_stores: dict[str, tuple[object, float]] = {}     # book fullname -> (order store folder or None, when read)
@@ -71,17 +77,10 @@ def book_store_of(caller):
     names, found next to the book's file as ``check`` and ``build`` find it; None without a caller, without
     the setting, or for a relative folder of a book never saved. Kept per book for ``LANGUAGE_SECONDS``.
     """
-    if caller is None:
-        return None
-    try:
-        book = caller.sheet.book
-        key = str(book.fullname)
-    except Exception:   # noqa: BLE001 - not a cell of a workbook: no store
-        return None
-    now = time.monotonic()
-    known = _book_stores.get(key)
-    if known is not None and now - known[1] < LANGUAGE_SECONDS:
-        return known[0]
+    return _of_book(caller, _book_stores, _store_folder, None)
+
+
+def _store_folder(book):
     from pathlib import Path
 
     from ..model.problems import Report
@@ -93,11 +92,9 @@ def book_store_of(caller):
     names = [n for n in backend.sheet_names() if (spec := sheet_for_name(n)) is not None and spec.name == "Settings"]
     setting = read_settings(backend.read_sheets(names[:1])[names[0]], Report()).get(STORE_SETTING) if names else None
     home = backend.workbook_path()
-    folder = None
-    if setting is not None and (home is not None or Path(str(setting[0]).strip()).is_absolute()):
-        folder = resolve_folder(home, setting[0])
-    _book_stores[key] = (folder, now)
-    return folder
+    if setting is None or (home is None and not Path(str(setting[0]).strip()).is_absolute()):
+        return None
+    return resolve_folder(home, setting[0])
 
 
 def _reason(exc: Exception, lang: str) -> str:

@@ -71,6 +71,7 @@ class TypedSheet:
         batch, errors = sheet.to_arrow_with_errors()
         absolute = {ci.index: ci.absolute_index for ci in sheet.selected_columns}
         by_name = {ci.name: ci.absolute_index for ci in sheet.selected_columns}
+        del sheet             # calamine's cells of the whole sheet (about 1 GB at 1M lines): free before going on
         patches: dict[int, dict[int, str]] = {}
         for e in errors.errors if errors is not None else ():
             found = _DETAIL.match(e.detail)
