@@ -136,6 +136,7 @@ def test_libreoffice_prints_every_sheet_readably(soffice, rendered, tmp_path):
     assert counts.max() <= 16, counts.to_dict()          # no sheet explodes into pages of slivers
     print(counts.to_dict(), titled)
     assert counts["Dashboard"] <= 4 and counts["Risks"] == 1, counts.to_dict()
+    assert counts["Product Review"] <= 6 and counts["Channel Review"] <= 4, counts.to_dict()   # were 8 and 4
     # as many pages as the page setup asks for, no more: LibreOffice adds a page to the right when a page's
     # columns do not fit at the scale we set, which is what "printed at 25 %" or "CPA cut off" came from
     # (a sheet one page wide repeats its title rows on every page, so every one of its pages has the title)
@@ -148,3 +149,15 @@ def test_libreoffice_prints_every_sheet_readably(soffice, rendered, tmp_path):
     # the last columns of the widest tables are printed, not cut off
     for header in ("CPA", "Cart abandonment", "Category"):
         assert header in text, header
+
+
+def test_a_chinese_header_wraps_between_characters_instead_of_widening_its_column():
+    """A zh header has no spaces: it wraps between characters (as Excel and LibreOffice do with wrap on), so a
+    column of short numbers is not as wide as its header."""
+    from openpyxl import Workbook
+
+    from xlreview.sheets.layout import Col, write_table
+    ws = Workbook().active
+    frame = pd.DataFrame({"n": [12, 345]})
+    write_table(ws, frame, [Col("n", "st_basis_first_year", "int")], 1, 1, "zh")     # 新品首年平均净销售额...
+    assert ws.column_dimensions["A"].width < 12 and ws.row_dimensions[1].height >= 30

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -142,6 +143,7 @@ MAX_WIDTH = 60       # the widest a column gets from its content; longer text wr
 MIN_WIDTH = 6
 TILE_COL_WIDTH = 11  # a KPI tile is two columns: wide enough for "1,234,567.89" in 14 pt, narrow enough to print
 LINE_HEIGHT = 15     # points per line of an 11 pt body cell
+BREAKABLE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+")   # units a line breaks between
 
 
 def text_width(text) -> float:
@@ -296,7 +298,7 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, cols: list[Col], row: int, c
                    min_width=c.width if c.width and not c.wrap else MIN_WIDTH, wrap=True if c.wrap else None)
         header = ws.cell(row=row, column=col + j)
         width = ws.column_dimensions[get_column_letter(col + j)].width
-        words = str(header.value or "").split()
+        words = BREAKABLE.findall(str(header.value or ""))      # a header wraps between words and CJK characters
         if words and text_width(header.value) * 1.1 + 2 > width:       # headers wrap in the width the body needs
             width = min(max(width, max(text_width(w) * 1.1 + 2 for w in words)), MAX_WIDTH)
             ws.column_dimensions[get_column_letter(col + j)].width = width

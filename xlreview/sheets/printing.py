@@ -12,7 +12,8 @@
   scale rather than "fit to 1 page wide", because Excel ignores manual page breaks under fit-to-page;
 - every row break, so the printer never breaks by itself: never through a chart, a merged cell, a block
   title or a table's header and its first rows (``unbreakable_edges``); a block (``layout.write_block_title``)
-  that fits on one page starts on a new page rather than run over onto the next one.
+  of at most half a page starts on a new page rather than run over onto the next one (a longer block may
+  start at the foot of a page: moving it would leave most of a page empty).
 
 Sizes: Excel prints a column of width ``w`` characters ``trunc(w * 7 + 5)`` pixels of 0.75 pt wide (Calibri 11,
 ECMA-376 Part 1, 18.3.1.13 ``col/@width``); LibreOffice prints the same column wider, at most ``7 w + 1`` pt
@@ -114,8 +115,9 @@ def key_columns(ws: Worksheet) -> int:
         return 0
     col = column_index_from_string(re.match(r"[A-Z]+", pane).group(0)) - 1
     col = col if 0 < col <= 4 else 0
-    # repeated columns take at most a quarter of a page (a wide product name would leave little room)
-    while col > 1 and sum(column_points(ws, c) for c in range(1, col + 1)) > printable_points()[0] / 4:
+    # repeated columns take at most a quarter of a page at the split scale (a wide name would leave little room)
+    quarter = printable_points()[0] / (SPLIT_SCALE / 100) / 4
+    while col > 1 and sum(column_points(ws, c) for c in range(1, col + 1)) > quarter:
         col -= 1
     return col
 
@@ -213,7 +215,7 @@ def _row_breaks(ws: Worksheet, last_row: int, page_height: float, title_rows: in
 
     - a page holds at most ``PAGE_FILL`` of the printable height (the height model errs on neither side by
       more than that, see the module doc);
-    - a block (``layout.write_block_title`` down to the next block) that fits on one page but would run over
+    - a block (``layout.write_block_title`` down to the next block) of at most half a page that would run over
       onto the next starts on a new page, as does one that would start in the last ``BLOCK_MIN_ROWS`` rows;
     - otherwise the break goes at the lowest edge above the overflowing row that ``unbreakable_edges`` allows
       (at the overflowing row itself only when what cannot be broken is taller than a page).
@@ -228,7 +230,7 @@ def _row_breaks(ws: Worksheet, last_row: int, page_height: float, title_rows: in
         h = row_points(ws, r)
         if r in block_end and r > start:
             need = sum(row_points(ws, k) for k in range(r, block_end[r] + 1))
-            if (acc + need > page and title + need <= page) or acc + BLOCK_MIN_ROWS * DEFAULT_ROW_HEIGHT > page:
+            if (acc + need > page and need <= page / 2) or acc + BLOCK_MIN_ROWS * DEFAULT_ROW_HEIGHT > page:
                 ws.row_breaks.append(Break(id=r - 1))
                 start, acc = r, title
         if acc + h > page and r > start:

@@ -23,10 +23,11 @@ QUADRANT_COLOURS = {"star": "548235", "fix_listing": "C55A11", "needs_traffic": 
 
 # a SKU without a cost is marked in the first column; SKU net_profit is its contribution profit (METRICS 1),
 # so the sheet says so (the JSON key stays products[].net_profit)
-COLUMNS = [Col("incomplete_label", "incomplete", "text", width=10, wrap=True), Col("sku", kind="text"), Col("name", kind="text"),
-           Col("class_label", "class", "text"), Col("action", kind="text", width=44, wrap=True),
-           Col("return_reasons_text", "return_reasons", "text", width=30, wrap=True),
-           Col("reason", kind="text", width=50, wrap=True), Col("quadrant_label", "quadrant", "text"),
+COLUMNS = [Col("incomplete_label", "incomplete", "text", width=10, wrap=True), Col("sku", kind="text"),
+           Col("name", kind="text", width=30, wrap=True),
+           Col("class_label", "class", "text"), Col("action", kind="text", width=40, wrap=True),
+           Col("return_reasons_text", "return_reasons", "text", width=24, wrap=True),
+           Col("reason", kind="text", width=40, wrap=True), Col("quadrant_label", "quadrant", "text", width=22, wrap=True),
            Col("net_sales"), Col("share"), Col("net_profit", "sku_contribution_profit"),
            Col("net_margin", "sku_contribution_margin"), Col("units"), Col("orders"),
            Col("gross_sales"), Col("discounts"), Col("refunds"), Col("cogs"), Col("gross_margin"),
