@@ -54,7 +54,8 @@ def channel_costs(inputs: Inputs, net_sales: pd.Series,
 
     ``net_sales``: review_year net_sales indexed by channel (the channels of the table). Blank-channel
     Marketing costs are split by these shares; Content costs and fixed_overhead are not allocated.
-    ``lines``: review_year order lines (blank-channel Costs rows are split by their net_sales, ``channel_other_costs``).
+    ``lines``: review_year order lines, or their net sales per (channel, sku, country) (``LineIndex.split_lines``):
+    blank-channel Costs rows are split by their net_sales (``channel_other_costs``).
     """
     year = inputs.settings.review_year
     ads = inputs.ads[in_year(inputs.ads["date"], year)]
@@ -212,11 +213,11 @@ def channel_table(inputs: Inputs, lines: Lines) -> pd.DataFrame:
     year = s.review_year
     index = LineIndex.of(inputs, lines)
     lines = index.lines
-    # the columns read below (sums, the other-cost split by sku): no copy of the rest
-    cur = lines.loc[lines["year"].eq(year), ["channel", "sku", "order_key"] + list(LINE_SUMS.values())]
+    # the columns read below (the sums by channel): no copy of the rest
+    cur = lines.loc[lines["year"].eq(year), ["channel", "order_key"] + list(LINE_SUMS.values())]
     channels = table_channels(inputs, lines)
     net_sales = _sum_by(cur, "channel", "net_sales").reindex(channels, fill_value=0.0)
-    ad_spend, marketing, fixed, other = channel_costs(inputs, net_sales, cur)
+    ad_spend, marketing, fixed, other = channel_costs(inputs, net_sales, index.split_lines(*year_bounds(year)))
     sums = money_summary(cur, ["channel"])
     sums = sums.reindex(channels, fill_value=0.0)          # channels without orders: zero sales and counts
     sums[["ad_spend", "marketing_costs", "fixed_costs", "other_costs"]] = pd.DataFrame(

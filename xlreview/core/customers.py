@@ -125,21 +125,27 @@ def customer_value(lines: pd.DataFrame, year: int) -> dict[str, float]:
     -------
     dict: customers, retention, retention_basis, frequency, aov_net, gross_margin, predicted_12m_value.
     """
-    with_id = lines.loc[lines["customer_code"].ge(0), ["customer_code", "year", "order_key", "net_sales", "gross_profit"]]
-    y = with_id[with_id["year"] == year]
-    customers = y["customer_code"].nunique()
-    prev = np.unique(with_id.loc[with_id["year"] == year - 1, "customer_code"].to_numpy())
-    cur = np.unique(y["customer_code"].to_numpy())
-    per = y.groupby("customer_code")["order_key"].nunique()
-    if len(prev):
-        retention, basis = len(np.intersect1d(prev, cur, assume_unique=True)) / len(prev), "previous_year"
+    # on the integer customer_code: a mark per customer instead of sorting or grouping the year's lines
+    codes, keys = lines["customer_code"].to_numpy(), lines["order_key"].to_numpy()
+    has_id, years = codes >= 0, lines["year"].to_numpy()
+    mine, before = has_id & (years == year), has_id & (years == year - 1)
+    n = int(codes.max()) + 1 if len(codes) else 0
+    cur, prev = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    cur[codes[mine]], prev[codes[before]] = True, True
+    customers = int(np.count_nonzero(cur))
+    span = int(keys.max()) + 1 if len(keys) else 1
+    pairs = pd.unique(codes[mine] * span + keys[mine])                       # distinct (customer, order)
+    per = np.bincount(pairs // span, minlength=n)                            # distinct orders per customer
+    if prev.any():
+        retention, basis = float(np.count_nonzero(prev & cur)) / np.count_nonzero(prev), "previous_year"
     else:
-        retention, basis = safe_div(float((per >= 2).sum()), customers), "repeat_rate"
-    first = _first_orders(lines)
-    returning = per[first.reindex(per.index).dt.year < year]
+        retention, basis = safe_div(float(np.count_nonzero(per >= 2)), customers), "repeat_rate"
+    first_year = np.zeros(n, dtype="int64")                                  # year of each buyer's first order
+    first_year[codes[has_id]] = lines["first_order_date"].dt.year.to_numpy()[has_id]
+    returning = per[cur & (first_year < year)]
     frequency = float(returning.mean()) if len(returning) else safe_div(float(per.sum()), customers)
-    orders = float(y["order_key"].nunique())
-    ns, gp = float(y["net_sales"].sum()), float(y["gross_profit"].sum())
+    orders = float(len(pd.unique(keys[mine])))
+    ns, gp = float(lines["net_sales"].to_numpy()[mine].sum()), float(lines["gross_profit"].to_numpy()[mine].sum())
     aov, gm = safe_div(ns, orders), safe_div(gp, ns)
     return {"customers": float(customers), "retention": retention, "retention_basis": basis,
             "frequency": frequency, "aov_net": aov, "gross_margin": gm,

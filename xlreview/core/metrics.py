@@ -656,6 +656,7 @@ class LineIndex:
     def split_lines(self, start64, end64) -> pd.DataFrame:
         """channel, sku, country and net_sales of the period's order lines (every scope), one row per
         (channel, sku, country) that sold: what the splits of METRICS 1 read, in a few hundred rows."""
+        start64, end64 = np.datetime64(pd.Timestamp(start64), "ns"), np.datetime64(pd.Timestamp(end64), "ns")
         key = (start64, end64)
         if key not in self._split:
             if self._units is None:

@@ -19,6 +19,8 @@ from .metrics import (
     LINE_SUMS,
     SECTION1_KEYS,
     SECTION2_KEYS,
+    LineIndex,
+    Lines,
     finish_money,
     in_year,
     money_summary,
@@ -26,6 +28,7 @@ from .metrics import (
     sku_ad_spend,
     sku_other_costs,
     traffic_ratios,
+    year_bounds,
 )
 
 COVER_WINDOW_DAYS = 90          # METRICS 5: units of the 90 days ending 31 December
@@ -72,7 +75,8 @@ QUADRANT_ADVICE: dict[tuple[str, str], bool] = {
 
 
 def _sku_ad_spend(inputs: Inputs, cur: pd.DataFrame) -> pd.Series:
-    """Ads spend of review_year per SKU: own-sku rows + the split of sku-less rows (METRICS 1).
+    """Ads spend of review_year per SKU: own-sku rows + the split of sku-less rows (METRICS 1). ``cur``: the
+    review_year net sales of the order lines by channel and sku (the lines, or ``LineIndex.split_lines``).
 
     A sku-less row's spend is split over the SKUs sold in its channel by their share of the channel's
     review_year net_sales; when that channel's net_sales sum to 0 the split is even (so no spend is lost).
@@ -213,7 +217,7 @@ def _refine_actions(frame: pd.DataFrame, t) -> pd.Series:
     return pd.Series(out, index=frame.index, dtype=object)
 
 
-def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
+def product_table(inputs: Inputs, lines: Lines) -> pd.DataFrame:
     """One row per SKU, largest net sales first.
 
     Rows: SKUs sold in review_year, SKUs of Products with stock but no review_year sales, SKUs with
@@ -224,7 +228,7 @@ def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     inputs : validated Inputs.
-    lines : ``metrics.order_lines(inputs)``.
+    lines : ``metrics.order_lines(inputs)``, or its ``LineIndex``.
 
     Returns
     -------
@@ -237,17 +241,20 @@ def product_table(inputs: Inputs, lines: pd.DataFrame) -> pd.DataFrame:
     """
     s = inputs.settings
     year = s.review_year
-    # the columns read below (sums, splits, cover, months, return reasons): no copy of the rest
-    cols = ["sku", "channel", "order_key", "order_date", "month", "return_reason"] + list(LINE_SUMS.values())
+    index = LineIndex.of(inputs, lines)
+    lines = index.lines
+    split = index.split_lines(*year_bounds(year))      # net sales per (channel, sku, country): the splits' input
+    # the columns read below (sums, cover, months, return reasons): no copy of the rest
+    cols = ["sku", "order_key", "order_date", "month", "return_reason"] + list(LINE_SUMS.values())
     cur = lines.loc[lines["year"].eq(year), cols]
     prod = inputs.products.drop_duplicates("sku").set_index("sku")
-    ad_spend = _sku_ad_spend(inputs, cur)
+    ad_spend = _sku_ad_spend(inputs, split)
     stocked = prod.index[prod["stock_qty"].gt(0)]
     tr = inputs.traffic
     tr = tr[in_year(tr["date"], year) & tr["sku"].ne("")]
     visited = tr.loc[tr["sessions"].gt(0), "sku"]
     costs = inputs.costs[in_year(inputs.costs["date"], year)]
-    other = sku_other_costs(costs, cur)
+    other = sku_other_costs(costs, split)
     own_costs = costs.loc[costs["sku"].ne("") & costs["amount"].ne(0), "sku"]
     skus = pd.Index(sorted(set(cur["sku"]) | set(stocked) | set(ad_spend.index[ad_spend.gt(0)]) | set(visited)
                            | set(own_costs)), name="sku")
