@@ -78,6 +78,21 @@ def test_a_store_line_breaking_a_rule_is_reported_with_its_file_and_row(tmp_path
                      ("b.orders/orders-000001.parquet", 3, "sku", "required_blank")}
 
 
+def test_a_store_date_outside_1900_2200_is_a_bad_date_as_on_the_sheet(tmp_path):
+    import datetime as dt
+    f = frames()
+    bad = f["Orders"].iloc[1:].copy()
+    bad["order_date"] = pd.to_datetime(bad["order_date"]).astype("datetime64[ms]")
+    bad.loc[bad.index[1], "order_date"] = pd.Timestamp(dt.datetime(1850, 1, 2))
+    store.write_part(tmp_path / "b.orders", bad).publish()
+    split = dict(f, Orders=f["Orders"].iloc[:1],
+                 Settings=pd.DataFrame({"key": ["order_store", "review_year"], "value": ["b.orders", 2026]}))
+    inputs, report = read_inputs(frames_to_raw(split), tmp_path / "b.xlsm")
+    assert inputs is None
+    assert [(p.sheet, p.row, p.column, p.code) for p in report.errors] == [
+        ("b.orders/orders-000001.parquet", 2, "order_date", "bad_date")]
+
+
 def test_a_missing_store_folder_is_an_error_on_settings(tmp_path):
     book = write_workbook(tmp_path / "b.xlsm", frames())
     assert run("store", book).exit_code == 0

@@ -439,10 +439,12 @@ def convert_money(frame: pd.DataFrame, spec: schema.SheetSpec, date_col: str | N
     money = [k for k in spec.money_keys if k in frame.columns]
     if not len(frame) or "currency" not in spec.keys:
         return frame
-    codes, distinct = pd.factorize(frame["currency"].astype(object), use_na_sentinel=False)
-    upper = np.array([str(v).strip().upper() for v in distinct], dtype=object)
+    codes, distinct = pd.factorize(frame["currency"], use_na_sentinel=False)
+    given = np.array(["" if v is None or v != v else str(v) for v in distinct], dtype=object)
+    upper = np.array([v.strip().upper() for v in given], dtype=object)
     upper[upper == ""] = base
-    cur = pd.Series(upper.take(codes), index=frame.index).astype(str)
+    cur = frame["currency"] if (upper == given).all() else pd.Series(upper.take(codes), index=frame.index)
+    cur = cur.astype(str)
     frame = frame.assign(currency=cur)
     foreign_code = upper != base
     if not foreign_code.any():
@@ -462,19 +464,19 @@ def convert_money(frame: pd.DataFrame, spec: schema.SheetSpec, date_col: str | N
     else:
         month = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[M]")
     at = np.flatnonzero(foreign.to_numpy())
-    # one key per (currency code, month): months since 1970 (NaT as one more value) x distinct currencies
-    m_int = month[at].astype("int64")
-    nat = np.isnat(month[at])
-    m_int = np.where(nat, np.iinfo("int64").min, m_int)
-    pairs, where = np.unique(np.stack([codes[at], m_int]), axis=1, return_inverse=True)
-    pair_rate = np.empty(pairs.shape[1], dtype="float64")
-    for k in range(pairs.shape[1]):
-        c = upper[pairs[0, k]]
-        m = None if pairs[1, k] == np.iinfo("int64").min else np.datetime64(int(pairs[1, k]), "M")
+    # one key per (currency code, month): months since 1970 (NaT as one more value), then distinct currencies
+    m_at = month[at]
+    first, none = np.datetime64("1900-01", "M"), 0xFFFFFFFF        # dates are 1900-2200 (parse.FIRST_DATE)
+    m_int = np.where(np.isnat(m_at), none, (m_at - first).astype("int64"))
+    where, pairs = pd.factorize(codes[at].astype("int64") * (1 << 32) + m_int)
+    pair_rate = np.empty(len(pairs), dtype="float64")
+    for k, pair in enumerate(pairs):
+        c, m = upper[pair >> 32], int(pair & 0xFFFFFFFF)
+        m = None if m == none else first + np.timedelta64(m, "M")
         r = specific_rate.get((c, m)) if m is not None else None
         pair_rate[k] = r if r is not None and r == r else general_rate.get(c, np.nan)
     rate = np.ones(len(frame), dtype="float64")
-    rate[at] = pair_rate[where.ravel()]
+    rate[at] = pair_rate[where]
     rate = pd.Series(rate, index=frame.index)
     missing = rate.isna() & ~bad_code
     if missing.any():

@@ -193,24 +193,33 @@ class _Shown:
 def _typed(c: schema.Column, col, index) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(values, blank, bad) of one Arrow column by the column's DATA_MODEL type, vectorised when typed."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    from .parse import parse_dates, parse_numbers
+    from .parse import FIRST_DATE, LAST_DATE, parse_dates, parse_numbers
 
     t = col.type
     blank = pd.Series(col.is_null().to_numpy(zero_copy_only=False), index=index)
     no_bad = pd.Series(np.zeros(len(index), dtype=bool), index=index)
     if c.type == "text":
-        s = col.to_pandas()
-        s.index = index
-        txt = _as_text(s)
+        if pa.types.is_string(t) or pa.types.is_large_string(t):     # stripped in Arrow, no Python strings
+            txt = pc.utf8_trim_whitespace(col.fill_null("")).to_pandas()
+            txt.index = index
+        else:
+            s = col.to_pandas()
+            s.index = index
+            txt = _as_text(s)
         return txt, txt.eq(""), no_bad
     if c.type == "date":
         if pa.types.is_timestamp(t) or pa.types.is_date(t):
             if pa.types.is_timestamp(t) and t.tz is not None:
                 col = col.cast(pa.timestamp(t.unit))
-            vals = pd.Series(pd.to_datetime(col.to_pandas()).to_numpy(dtype="datetime64[ns]"), index=index)
-            blank = vals.isna()
-            return vals.dt.normalize(), blank, no_bad
+            day = col.cast(pa.timestamp("ms")).to_numpy().astype("datetime64[D]") if pa.types.is_timestamp(t) \
+                else col.to_numpy().astype("datetime64[D]")
+            blank = pd.Series(np.isnat(day), index=index)
+            # the sheet's range (parse.FIRST_DATE .. LAST_DATE): a day outside it is a bad date, never a figure
+            ok = (day >= FIRST_DATE.to_datetime64()) & (day <= LAST_DATE.to_datetime64())
+            vals = pd.Series(np.where(ok, day, np.datetime64("NaT")).astype("datetime64[ns]"), index=index)
+            return vals, blank, pd.Series(~ok & ~blank.to_numpy(), index=index)
         raw = pd.Series(col.to_pandas().to_numpy(dtype=object), index=index)
         vals, bad = parse_dates(raw)
         return vals, blank | raw.map(lambda v: isinstance(v, str) and v.strip() == ""), bad
