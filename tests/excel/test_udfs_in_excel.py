@@ -265,3 +265,58 @@ def test_a_bad_argument_answers_in_the_calling_books_language(windows_udfs, tmp_
     out = call_udf(windows_udfs, "XLR_PLAN", "lots", ((1.0,),) * 12, caller=book.sheets["Goals"].range("K3"))
     udfs._book_languages.clear()
     assert out == [[tr("msg.udf_answer", lang, reason=tr("msg.udf_not_a_number", lang, name="target", value="lots"))]]
+
+
+MISSING_ARGUMENT = -2147352572      # what pywin32 hands over for an omitted Optional argument (xlwings.udfs)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_xlwings_own_call_udf_hands_the_calling_cell_to_the_function(windows_udfs, tmp_path, monkeypatch, lang):
+    """``xlwings.udfs.call_udf`` itself, as the COM server runs it for ``=XLR_NET_SALES()`` in a cell: the VBA
+    wrapper's argument array (``Nothing`` in the caller's slot, omitted optionals as pywin32's missing marker)
+    and ``Application.Caller``. Only what needs Windows is replaced: the platform objects behind xlwings'
+    Range/Sheet/Book (a cell of a book with a full name), COM marshalling and the event loop module.
+    xlwings' own ``Range`` / ``ComRange`` / ``Sheet`` / ``Book`` carry the cell to ``caller``; the book's
+    Settings are then read from the stand-in workbook of that full name."""
+    import sys
+    import types
+
+    from xlwings_fake import FakeBook
+
+    from xlreview.excel import macros, udfs
+    from xlreview.template import write_workbook
+    from xlreview.text import tr
+    settings = pd.DataFrame({"key": ["language"], "value": [lang]})
+    book = FakeBook.from_file(write_workbook(tmp_path / f"{lang}.xlsx", {"Settings": settings}, macros=False))
+
+    class BookImpl:
+        fullname = book.fullname
+
+    class SheetImpl:
+        book = BookImpl()
+
+    class RangeImpl:                       # xlwings._xlwindows.Range(xl=<the COM Range of the calling cell>)
+        def __init__(self, xl):
+            self.xl, self.sheet = xl, SheetImpl()
+            self.api = types.SimpleNamespace(CLSID="{00020846-0000-0000-C000-000000000046}")
+
+    platform = types.ModuleType("xlwings._xlwindows")
+    platform.Range, platform.is_range_instance = RangeImpl, lambda value: False
+    monkeypatch.setattr(xlwings, "_xlwindows", platform, raising=False)
+    monkeypatch.setitem(sys.modules, "xlwings.com_server", types.SimpleNamespace(loop=None))
+    real_language = macros.book_language
+    read = []
+    monkeypatch.setattr(macros, "book_language",
+                        lambda b: read.append(b.fullname) or real_language(book if b.fullname == book.fullname else b))
+    udfs._book_languages.clear()
+    try:
+        with _xlwings_windows_udfs() as xw_udfs:
+            monkeypatch.setattr(xw_udfs, "pythoncom", types.SimpleNamespace(
+                IID_IDispatch=None, CoMarshalInterThreadInterfaceInStream=lambda iid, api: api))
+            xw_udfs.udf_modules["xlreview.excel.udfs"] = {"filename": "", "filetime": None, "module": windows_udfs}
+            args = (None, MISSING_ARGUMENT, MISSING_ARGUMENT, MISSING_ARGUMENT, None)   # Array(orders, scope, year, fx, Nothing)
+            out = xw_udfs.call_udf("xlreview.excel.udfs", "XLR_NET_SALES", args, None, object())
+    finally:
+        udfs._book_languages.clear()
+    assert read == [book.fullname]
+    assert out == [[tr("msg.udf_answer", lang, reason=tr("msg.udf_range_empty", lang, name="orders"))]]
