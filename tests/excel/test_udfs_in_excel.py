@@ -256,11 +256,11 @@ def test_a_bad_argument_answers_in_the_calling_books_language(windows_udfs, tmp_
     ``language`` (the stand-in book, read through the live backend) chooses the words of the answer."""
     from xlwings_fake import FakeBook
 
-    from xlreview.excel import udfs
     from xlreview.template import write_workbook
     from xlreview.text import tr
     settings = pd.DataFrame({"key": ["language"], "value": [lang]})
     book = FakeBook.from_file(write_workbook(tmp_path / "b.xlsx", {"Settings": settings}, macros=False))
+    udfs = windows_udfs                    # the module call_udf runs: its own per-book caches
     udfs._book_languages.clear()
     out = call_udf(windows_udfs, "XLR_PLAN", "lots", ((1.0,),) * 12, caller=book.sheets["Goals"].range("K3"))
     udfs._book_languages.clear()
@@ -277,13 +277,13 @@ def test_xlwings_own_call_udf_hands_the_calling_cell_to_the_function(windows_udf
     and ``Application.Caller``. Only what needs Windows is replaced: the platform objects behind xlwings'
     Range/Sheet/Book (a cell of a book with a full name), COM marshalling and the event loop module.
     xlwings' own ``Range`` / ``ComRange`` / ``Sheet`` / ``Book`` carry the cell to ``caller``; the book's
-    Settings are then read from the stand-in workbook of that full name."""
+    Settings (language, order store) are then read from the stand-in workbook of that full name."""
     import sys
     import types
 
     from xlwings_fake import FakeBook
 
-    from xlreview.excel import macros, udfs
+    from xlreview.excel import macros
     from xlreview.template import write_workbook
     from xlreview.text import tr
     settings = pd.DataFrame({"key": ["language"], "value": [lang]})
@@ -304,11 +304,14 @@ def test_xlwings_own_call_udf_hands_the_calling_cell_to_the_function(windows_udf
     platform.Range, platform.is_range_instance = RangeImpl, lambda value: False
     monkeypatch.setattr(xlwings, "_xlwindows", platform, raising=False)
     monkeypatch.setitem(sys.modules, "xlwings.com_server", types.SimpleNamespace(loop=None))
-    real_language = macros.book_language
+    udfs = windows_udfs                    # the module call_udf runs (xlwings' Windows decorators), its own caches
+    real_language, real_store = macros.book_language, udfs._store_folder
     read = []
     monkeypatch.setattr(macros, "book_language",
                         lambda b: read.append(b.fullname) or real_language(book if b.fullname == book.fullname else b))
+    monkeypatch.setattr(udfs, "_store_folder", lambda b: real_store(book if b.fullname == book.fullname else b))
     udfs._book_languages.clear()
+    udfs._book_stores.clear()
     try:
         with _xlwings_windows_udfs() as xw_udfs:
             monkeypatch.setattr(xw_udfs, "pythoncom", types.SimpleNamespace(
@@ -318,5 +321,6 @@ def test_xlwings_own_call_udf_hands_the_calling_cell_to_the_function(windows_udf
             out = xw_udfs.call_udf("xlreview.excel.udfs", "XLR_NET_SALES", args, None, object())
     finally:
         udfs._book_languages.clear()
+        udfs._book_stores.clear()
     assert read == [book.fullname]
     assert out == [[tr("msg.udf_answer", lang, reason=tr("msg.udf_range_empty", lang, name="orders"))]]
