@@ -69,6 +69,17 @@ def test_each_letter_fails_with_a_reason_and_a_suggestion(change, letter, hint):
     assert hint in render(g["suggestion"], "en")
 
 
+def test_sentences_name_metrics_and_scopes_in_words_not_cell_syntax():
+    """Issue 12 item 8: no ``net_sales`` or ``channel=Shop`` in a sentence; a metric to choose shows its code
+    (what the Goals cell takes) with its name."""
+    ok = check({})
+    assert render(ok["S"]["reason"], "zh") == "描述清楚，指标 净销售额，范围 渠道 Shop"
+    assert render(ok["S"]["reason"], "en") == "clear: metric Net sales, scope channel Shop"
+    bad = check({"metric": "happiness"})
+    assert "net_sales（净销售额）、net_profit（净利润）" in render(bad["suggestion"], "zh")
+    assert "net_sales (Net sales), net_profit (Net profit)" in render(bad["suggestion"], "en")
+
+
 def test_blank_description_is_a_read_error_not_a_goal():
     goals = pd.DataFrame([{**GOOD, "description": ""}])
     _, report = read_inputs(frames_to_raw({"Orders": _orders(False), "Goals": goals,

@@ -160,8 +160,9 @@ def test_plan_year_workbook_end_to_end_and_frozen_plan(tmp_path):
     assert goals["G1"]["smart"] and goals["G1"]["baseline"] == pytest.approx(12000.0)
     assert goals["G1"]["required_growth"] == pytest.approx(0.2)
     assert goals["G1"]["S"] == {"pass": True, "reason": goals["G1"]["S"]["reason"],
-                                "reason_codes": [{"code": "goal.s_ok", "params": {"metric": "net_sales",
-                                                                                   "scope": "channel=Shop"}}]}
+                                "reason_codes": [{"code": "goal.s_ok", "params": {
+                                    "metric": [{"code": "label.net_sales", "params": {}}],
+                                    "scope": [{"code": "goal.scope_channel", "params": {"values": "Shop"}}]}}]}
 
     plan = pd.DataFrame(data["plan"])
     g1 = plan[plan["goal_id"] == "G1"]

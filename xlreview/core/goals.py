@@ -271,13 +271,15 @@ def _check_one(inputs: Inputs, lines: metrics.Lines, g: dict, pillars: list[str]
     elif not known:
         s_fail.append(Phrase.of("goal.s_bad_metric", metric=metric_raw))
     if not known:
-        suggestions.append(Phrase.of("goal.sug_s_metric", choices=", ".join(SUGGESTED_METRICS)))
+        suggestions.append(Phrase.of("goal.sug_s_metric", choices=Phrase.join(
+            [Phrase.of("goal.metric_choice", key=k, name=Phrase.of(f"label.{k}")) for k in SUGGESTED_METRICS],
+            sep="scope_sep")))
     if scope is None:
         s_fail.append(Phrase.of("goal.s_bad_scope", scope=scope_raw))
         suggestions.append(Phrase.of("goal.sug_s_scope"))
-    shown_scope = scope_text(scope) if scope is not None else scope_raw
     S = {"pass": not s_fail, "reason": Phrase.join(s_fail) if s_fail else
-         Phrase.of("goal.s_ok", metric=metric, scope=shown_scope)}
+         Phrase.of("goal.s_ok", metric=Phrase.of(f"label.{metric}"),
+                   scope=scope_words(scope) if scope else Phrase.of("goal.whole"))}
 
     # M
     M = {"pass": _finite(target), "reason": Phrase.of("goal.m_ok", target=value_phrase(metric, target)) if _finite(target)
