@@ -553,7 +553,8 @@ class _Dated:
         self._rows: dict[tuple, np.ndarray] = {}
 
     def rows(self, start64, end64) -> np.ndarray:
-        """Positions of the rows dated start..end (inclusive), in the frame's order."""
+        """Positions of the rows dated start..end (inclusive), in the frame's order (kept per period)."""
+        start64, end64 = np.datetime64(start64, "ns"), np.datetime64(end64, "ns")
         key = (start64, end64)
         if key not in self._rows:
             a, b = np.searchsorted(self.sorted, start64, "left"), np.searchsorted(self.sorted, end64, "right")
@@ -575,7 +576,8 @@ def _scope_key(scope: dict) -> tuple:
 class LineIndex:
     """The order lines and the dated input rows of one review, indexed once for the figures of any period and
     scope (``summaries``): every frame sorted by its date once (a period is a slice), each scope's rows found
-    once, the lines of a period summed per (channel, sku, country) once for the splits of METRICS 1, the
+    once on integer codes, the lines of a period summed per (channel, sku, country) once for the splits of
+    METRICS 1 (``split_lines``), a period's other-cost and marketing allocations made once for every scope, the
     cohort ltv of a year computed once, and each answer kept, so sections asking the same figure share it.
 
     ``lines``: ``order_lines(inputs)`` (built when None). Read-only: neither frame may change afterwards.
@@ -605,9 +607,11 @@ class LineIndex:
         return lines if isinstance(lines, LineIndex) else cls(inputs, lines)
 
     def frame(self, table: str) -> pd.DataFrame:
+        """``lines`` (table "lines") or the Inputs frame of that name (ads, traffic, marketing, content, costs)."""
         return self.lines if table == "lines" else getattr(self.inputs, table)
 
     def dated(self, table: str) -> _Dated:
+        """``table``'s rows sorted by its date column (order_date, date, or Marketing's start_date), made once."""
         if table not in self._dated:
             self._dated[table] = _Dated(self.frame(table)["order_date" if table == "lines" else self.TABLES[table]])
         return self._dated[table]
@@ -681,6 +685,7 @@ class LineIndex:
         return self._split[key]
 
     def ltv(self, year: int) -> float:
+        """``cohort_ltv`` of ``year`` (computed once)."""
         if year not in self._ltv:
             self._ltv[year] = cohort_ltv(self.lines, year)
         return self._ltv[year]
