@@ -162,7 +162,7 @@ def test_store_run_twice_changes_nothing_and_lines_already_stored_are_not_writte
     folder = tmp_path / "stored.orders"
     res = run("store", book, "--lang", "en")                  # again: the sheet holds no line now
     assert res.exit_code == 0, res.output
-    assert "0 order lines were already in the order store" in res.output
+    assert "holds no order lines: nothing to move" in res.output and "already" not in res.output
     assert len(store.part_files(folder)) == 1
     # the seller pastes the year's lines back into the sheet plus one new line: only the new one is stored
     f = frames()

@@ -384,8 +384,10 @@ def store_(path: Path, lang_override):
     moved, already, part = move_orders_to_store(path, lang)
     if part is not None:
         click.echo(tr("import.store_moved", lang, lines=moved, part=part))
-    if already or part is None:
+    if already:
         click.echo(tr("import.store_already", lang, lines=already))
+    if not moved and not already:
+        click.echo(tr("import.store_nothing", lang))
 
 
 @cli.command()

@@ -730,6 +730,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "import.store_note": ("订单存储：另有 {lines:,} 行订单在文件夹 {folder}（Settings 的 order_store），检查和生成复盘时一并读取",
         "order store: {lines:,} more order lines are in the folder {folder} (Settings order_store); check and build read them with this sheet"),
     "import.store_part": ("订单存储新增文件：{part}", "order store part written: {part}"),
+    "import.store_nothing": ("订单表里没有订单行，没有需要移到订单存储的内容", "The Orders sheet holds no order lines: nothing to move into the order store"),
     "import.store_already": ("{lines:,} 行订单已在订单存储中（渠道、订单号和 SKU 相同），未重复写入",
                              "{lines:,} order lines were already in the order store (same channel, order id and SKU) "
                              "and were not written again"),
