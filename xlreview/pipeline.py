@@ -207,7 +207,7 @@ def import_backend_files(backend: Backend, workbook, files, source: str | None =
     Returns the ``ImportReport``. ``workbook``: the book's path (named on the report). The export files
     are all parsed before the workbook is touched.
     """
-    from .importers.apply import import_backend, import_log_blocks, read_batches
+    from .importers.apply import import_backend, import_log_blocks, keep_written_keys, read_batches
     lang = lang or workbook_language(backend)
     progress("import")
     batches = read_batches(files, source, lang)
@@ -223,6 +223,7 @@ def import_backend_files(backend: Backend, workbook, files, source: str | None =
         raise
     if part is not None:                 # the store part becomes visible once the workbook names it
         report.store_part = part.publish()
+    keep_written_keys(backend, report)
     return report
 
 

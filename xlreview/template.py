@@ -393,7 +393,7 @@ def finish_package(plain: Path, out: Path, macros: bool, vba_cache: bool = True)
 
 def vba_project(xlsx: Path) -> bytes:
     """The ``vbaProject.bin`` :func:`~xlreview.excel.package.make_macro_enabled` builds for ``xlsx``, kept in the
-    user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``; ``%LOCALAPPDATA%`` on Windows) under a key of
+    user's cache folder (:func:`xlreview.workbook.cache.user_cache_folder`) under a key of
     everything it is made of: the worksheet codeNames, the xlreview and xlwings versions and every file of
     ``xlreview/excel`` (VBA wrappers, ribbon, the generator itself). Building it (xlwings' UDF wrappers, the
     MS-OVBA compression in Python) is most of the time of ``new`` and ``demo``; the project is the same for
@@ -405,6 +405,7 @@ def vba_project(xlsx: Path) -> bytes:
     from . import __version__
     from .excel.ovba import build_vba_project
     from .excel.package import sheet_codenames, vba_modules_for_template
+    from .workbook.cache import read_cached, write_cached
     codenames = sheet_codenames(xlsx)
     key = hashlib.sha256()
     try:
@@ -416,21 +417,12 @@ def vba_project(xlsx: Path) -> bytes:
     for f in sorted(excel.rglob("*")):
         if f.is_file() and "__pycache__" not in f.parts:
             key.update(f.relative_to(excel).as_posix().encode() + b"\0" + f.read_bytes())
-    base = os.environ.get("LOCALAPPDATA") if sys.platform == "win32" else os.environ.get("XDG_CACHE_HOME")
-    cached = Path(base or Path.home() / ".cache") / "xlreview" / f"vbaProject-{key.hexdigest()[:32]}.bin"
-    try:
-        return cached.read_bytes()
-    except OSError:
-        pass
+    name = f"vbaProject-{key.hexdigest()[:32]}.bin"
+    cached = read_cached(name)
+    if cached is not None:
+        return cached
     vba = build_vba_project(vba_modules_for_template(codenames))
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=".vba-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(vba)
-        os.replace(tmp, cached)
-    except OSError:
-        pass
+    write_cached(name, vba)
     return vba
 
 

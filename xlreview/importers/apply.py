@@ -30,8 +30,10 @@ import pandas as pd
 
 from ..errors import NotAWorkbook, XlreviewError
 from ..model.schema import SHEETS_BY_NAME, sheet_for_name
+from ..ooxml.sheetdata import _ILLEGAL as XML_ILLEGAL
 from ..text import Phrase, render, tr
 from ..workbook.base import column_plan
+from ..workbook.cache import read_key_index, write_key_index
 from .base import DEDUPE_KEYS, ImportBatch, ImportError_, Rejected, key_text, key_texts, read_export
 from .files import EXCEL_CELL_LIMIT
 from .notes import note
@@ -79,6 +81,7 @@ class ImportReport:
     log_sheet: str = ""
     store_part: Path | None = None        # the order store part this import wrote (published after the save)
     pending_part: object = None           # model.store.PendingPart until then
+    written_keys: dict = field(default_factory=dict)   # sheet -> its key index as written (keep_written_keys)
 
     @property
     def added(self) -> int:
@@ -150,6 +153,10 @@ def _same(a, b) -> bool:
         return key_text(a) == key_text(b)
 
 
+#: input sheets whose dedupe key index is kept in the user's cache (the big one; the others read in no time)
+KEY_INDEX_SHEETS = {"Orders"}
+
+
 class _Sheet:
     """An input sheet with its canonical column positions (1-based), key index and pending changes.
 
@@ -166,7 +173,8 @@ class _Sheet:
         self.name = self.name or sheet
         self.keys = DEDUPE_KEYS[sheet]
         self._rows: list[list] | None = [] if self.created else None
-        header, last, values = ([], 0, {}) if self.created else backend.read_columns(self.name, self._key_columns)
+        header, last, existing = ([], 0, {}) if self.created else self._existing_keys()
+        self.header, self.existing = header, existing
         self.first_new = max(last, 1) + 1      # Excel row of the first appended row
         col_of, new = column_plan(header, sheet, self.spec.keys)
         self.cols = {k: j + 1 for k, j in col_of.items()}
@@ -178,12 +186,35 @@ class _Sheet:
         self._by_order: dict[tuple, list[int]] | None = None
         self._existing_orders: tuple[np.ndarray, np.ndarray] | None = None
         self.last_row = max(last, 1)
+        self.appended_keys: list[list[np.ndarray]] = []
+        self.key_cells_set = False
+        self.written_keys: tuple[list, int, dict[str, np.ndarray]] | None = None
         if last > 1:
-            self._index_existing({k: np.array(values[col_of[k]], dtype=object) for k in self.keys})
+            self._index_existing(existing)
 
     def _key_columns(self, header: list) -> list[int]:
         col_of, _ = column_plan(header, self.name, self.spec.keys)
         return sorted({col_of[k] for k in self.keys})
+
+    def _existing_keys(self) -> tuple[list, int, dict[str, np.ndarray]]:
+        """(header row, Excel row of the last row, {dedupe key column: key texts of rows 2..last}).
+
+        Orders: from the key index the user's cache keeps for exactly this sheet content
+        (``workbook.cache.read_key_index`` under ``backend.content_id``: a book changed in Excel has another
+        id, so it is read fresh); otherwise the key columns are read (``backend.read_columns``) and the index
+        is kept for the next import.
+        """
+        content = self.backend.content_id(self.name) if self.spec.name in KEY_INDEX_SHEETS else None
+        kept = read_key_index(content, self.keys) if content else None
+        if kept is not None:
+            return kept
+        header, last, values = self.backend.read_columns(self.name, self._key_columns)
+        col_of, _ = column_plan(header, self.spec.name, self.spec.keys)
+        texts = {k: key_texts(np.array(values[col_of[k]], dtype=object)) if last > 1 else np.array([], dtype=object)
+                 for k in self.keys}
+        if content:
+            write_key_index(content, header, last, texts)
+        return header, last, texts
 
     @property
     def rows(self) -> list[list]:
@@ -193,9 +224,8 @@ class _Sheet:
             self._rows = list(raw.rows)
         return self._rows
 
-    def _index_existing(self, values: dict[str, np.ndarray]) -> None:
-        """The key index of the rows already in the sheet, folded once per column (vectorised)."""
-        keys = {k: key_texts(values[k]) for k in self.keys}
+    def _index_existing(self, keys: dict[str, np.ndarray]) -> None:
+        """The key index of the rows already in the sheet from their key texts (``key_texts`` of each column)."""
         rows = list(zip(*(keys[k] for k in self.keys)))
         self.index = dict(zip(reversed(rows), range(self.last_row, 1, -1)))     # the first row of a key wins
         self.index.pop(("",) * len(self.keys), None)
@@ -257,6 +287,7 @@ class _Sheet:
             chunk.iat[pos, chunk.columns.get_loc(k)] = value
         else:
             self.cells[(r - 1, self.cols[k] - 1)] = value
+            self.key_cells_set |= k in self.keys
 
     def key(self, row: dict) -> tuple:
         return tuple(key_text(row.get(k)) for k in self.keys)
@@ -273,7 +304,9 @@ class _Sheet:
             return rows_1
         chunk = frame.reset_index(drop=True).copy()
         self.appended.append(chunk)
-        keys = [key_texts(chunk[k].to_numpy(dtype=object)) if k in chunk else [""] * len(chunk) for k in self.keys]
+        keys = [key_texts(chunk[k].to_numpy(dtype=object)) if k in chunk else np.full(len(chunk), "", dtype=object)
+                for k in self.keys]
+        self.appended_keys.append(keys)
         for r, key in zip(rows_1, zip(*keys)):
             self.index.setdefault(key, r)
         if self.spec.name == "Orders" and self._by_order is not None:
@@ -330,7 +363,24 @@ class _Sheet:
                            replace=True, header=True)
         else:
             backend.upsert(self.name, rows, {**self.header_cells, **self.cells})
+        self.written_keys = self._keys_written()
         self.cells, self.appended, self.header_cells = {}, [], {}
+
+    def _keys_written(self) -> tuple[list, int, dict[str, np.ndarray]] | None:
+        """What :meth:`_existing_keys` will read from the sheet as :meth:`flush` writes it, known without reading
+        it: the existing rows' key texts and the appended ones. None when that is not certain (a sheet not
+        indexed, created, given new header cells or changed key cells, or appended key text that the XML does
+        not keep as is: characters XML 1.0 forbids, a carriage return, text over Excel's cell limit)."""
+        if self.spec.name not in KEY_INDEX_SHEETS or self.created or self.header_cells or self.key_cells_set:
+            return None
+        for chunk in self.appended:
+            for k in self.keys:
+                if k in chunk and chunk[k].map(lambda v: isinstance(v, str) and (
+                        len(v) > EXCEL_CELL_LIMIT or "\r" in v or XML_ILLEGAL.search(v) is not None)).any():
+                    return None
+        texts = {k: np.concatenate([self.existing[k], *(keys[i] for keys in self.appended_keys)])
+                 for i, k in enumerate(self.keys)}
+        return self.header, self.last_row, texts
 
 
 def _rows(frame: pd.DataFrame) -> list[dict]:
@@ -683,7 +733,17 @@ def import_backend(backend, workbook: Path, batches: list[tuple[FileReport, Impo
     ledger.flush(backend)
     report = ImportReport(Path(workbook), [rep for rep, _ in batches])
     report.pending_part = part
+    report.written_keys = {s.name: s.written_keys for s in sheets.values() if s.written_keys}
     return report
+
+
+def keep_written_keys(backend, report: ImportReport) -> None:
+    """After the save: keep the key index of each sheet the import wrote under the saved content's id
+    (``workbook.cache.write_key_index``), so the next import finds its duplicates without reading the sheet."""
+    for name, (header, last, texts) in report.written_keys.items():
+        content = backend.content_id(name)
+        if content:
+            write_key_index(content, header, last, texts)
 
 
 def move_orders_to_store(workbook: Path, lang: str = "zh") -> tuple[int, int, Path | None]:

@@ -71,6 +71,12 @@ class Backend(ABC):
         header = list(rows[0]) if rows else []
         return header, len(rows), {j: [r[j] if j < len(r) else None for r in rows[1:]] for j in pick(header)}
 
+    def content_id(self, sheet: str) -> str | None:
+        """An id of exactly what the cell values of ``sheet`` are read from (a file's bytes), under which
+        facts read from it may be kept (``workbook.cache``); None when there is none (a book open in Excel
+        changes under us) or the sheet is absent."""
+        return None
+
     def workbook_path(self) -> Path | None:
         """The workbook's file (where a relative Settings ``order_store`` is found); None when it has none."""
         return None

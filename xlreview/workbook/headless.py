@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import NotAWorkbook, WorkbookLocked
 from ..model.read import RawSheet
-from ..ooxml.package import CT_MACRO_WORKBOOK, VBA_PART, Package, verify_saved
+from ..ooxml.package import CT_MACRO_WORKBOOK, REL_STYLES, VBA_PART, Package, verify_saved
 from ..ooxml.sheetdata import error_cells
 from .base import Backend
 
@@ -119,6 +119,23 @@ class HeadlessBackend(Backend):
             part = pkg.sheet_parts().get(sheet)
             found = read_columns(pkg, part, pick) if part is not None else None
         return found if found is not None else super().read_columns(sheet, pick)
+
+    def content_id(self, sheet: str) -> str | None:
+        """:meth:`Backend.content_id`: a SHA-256 over the xlreview version, the sheet's name and part, and the
+        name, CRC-32 and size (the zip central directory's, no decompression) of the worksheet part, the shared
+        strings and the styles (date formats) -- every member its cell values depend on. A book saved by Excel
+        or changed in any of them gets another id."""
+        import hashlib
+
+        from .. import __version__
+        with Package(self._current()) as pkg:
+            part = pkg.sheet_parts().get(sheet)
+            if part is None:
+                return None
+            styles = next((r.target for r in pkg.rels(pkg.workbook) if r.type == REL_STYLES), None)
+            members = [(n, pkg.infos[n].CRC, pkg.infos[n].file_size)
+                       for n in (part, pkg.shared_strings_part(), styles) if n in pkg.infos]
+        return hashlib.sha256(repr((__version__, sheet, members)).encode()).hexdigest()[:40]
 
     # -- writing -------------------------------------------------------------------------------
     def _tmp(self) -> Path:
