@@ -60,7 +60,7 @@ def test_a_kept_index_gives_exactly_the_dedupe_of_a_fresh_read(book_made, tmp_pa
     shutil.copy(book_made, book)
     first = import_files(book, [DATA / "shopify_orders.csv", DATA / "amazon_all_orders.txt"])
     assert first.added > 0
-    assert len(list(kept.glob("keys-*.parquet"))) == 2      # the book before (read) and after (written)
+    assert len(list(kept.glob("keys-*.parquet"))) == 1      # the book as this import wrote it
     twin = tmp_path / "twin.xlsm"
     shutil.copy(book, twin)
 
@@ -132,7 +132,10 @@ def test_a_damaged_or_missing_index_falls_back_silently(book_made, tmp_path, mon
     folder = _use_cache(monkeypatch, tmp_path / "kept")
     book = tmp_path / "book.xlsm"
     shutil.copy(book_made, book)
+    import_files(book, [DATA / "shopify_orders.csv"])
+    _use_cache(monkeypatch, tmp_path / "empty")
     fresh = _index(book)
+    _use_cache(monkeypatch, tmp_path / "kept")
     content = HeadlessBackend(book).content_id("Orders")
     kept = folder / f"keys-{content}.parquet"
     assert kept.exists()

@@ -199,10 +199,10 @@ class _Sheet:
     def _existing_keys(self) -> tuple[list, int, dict[str, np.ndarray]]:
         """(header row, Excel row of the last row, {dedupe key column: key texts of rows 2..last}).
 
-        Orders: from the key index the user's cache keeps for exactly this sheet content
-        (``workbook.cache.read_key_index`` under ``backend.content_id``: a book changed in Excel has another
-        id, so it is read fresh); otherwise the key columns are read (``backend.read_columns``) and the index
-        is kept for the next import.
+        Orders: from the key index the import that wrote the sheet kept in the user's cache for exactly this
+        content (``workbook.cache.read_key_index`` under ``backend.content_id``; :func:`keep_written_keys`): a
+        book saved by Excel since has another id and is read fresh. Otherwise the key columns are read
+        (``backend.read_columns``) and folded once per column.
         """
         content = self.backend.content_id(self.name) if self.spec.name in KEY_INDEX_SHEETS else None
         kept = read_key_index(content, self.keys) if content else None
@@ -212,8 +212,6 @@ class _Sheet:
         col_of, _ = column_plan(header, self.spec.name, self.spec.keys)
         texts = {k: key_texts(np.array(values[col_of[k]], dtype=object)) if last > 1 else np.array([], dtype=object)
                  for k in self.keys}
-        if content:
-            write_key_index(content, header, last, texts)
         return header, last, texts
 
     @property
@@ -373,11 +371,11 @@ class _Sheet:
         not keep as is: characters XML 1.0 forbids, a carriage return, text over Excel's cell limit)."""
         if self.spec.name not in KEY_INDEX_SHEETS or self.created or self.header_cells or self.key_cells_set:
             return None
-        for chunk in self.appended:
-            for k in self.keys:
-                if k in chunk and chunk[k].map(lambda v: isinstance(v, str) and (
-                        len(v) > EXCEL_CELL_LIMIT or "\r" in v or XML_ILLEGAL.search(v) is not None)).any():
-                    return None
+        text = [v for chunk in self.appended for k in self.keys if k in chunk
+                for v in chunk[k].to_numpy(dtype=object) if isinstance(v, str)]
+        joined = "\n".join(text)
+        if "\r" in joined or XML_ILLEGAL.search(joined) or max(map(len, text), default=0) > EXCEL_CELL_LIMIT:
+            return None
         texts = {k: np.concatenate([self.existing[k], *(keys[i] for keys in self.appended_keys)])
                  for i, k in enumerate(self.keys)}
         return self.header, self.last_row, texts
