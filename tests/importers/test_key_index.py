@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from xlreview.demo import demo_frames
-from xlreview.importers.apply import _Sheet
+from xlreview.importers.apply import _Sheet, key_index_id
 from xlreview.ooxml.package import Package
 from xlreview.pipeline import import_files
 from xlreview.template import write_workbook
@@ -115,6 +115,18 @@ def test_a_book_changed_behind_our_back_is_read_fresh(book_made, tmp_path, monke
     assert after == _index(book)
 
 
+def test_an_import_that_changes_the_header_keeps_no_index(book_made, tmp_path, monkeypatch):
+    folder = _use_cache(monkeypatch, tmp_path / "kept")
+    book = tmp_path / "book.xlsm"
+    shutil.copy(book_made, book)
+    report = import_files(book, [DATA / "amazon_all_orders.txt"], to_store=True)   # a note right of the header
+    assert report.store_part is not None
+    assert not list(folder.glob("keys-*.parquet"))
+    reads = _count_sheet_reads(monkeypatch)
+    _index(book)
+    assert reads == ["Orders"]
+
+
 def test_the_content_id_covers_the_shared_strings_and_styles(book_made, tmp_path):
     book = tmp_path / "book.xlsm"
     shutil.copy(book_made, book)
@@ -136,7 +148,7 @@ def test_a_damaged_or_missing_index_falls_back_silently(book_made, tmp_path, mon
     _use_cache(monkeypatch, tmp_path / "empty")
     fresh = _index(book)
     _use_cache(monkeypatch, tmp_path / "kept")
-    content = HeadlessBackend(book).content_id("Orders")
+    content = key_index_id(HeadlessBackend(book), "Orders")
     kept = folder / f"keys-{content}.parquet"
     assert kept.exists()
     header, last, texts = cache.read_key_index(content, ["channel", "order_id", "sku"])

@@ -20,6 +20,8 @@ is). The CLI and the ribbon run the same path: :func:`import_backend` on a backe
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -157,6 +159,19 @@ def _same(a, b) -> bool:
 KEY_INDEX_SHEETS = {"Orders"}
 
 
+@functools.cache
+def _key_folding_id() -> bytes:
+    """The source of the key folding (``importers/base.py``: ``key_text``, ``key_texts``, ``DEDUPE_KEYS``)."""
+    return hashlib.sha256(Path(key_texts.__code__.co_filename).read_bytes()).digest()
+
+
+def key_index_id(backend, sheet: str) -> str | None:
+    """The id a key index of ``sheet`` is kept under: the sheet's content (``backend.content_id``) and the code
+    that folds its keys, so a changed folding never meets an index folded the old way. None: keep nothing."""
+    content = backend.content_id(sheet)
+    return hashlib.sha256(content.encode() + _key_folding_id()).hexdigest()[:40] if content else None
+
+
 class _Sheet:
     """An input sheet with its canonical column positions (1-based), key index and pending changes.
 
@@ -187,7 +202,6 @@ class _Sheet:
         self._existing_orders: tuple[np.ndarray, np.ndarray] | None = None
         self.last_row = max(last, 1)
         self.appended_keys: list[list[np.ndarray]] = []
-        self.key_cells_set = False
         self.written_keys: tuple[list, int, dict[str, np.ndarray]] | None = None
         if last > 1:
             self._index_existing(existing)
@@ -204,7 +218,7 @@ class _Sheet:
         book saved by Excel since has another id and is read fresh. Otherwise the key columns are read
         (``backend.read_columns``) and folded once per column.
         """
-        content = self.backend.content_id(self.name) if self.spec.name in KEY_INDEX_SHEETS else None
+        content = key_index_id(self.backend, self.name) if self.spec.name in KEY_INDEX_SHEETS else None
         kept = read_key_index(content, self.keys) if content else None
         if kept is not None:
             return kept
@@ -285,7 +299,6 @@ class _Sheet:
             chunk.iat[pos, chunk.columns.get_loc(k)] = value
         else:
             self.cells[(r - 1, self.cols[k] - 1)] = value
-            self.key_cells_set |= k in self.keys
 
     def key(self, row: dict) -> tuple:
         return tuple(key_text(row.get(k)) for k in self.keys)
@@ -367,9 +380,11 @@ class _Sheet:
     def _keys_written(self) -> tuple[list, int, dict[str, np.ndarray]] | None:
         """What :meth:`_existing_keys` will read from the sheet as :meth:`flush` writes it, known without reading
         it: the existing rows' key texts and the appended ones. None when that is not certain (a sheet not
-        indexed, created, given new header cells or changed key cells, or appended key text that the XML does
+        indexed, created, given header cells (new columns, the order store's note) or changed key cells, or appended key text that the XML does
         not keep as is: characters XML 1.0 forbids, a carriage return, text over Excel's cell limit)."""
-        if self.spec.name not in KEY_INDEX_SHEETS or self.created or self.header_cells or self.key_cells_set:
+        key_cols = {self.cols[k] - 1 for k in self.keys}
+        if self.spec.name not in KEY_INDEX_SHEETS or self.created or self.header_cells or \
+                any(r0 == 0 or c0 in key_cols for r0, c0 in self.cells):
             return None
         text = [v for chunk in self.appended for k in self.keys if k in chunk
                 for v in chunk[k].to_numpy(dtype=object) if isinstance(v, str)]
@@ -739,7 +754,7 @@ def keep_written_keys(backend, report: ImportReport) -> None:
     """After the save: keep the key index of each sheet the import wrote under the saved content's id
     (``workbook.cache.write_key_index``), so the next import finds its duplicates without reading the sheet."""
     for name, (header, last, texts) in report.written_keys.items():
-        content = backend.content_id(name)
+        content = key_index_id(backend, name)
         if content:
             write_key_index(content, header, last, texts)
 
