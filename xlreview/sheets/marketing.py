@@ -36,15 +36,16 @@ SUGGESTION_FILLS = {"negate": "F8CBAD", "lower_bid": "FFE699", "raise_bid": "C6E
                     "pause": "F8CBAD", "scale": "C6E0B4"}
 NOTE_ALIGN = Alignment(wrap_text=True, vertical="top")
 
-CAMPAIGN_COLS = [Col("channel", kind="text", width=14), Col("campaign", kind="text", width=30), Col("spend"),
+KEY_WIDTH = 16       # channel, campaign and keyword (columns A:C) repeat on every printed page: a quarter of a page
+CAMPAIGN_COLS = [Col("channel", kind="text", width=14), Col("campaign", kind="text", width=KEY_WIDTH, wrap=True), Col("spend"),
                  Col("sales"), Col("orders"), Col("roas"), Col("acos"), Col("break_even_acos"), Col("ad_profit"),
                  Col("suggestion_label", "suggestion", "text", 14), Col("clicks"), Col("impressions"),
                  Col("ctr"), Col("cpc"), Col("cvr"), Col("cpa")]
-KEYWORD_COLS = [Col("channel", kind="text", width=14), Col("campaign", kind="text", width=30),
-                Col("keyword", kind="text", width=26), Col("rank", width=7), Col("spend"), Col("sales"), Col("orders"),
+KEYWORD_COLS = [Col("channel", kind="text", width=14), Col("campaign", kind="text", width=KEY_WIDTH, wrap=True),
+                Col("keyword", kind="text", width=KEY_WIDTH, wrap=True), Col("rank", width=7), Col("spend"), Col("sales"), Col("orders"),
                 Col("clicks"), Col("roas"), Col("acos"), Col("cvr"), Col("cpa"), Col("break_even_acos"),
                 Col("waste_label", "waste", "text", 9), Col("suggestion_label", "suggestion", "text", 14)]
-PROMO_COLS = [Col("channel_label", "channel", "text"), Col("name", "promo_name", "text"),
+PROMO_COLS = [Col("channel_label", "channel", "text"), Col("name", "promo_name", "text", KEY_WIDTH, wrap=True),
               Col("start_date", kind="date"),
               Col("end_date", kind="date"), Col("baseline"), Col("uplift"), Col("dip"), Col("incremental_sales"),
               Col("pull_forward_ratio"), Col("verdict_label", "verdict", "text", 16), Col("orders", "promo_orders"),
@@ -102,7 +103,7 @@ def write_marketing(wb: Workbook, review: Review) -> None:
     row = _keywords(ws, kw, row, lang, s)
     row = _promotions(ws, promos, review.promo_daily, row, lang, s)
     row = _content(ws, content, row, lang)
-    ws.freeze_panes = "A4"
+    ws.freeze_panes = "D4"        # channel, campaign, keyword / promotion name: repeated on every printed page
 
 
 def _campaigns(ws, camp: pd.DataFrame, row: int, lang: str) -> int:

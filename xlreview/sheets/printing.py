@@ -150,8 +150,34 @@ def layout_for_print(ws: Worksheet, title_rows: int = TITLE_ROWS) -> None:
         keys = key_columns(ws)
         if keys:
             ws.print_title_cols = f"A:{get_column_letter(keys)}"
+        _notes_within_a_page(ws, width / scale)
         _column_breaks(ws, last_col, keys, width / scale)
     _row_breaks(ws, last_row, height / scale, title_rows)
+
+
+def _notes_within_a_page(ws: Worksheet, page_width: float) -> None:
+    """A note (one row of text merged from column A over a table's width) wider than the first page would be cut
+    mid-sentence by a column break: merge it over the columns the first page holds instead, its row as tall
+    as the text then takes."""
+    from .layout import grow_row, wrapped_lines
+    for rng in list(ws.merged_cells.ranges):
+        text = ws.cell(row=rng.min_row, column=rng.min_col).value
+        if rng.min_row != rng.max_row or rng.min_col != 1 or not isinstance(text, str):
+            continue
+        acc, last = 0.0, 0
+        for c in range(1, rng.max_col + 1):
+            acc += column_points(ws, c)
+            if acc > page_width:
+                break
+            last = c
+        if last >= rng.max_col or last < 1:
+            continue
+        row = rng.min_row
+        ws.unmerge_cells(str(rng))
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+        chars = sum(column_points(ws, c) for c in range(1, last + 1)) / LIBREOFFICE_PT_PER_CHAR
+        ws.row_dimensions[row].height = None
+        grow_row(ws, row, wrapped_lines(text, chars))
 
 
 def _column_breaks(ws: Worksheet, last_col: int, keys: int, page_width: float) -> None:

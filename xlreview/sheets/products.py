@@ -112,6 +112,9 @@ def _class_rules(ws, first: int, last: int, lang: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------ quadrant
+QUADRANT_WIDTH = 20      # a quadrant's label wraps: the SKU table and the chart under it print one page wide
+
+
 def write_quadrant(wb: Workbook, review: Review) -> None:
     """Add the Quadrant sheet: medians, counts per quadrant, the SKU table and a scatter chart."""
     products = review.products
@@ -141,7 +144,7 @@ def write_quadrant(wb: Workbook, review: Review) -> None:
     counts = pd.DataFrame({"quadrant_label": [label(f"quad_{q}", lang) for q in QUADRANTS],
                            "sku_count": [int((has["quadrant"] == q).sum()) for q in QUADRANTS],
                            "net_sales": [float(has.loc[has["quadrant"] == q, "net_sales"].sum()) for q in QUADRANTS]})
-    cfirst, clast = write_table(ws, counts, [Col("quadrant_label", "quadrant", "text"),
+    cfirst, clast = write_table(ws, counts, [Col("quadrant_label", "quadrant", "text", QUADRANT_WIDTH, wrap=True),
                                              Col("sku_count", kind="int"), Col("net_sales")], row, 1, lang)
     for i, q in enumerate(QUADRANTS):
         ws.cell(row=cfirst + i, column=1).font = Font(bold=True, color=QUADRANT_COLOURS[q])
@@ -150,8 +153,8 @@ def write_quadrant(wb: Workbook, review: Review) -> None:
     order = {q: i for i, q in enumerate(QUADRANTS)}
     table = _labelled(has, lang).assign(_q=has["quadrant"].map(order)).sort_values(
         ["_q", "sessions", "sku"], ascending=[True, False, True])
-    cols = [Col("sku", kind="text"), Col("name", kind="text"), Col("sessions"),
-            Col("conversion_rate", kind="pct2"), Col("quadrant_label", "quadrant", "text"),
+    cols = [Col("sku", kind="text"), Col("name", kind="text", width=24, wrap=True), Col("sessions"),
+            Col("conversion_rate", kind="pct2"), Col("quadrant_label", "quadrant", "text", QUADRANT_WIDTH, wrap=True),
             Col("class_label", "class", "text"), Col("net_sales"), Col("action", kind="text", width=44, wrap=True)]
     row = write_block_title(ws, clast + 2, 1, label("sku_table", lang))
     first, last = write_table(ws, table, cols, row, 1, lang)
@@ -210,7 +213,7 @@ def write_quadrant(wb: Workbook, review: Review) -> None:
         chart.series.append(line)
     chart.legend.position = "b"
     chart.height, chart.width = 12, 22
-    ws.add_chart(chart, f"{get_column_letter(len(cols) + 2)}{row}")
+    ws.add_chart(chart, f"A{last + 2}")      # under the table: beside it the sheet would print split by columns
 
 
 def nice_max(value: float) -> float:

@@ -16,7 +16,10 @@ from ..text import label
 from .layout import SUB_FONT, Col, put, start_sheet, write_block_title, write_table, write_tiles
 
 TEXT_WIDTH = 60
-REASON_WIDTH = 50        # the reason columns of the markets and products tables share column C with the line names
+# columns A:B name a row (channel and line; country and class; from and to) and repeat on every printed page of
+# a table split by columns, so together they stay within a quarter of a page (printing.key_columns)
+KEY_WIDTH = 18           # line names wrap at this width
+REASON_WIDTH = 30        # the reason columns of the markets and products tables share column C with the kind
 MOVE_ENDS = {BUDGET_CHANGE: "st_budget_change_line", RESERVE: "st_reserve_line"}
 
 
@@ -102,7 +105,7 @@ def write_strategy(wb: Workbook, review: Review) -> None:
         verdict_label=[label(f"st_verdict_{v}", lang) for v in st["budget_lines"]["verdict"]],
         why=line_reasons(review))
     row = write_block_title(ws, row, 1, label("st_lines_block", lang))
-    cols = [Col("kind_label", "st_kind", "text"), Col("channel"), Col("line", "st_line", width=REASON_WIDTH, wrap=True),
+    cols = [Col("channel"), Col("line", "st_line", width=KEY_WIDTH, wrap=True), Col("kind_label", "st_kind", "text"),
             Col("spend", "st_spend", "money"), Col("sales", "st_sales", "money"), Col("roas"),
             Col("profit_after_spend", "st_profit_after_spend", "money"), Col("verdict_label", "st_verdict", "text"),
             Col("budget", "st_budget", "money"), Col("change", "st_change", "money"),
@@ -122,8 +125,8 @@ def write_strategy(wb: Workbook, review: Review) -> None:
     row = write_block_title(ws, row, 1, label("st_moves_block", lang))
     mv = st["budget_moves"].assign(source=[line_label(x, lang) for x in st["budget_moves"]["source"]],
                                    target=[line_label(x, lang) for x in st["budget_moves"]["target"]])
-    _, last = write_table(ws, mv, [Col("source", "st_source", width=36, wrap=True),
-                                   Col("target", "st_target_line", width=36, wrap=True),
+    _, last = write_table(ws, mv, [Col("source", "st_source", width=KEY_WIDTH, wrap=True),
+                                   Col("target", "st_target_line", width=KEY_WIDTH, wrap=True),
                                    Col("amount", "st_amount", "money")], row, 1, lang)
     row = last + 2
 
@@ -155,4 +158,4 @@ def write_strategy(wb: Workbook, review: Review) -> None:
         row = write_block_title(ws, row, 1, label("st_listings_block", lang))
         write_table(ws, nl, [Col("goal_id"), Col("total", "st_new_listings_total", "int"),
                              Col("per_week", "st_per_week", "num"), Col("basis", "st_basis_first_year", "money")], row, 1, lang)
-    ws.freeze_panes = "A4"
+    ws.freeze_panes = "C4"        # channel and line: repeated on every printed page of the wide budget table
