@@ -62,3 +62,17 @@ PREVIOUS = {"gross_sales": 80.0, "net_sales": 80.0, "cogs": 28.0, "gross_profit"
             "ad_spend": None, "marketing_costs": None, "sessions": None, "conversion_rate": None,
             # nobody's first order falls in 2024
             "ltv": None}
+
+
+def frames_from_january() -> dict[str, pd.DataFrame]:
+    """``frames()`` with P1 moved to 20 January 2025: both years full, 2025 the first year of data."""
+    f = frames()
+    f["Orders"].loc[f["Orders"]["order_id"].eq("P1"), "order_date"] = D(2025, 1, 20)
+    return f
+
+
+def frames_without_previous_costs() -> dict[str, pd.DataFrame]:
+    """``frames_from_january()`` without the Costs rows dated 2025 (Costs has rows in 2026 only)."""
+    f = frames_from_january()
+    f["Costs"] = f["Costs"][f["Costs"]["date"].map(lambda d: d.year).ne(2025)]
+    return f

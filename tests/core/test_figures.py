@@ -13,11 +13,13 @@ from figures_example import (
     SKU_OTHER_COSTS,
     SUMMARY,
     frames,
+    frames_from_january,
+    frames_without_previous_costs,
 )
 from worked_example import frames as worked_frames
 
 from xlreview.core import metrics
-from xlreview.core.previous import FIRST_YEAR, PARTIAL_YEAR
+from xlreview.core.previous import FIRST_YEAR, MISSING_COSTS, PARTIAL_YEAR
 from xlreview.core.review import compute_review, review_json
 from xlreview.model.read import frames_to_raw, read_inputs
 
@@ -133,6 +135,25 @@ def test_not_comparable_reasons():
     review = compute_review(inputs_of(f))
     assert review.not_comparable == {k: FIRST_YEAR for k in ("new_customers", "returning_customers",
                                                              "repeat_rate", "ltv")}
+
+
+def test_previous_profit_without_its_cost_source_is_not_comparable():
+    # Costs has rows in 2026 and none in 2025: 2025's other costs are unknown, and every figure built on them
+    # (contribution profit, net profit, net margin) leaves them out -- an artefact to compare against
+    review = compute_review(inputs_of(frames_without_previous_costs()))
+    built_on_costs = ("other_costs", "contribution_profit", "net_profit", "net_margin")
+    assert {k: v for k, v in review.not_comparable.items() if k in built_on_costs} == \
+        {k: MISSING_COSTS for k in built_on_costs}
+    assert set(review.not_comparable) == set(built_on_costs) | {"new_customers", "returning_customers",
+                                                                 "repeat_rate", "ltv"}
+    # the JSON previous follows METRICS: other_costs null (no source rows), the rest as defined (a number)
+    out = review_json(review)
+    assert out["previous"]["other_costs"] is None
+    assert out["previous"]["net_profit"] == pytest.approx(out["previous"]["contribution_profit"]
+                                                          - out["previous"]["fixed_costs"])
+    assert out["previous_not_comparable"]["net_profit"] == MISSING_COSTS
+    # with its 2025 Costs row the year is complete: nothing of the money block is flagged
+    assert not set(built_on_costs) & set(compute_review(inputs_of(frames_from_january())).not_comparable)
 
 
 def test_json_carries_the_new_figures(review):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import openpyxl
 import pandas as pd
 import pytest
-from figures_example import CHANNEL_OTHER_COSTS, SKU_OTHER_COSTS, frames
+from figures_example import CHANNEL_OTHER_COSTS, SKU_OTHER_COSTS, frames, frames_without_previous_costs
 from sheet_cells import find, right_of
 
 from xlreview.core.review import compute_review
@@ -62,6 +62,26 @@ def test_dashboard_comparisons_na_with_reason_and_cost_unknown_count(book):
     assert ws.cell(row=other.row, column=3).value == pytest.approx(7)
     count = [c.value for r in ws.iter_rows() for c in r if isinstance(c.value, str) and c.value.startswith("成本未知的 SKU")]
     assert count and "1 个" in count[0] and "50.00" in count[0]
+
+
+def test_dashboard_previous_profit_without_costs_rows_is_na_with_reason(tmp_path):
+    inputs, report = read_inputs(frames_to_raw(frames_without_previous_costs()))
+    assert report.ok
+    path = tmp_path / "nocosts.xlsx"
+    render(compute_review(inputs)).save(path)
+    ws = openpyxl.load_workbook(path)[sheet_name("dashboard", "zh")]
+    table = find(ws, "2026 vs 2025").row             # the comparison block; its rows: figure, 2026, 2025, change
+
+    def compare_row(key):
+        return [c for c in ws["A"] if c.row > table and c.value == label(key, "zh")][0].row
+
+    keys = ("other_costs", "contribution_profit", "net_profit", "net_margin")
+    for key in keys:         # the comparison column of each figure built on other costs says n/a
+        assert ws.cell(row=compare_row(key), column=4).value == label("not_applicable", "zh"), key
+    row = compare_row("net_sales")
+    assert isinstance(ws.cell(row=row, column=4).value, float)            # a complete figure still compares
+    notes = [c.value for r in ws.iter_rows() for c in r if isinstance(c.value, str) and "Costs（其他费用）表" in c.value]
+    assert len(notes) == 1 and all(label(k, "zh") in notes[0] for k in keys) and "2025" in notes[0]
 
 
 def test_customers_sheet_reconciles_net_sales_and_customers(book):

@@ -97,7 +97,7 @@ def compute_review(inputs: Inputs, frozen_plan: pd.DataFrame | None = None) -> R
     actions = next_actions(s, channels, products, campaigns, keywords, promotions, risks, goals)
     return Review(
         settings=s, summary=summary, monthly=monthly, previous=previous_summary(inputs, index),
-        not_comparable=not_comparable(lines, year), unknown_skus=list(inputs.unknown_skus),
+        not_comparable=not_comparable(inputs, index, year), unknown_skus=list(inputs.unknown_skus),
         channels=channels, products=products, risks=risks,
         campaigns=campaigns, keywords=keywords, promotions=promotions, promo_daily=promo_daily, content=content,
         markets=markets, customers_monthly=customers_monthly,
