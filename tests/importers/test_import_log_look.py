@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from openpyxl.utils import column_index_from_string
 
 from xlreview.pipeline import import_files
@@ -85,3 +86,59 @@ def test_one_log_in_the_commands_language_and_other_parts_untouched(tmp_path):
     for name in before:
         if name.startswith("xl/vbaProject") or name.startswith("customUI"):
             assert after.get(name) == before[name], name
+
+
+def _log_with_rejected_rows(tmp_path: Path, lang: str) -> tuple[Path, openpyxl.Workbook]:
+    """The log of three exports with rejected rows (cancelled orders, report footers), alone in a workbook."""
+    book = tmp_path / f"review_{lang}.xlsm"
+    shutil.copy(ROOT / "workbook_template.xlsm", book)
+    data = ROOT / "tests" / "data" / "imports"
+    import_files(book, [data / "amazon_all_orders.txt", data / "ebay_orders.csv", SHOPIFY], lang=lang)
+    wb = openpyxl.load_workbook(book)
+    for name in wb.sheetnames:
+        if name != sheet_name("import_log", lang):
+            del wb[name]
+    out = tmp_path / f"log_{lang}.xlsx"
+    wb.save(out)
+    return out, wb
+
+
+def test_each_table_of_the_log_reads_on_its_own(tmp_path):
+    from xlreview.sheets.layout import BREAKABLE, text_width
+    _, wb = _log_with_rejected_rows(tmp_path, "en")
+    ws = wb.active
+    cells = {c.value: c for row in ws.iter_rows() for c in row if c.value is not None}
+    # one name for one fact: the summary calls the file's total, the imported and the rejected amount as the
+    # reconciliation block does
+    for key in ("import.money_in_file", "import.money_imported", "import.money_rejected"):
+        assert sum(1 for c in ws.iter_rows() for x in c if x.value == tr(key, "en")) == 2, key
+    # a rejected row's raw values wrap over the wide columns on the right, not in a column the counts share
+    raw = cells[tr("import.rej_raw", "en")]
+    spans = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
+    assert (raw.row, raw.column) in spans and spans[(raw.row, raw.column)].max_col == ws.max_column
+    rows_read = cells[tr("import.col_rows_read", "en")]
+    assert ws.column_dimensions[rows_read.column_letter].width <= 20      # was as wide as a raw row (48)
+    # an English header wraps between words: its column is as wide as its longest word
+    for c in ws[1]:
+        if c.value:
+            longest = max(text_width(w) for w in BREAKABLE.findall(c.value))
+            assert ws.column_dimensions[c.column_letter].width >= longest * 1.1 + 1, (c.value, c.column_letter)
+    # every body cell reads from the top (File and Line beside a wrapped raw row too)
+    body = [c for row in ws.iter_rows(min_row=2) for c in row if c.value is not None and not c.font.b]
+    assert body and all(c.alignment.vertical == "top" for c in body)
+
+
+@pytest.mark.libreoffice
+def test_the_log_prints_one_page_wide_with_whole_header_words(soffice, tmp_path):
+    import subprocess
+
+    from xlreview.libreoffice import convert
+    path, wb = _log_with_rejected_rows(tmp_path, "en")
+    assert not wb.active.col_breaks.brk
+    text = subprocess.run(["pdftotext", "-layout", str(convert(path, "pdf", tmp_path)), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    for word in ("Currency", "(skipped)", "Imported", "Explanation", "Reason"):
+        assert re.search(rf"(?<!\S){re.escape(word)}(?!\S)", text), word
+    for page in text.split("\f"):
+        if re.search(r"\d\.\d\d", page):               # every page with amounts shows the file they come from
+            assert re.search(r"\w+\.(csv|txt)", page), page[:400]

@@ -637,6 +637,10 @@ def apply_batch(backend, sheets: dict[str, _Sheet], ledger: _Ledger, batch: Impo
 # ----------------------------------------------------------------------------- import log
 LOG_COLUMNS = ["file", "format", "rows_read", "rows_imported", "added", "updated", "duplicates", "rejected",
                "money_label", "currency", "total_before", "total_after", "difference", "error"]
+# one name for one fact: the file's total, what was imported and the rejected rows' amount are called as in the
+# money reconciliation block under the summary
+LOG_HEADERS = {"total_before": "import.money_in_file", "total_after": "import.money_imported",
+               "difference": "import.money_rejected"}
 REJECTED_COLUMNS = ["rej_file", "rej_line", "rej_reason", "rej_raw"]
 MONEY_COLUMNS = ["money_file", "money_column", "money_role", "money_in_file", "money_imported", "money_rejected",
                  "money_difference", "money_note"]
@@ -673,7 +677,7 @@ def import_log_blocks(report: ImportReport, lang: str) -> list[dict]:
                                                   m.in_file, m.imported, m.rejected, m.difference, explanation)])
         money += [[f.path.name, None, None, None, None, None, None, render(n, lang)] for n in f.notes]
     return [
-        {"title": None, "header": [tr("import.col_" + c, lang) for c in LOG_COLUMNS], "rows": files,
+        {"title": None, "header": [tr(LOG_HEADERS.get(c, "import.col_" + c), lang) for c in LOG_COLUMNS], "rows": files,
          "money": {10, 11, 12}, "alert": set()},
         {"title": tr("import.rejected_block", lang), "header": [tr("import." + c, lang) for c in REJECTED_COLUMNS],
          "rows": rejected, "money": set(), "alert": set()},
