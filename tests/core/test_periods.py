@@ -109,3 +109,16 @@ def test_periods_out_of_order_are_refused(asked):
     with pytest.raises(ValueError):
         index.summaries([(pd.Timestamp(2026, 2, 1), pd.Timestamp(2026, 2, 28)),
                          (pd.Timestamp(2026, 1, 1), pd.Timestamp(2026, 1, 31))])
+
+
+def test_a_key_left_out_by_keys_raises_naming_it_instead_of_reading_nan(asked):
+    # keys={"net_sales"} skips the cohort ltv and the customer counts: reading one must not look like "no data"
+    inputs, calls = asked
+    index = calls[0][0]
+    year = metrics.year_bounds(inputs.settings.review_year)
+    row = index.summaries([year], keys={"net_sales"})[0]
+    assert not math.isnan(row["net_sales"])
+    for key in ("ltv", "customers", "ad_spend"):
+        with pytest.raises(KeyError, match=key):
+            row[key]
+    assert not math.isnan(index.summaries([year], keys={"ltv"})[0]["ltv"])

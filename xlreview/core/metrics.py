@@ -696,8 +696,9 @@ class LineIndex:
 
         ``periods`` must be in order and disjoint (the months of a year, the weeks of a plan). ``keys``: the keys
         the caller reads (None: every key); the parts of ``OPTIONAL_PARTS`` no read key needs are then not
-        computed and their keys are empty (NaN): the cohort ltv, the cost allocations of METRICS 1 with what is
-        built on them, the section 3 customer counts.
+        computed and their keys are left out of the dicts (the cohort ltv, the cost allocations of METRICS 1
+        with what is built on them, the section 3 customer counts), so reading one raises KeyError naming it
+        instead of giving a NaN that reads as "no data".
 
         Raises ValueError when the periods overlap or are out of order.
         """
@@ -709,7 +710,8 @@ class LineIndex:
         key = (_scope_key(scope), tuple((a.value, b.value) for a, b in bounds), fixed_share, parts)
         if key not in self._memo:
             self._memo[key] = self._summaries(bounds, scope, fixed_share, parts)
-        return [dict(row) for row in self._memo[key]]
+        skipped = set().union(*(needs for p, needs in OPTIONAL_PARTS.items() if p not in parts))
+        return [{k: v for k, v in row.items() if k not in skipped} for row in self._memo[key]]
 
     def _summaries(self, bounds, scope: dict, fixed_share, parts: frozenset) -> list[dict[str, float]]:
         """Every key for each period; the keys of an ``OPTIONAL_PARTS`` part not in ``parts`` are NaN."""
