@@ -181,3 +181,23 @@ def test_an_import_refusing_every_row_says_so_exits_1_and_writes_nothing(lang, b
     assert tr("msg.import_all_rows_refused", lang, file=export.name, rows=3, reasons="").strip() in output
     assert tr("msg.import_nothing_written", lang, files="").strip() in output
     assert _hashes(tmp_path) == before
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_import_with_one_refused_file_imports_none_of_the_files(lang, books, tmp_path, monkeypatch):
+    """All or nothing: F05 alone imports, but with F12 (every row refused) beside it nothing is written."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copyfile(books[lang], tmp_path / "wb.xlsm")
+    field = Path(__file__).parent / "data" / "field"
+    names = ["F12_tiktok_US_orders_excel_resaved_scientific_ids.csv", "F05_amazon_daterange_UK_postage_credits_Sept.csv"]
+    for name in names:
+        shutil.copyfile(field / name, tmp_path / name)
+    before = _hashes(tmp_path)
+    exit_code, output = _run(tmp_path, "import", "wb.xlsm", *names)
+    assert exit_code == 1 and "Traceback" not in output, output
+    assert tr("msg.import_all_rows_refused", lang, file=names[0], rows=3, reasons="").strip() in output
+    assert tr("msg.import_nothing_written", lang, files="").strip() in output
+    assert names[1] not in output                    # the good file is not named as failed
+    assert _hashes(tmp_path) == before
+    exit_code, output = _run(tmp_path, "import", "wb.xlsm", names[1])     # what the message says to do
+    assert exit_code == 0, output

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from xlreview.importers import UnknownFormat, UnreadableFile, detect, read_export
-from xlreview.importers.base import parse_datetime, parse_money
+from xlreview.importers.base import ImportError_, parse_datetime, parse_money
 from xlreview.pipeline import import_files
 
 DATA = Path(__file__).parents[1] / "data" / "imports"
@@ -243,10 +243,14 @@ def test_text_starting_with_equals_stays_text(tmp_path):
     assert any(c.value == "=cheap mug" and c.data_type == "s" for c in cells)
 
 
-def test_unknown_file_is_logged_and_others_imported(tmp_path):
+def test_an_unknown_file_beside_good_ones_imports_nothing(tmp_path):
+    # all or nothing: the seller removes or re-exports the named file and runs the import again
     book = _workbook(tmp_path / "review.xlsx")
-    report = import_files(book, [DATA / "shopify_orders.csv", DATA / "unknown" / "bank_statement.csv"])
-    assert report.added == 3 and len(report.errors) == 1
+    before = book.read_bytes()
+    with pytest.raises(ImportError_, match="bank_statement.csv") as failed:
+        import_files(book, [DATA / "shopify_orders.csv", DATA / "unknown" / "bank_statement.csv"])
+    assert "shopify_orders.csv" not in failed.value.message("en") and book.read_bytes() == before
+    assert import_files(book, [DATA / "shopify_orders.csv"]).added == 3
     with pytest.raises(UnknownFormat):
         import_files(book, [DATA / "unknown" / "bank_statement.csv"])
 

@@ -728,6 +728,9 @@ def import_backend(backend, workbook: Path, batches: list[tuple[FileReport, Impo
     """Upsert the read batches into the backend's input sheets (not saved; the caller writes the Import Log
     from ``import_log_blocks``).
 
+    All or nothing: when any file could not be read or had every row refused, ImportError_
+    (``import_nothing_written``, naming each such file with its reasons) is raised before anything is written.
+
     Order lines go to the order store (``StoreRouting``) with ``to_store`` or when the Orders sheet is full;
     the new part is ``report.pending_part`` until the caller saves and publishes it. ``home``: where the
     workbook lives (default ``workbook``).
@@ -742,8 +745,9 @@ def import_backend(backend, workbook: Path, batches: list[tuple[FileReport, Impo
             rep.money_columns = batch.money_columns({r.line for r in rep.rejected})
             if rep.rows_read and not rep.rows_imported:
                 rep.error = all_rows_refused(rep, lang).message(lang)
-    if all(rep.error for rep, _ in batches):           # nothing imported: nothing is written
-        raise ImportError_("import_nothing_written", files="\n".join(rep.error for rep, _ in batches))
+    failed = [rep.error for rep, _ in batches if rep.error]
+    if failed:                       # all or nothing: a file refused entirely means nothing is written
+        raise ImportError_("import_nothing_written", files="\n".join(failed))
     part = routing.write(lang)
     for target in sheets.values():
         target.flush(backend)
