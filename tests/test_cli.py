@@ -112,3 +112,19 @@ def test_every_command_has_an_example_in_its_help():
 def test_import_lists_formats_without_a_workbook():
     res = run("import", "--list-formats")
     assert res.exit_code == 0 and "amazon_all_orders" in res.output
+
+
+def test_help_says_what_lang_and_verbose_do():
+    """`template --lang` only changes the messages (the file is the same for both languages); -v prints every
+    step's time, and steps over 1 s are printed without it."""
+    import inspect
+
+    from xlreview import cli as cli_module
+    from xlreview.template import build_template
+    assert "lang" not in inspect.signature(build_template).parameters      # the template cannot follow --lang
+    out = " ".join(run("template", "--help").output.split())
+    assert "messages only" in out and "sheets written" not in out
+    for command in ("build", "demo", "deck"):
+        out = " ".join(run(command, "--help").output.split())
+        assert "without -v only the steps that took over 1 s are printed" in out, command
+    assert "> 1.0" in inspect.getsource(cli_module.Progress.__call__)        # the 1 s the help names

@@ -11,6 +11,7 @@ the sheets and every message (docs/architecture.md, "Words and language").
 """
 from __future__ import annotations
 
+import functools
 import sys
 import tempfile
 import time
@@ -25,6 +26,8 @@ from .text import DEFAULT_LANGUAGE, LANGUAGES, tr
 
 LANG_HELP = ("语言 / language of the messages and of the sheets written: zh or en "
              "(default: the workbook's Settings language; zh for a new workbook)")
+VERBOSE_HELP = ("print the time of every step on stderr (without -v only the steps that took over 1 s are "
+                "printed)")
 _LANG = "xlreview.lang"     # ctx.meta key: the command's language, for the error handler
 
 
@@ -46,8 +49,8 @@ class Progress:
         self("")
 
 
-def lang_option(command):
-    return click.option("--lang", "lang_override", type=click.Choice(LANGUAGES), default=None, help=LANG_HELP)(command)
+def lang_option(command, help: str = LANG_HELP):
+    return click.option("--lang", "lang_override", type=click.Choice(LANGUAGES), default=None, help=help)(command)
 
 
 def resolve_language(override: str | None, workbook: Path | None = None) -> str:
@@ -161,7 +164,7 @@ def new(path: Path, force: bool, lang_override):
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="also write the JSON result")
 @click.option("--force", is_flag=True, help="overwrite PATH if it exists")
 @lang_option
-@click.option("-v", "--verbose", is_flag=True, help="print timings of every step")
+@click.option("-v", "--verbose", is_flag=True, help=VERBOSE_HELP)
 def demo(path: Path, seed: int, n_lines, json_out, force: bool, lang_override, verbose: bool):
     """示例：生成带示例数据的完整复盘 / Write a workbook of realistic sample data and build the review.
 
@@ -232,7 +235,7 @@ def check(path: Path, json_out, lang_override):
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="write every figure as JSON (every key: docs/metrics.md section 11, JSON result)")
-@click.option("-v", "--verbose", is_flag=True, help="print timings of every step")
+@click.option("-v", "--verbose", is_flag=True, help=VERBOSE_HELP)
 @click.option("--replan", is_flag=True, help="recompute the plan of every goal (the plan is otherwise kept frozen)")
 @lang_option
 def build(path: Path, json_out, verbose: bool, replan: bool, lang_override):
@@ -258,7 +261,7 @@ def build(path: Path, json_out, verbose: bool, replan: bool, lang_override):
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--force", is_flag=True, help="overwrite the deck if it exists")
-@click.option("-v", "--verbose", is_flag=True, help="print timings of every step")
+@click.option("-v", "--verbose", is_flag=True, help=VERBOSE_HELP)
 @lang_option
 def deck(path: Path, out, force: bool, verbose: bool, lang_override):
     """汇报PPT / Write the year-end deck (PowerPoint, editable charts) from the same review as the sheets.
@@ -334,8 +337,9 @@ def import_(path: Path, files, source, to_store: bool, lang_override):
     Formats are found by their headers; importing the same file twice adds nothing. Every row is
     imported, skipped as already present, or listed with its reason on the Import Log sheet, and every
     money column is reconciled there (in the file = imported + rejected); a money column the format
-    does not know is named in the output. A file of which every row is refused fails (exit code 1, its
-    reasons in the output); when nothing at all can be imported the workbook is not changed.
+    does not know is named in the output. All or nothing: when any file cannot be read or has every row
+    refused, nothing is imported and the workbook is not changed (exit code 1; each such file is named
+    with its reasons -- remove it from the command or export it again, then re-run).
     Refused while the workbook is open in Excel/WPS/LibreOffice.
     Order lines that would pass Excel's 1,048,576 rows (or all of them with --store) go to the order
     store next to the workbook; check and build read it with the Orders sheet (docs/performance.md).
@@ -392,7 +396,8 @@ def store_(path: Path, lang_override):
 
 @cli.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path), required=False)
-@lang_option
+@functools.partial(lang_option, help="语言 / language of the messages only: zh or en (default zh); the template is "
+                                     "one file for both languages -- a workbook's sheets follow its Settings language")
 def template(out, lang_override):
     """重建模板 / Rebuild workbook_template.xlsm for the installed xlwings version (deterministic).
 

@@ -200,3 +200,12 @@ def test_week_labels_of_no_dates_is_an_empty_text_series():
     from xlreview.core.plan import week_labels
     assert week_labels(pd.Series(pd.to_datetime([]))).tolist() == []
     assert week_labels(pd.Series(pd.to_datetime(["2027-01-01", "2026-03-02"]))).tolist() == ["2026-W53", "2026-W10"]
+
+
+@pytest.mark.parametrize("total, zh, en", [(104, "每周 2 个", "2 a week"), (70, "每周 1–2 个", "1–2 a week"),
+                                           (40, "每周 1 个", "1 a week"), (26, "每 2 周 1 个", "one every 2 weeks"),
+                                           (1, "每 52 周 1 个", "one every 52 weeks")])
+def test_listing_cadence_is_whole_listings_never_a_fraction_a_week(total, zh, en):
+    # issue 12 item 8: "每周上新 0.5 个" is not how a seller plans; the Strategy sheet and the deck say this
+    from xlreview.text import render
+    assert (render(P.listing_cadence(total), "zh"), render(P.listing_cadence(total), "en")) == (zh, en)

@@ -194,6 +194,17 @@ def _year_days(year: int) -> int:
     return 366 if calendar.isleap(year) else 365
 
 
+def listing_cadence(total: int) -> Phrase:
+    """How often to launch ``total`` new listings over the plan year's 52 weeks, in whole listings as a seller
+    reads it: "每周 2 个", "每周 1–2 个", "每 3 周 1 个" -- never "每周 0.5 个" (issue 12 item 8)."""
+    per_week = total / 52
+    if per_week >= 1:
+        return Phrase.of("plan.cadence_week", n=f"{per_week:.0f}" if per_week.is_integer()
+                         else f"{math.floor(per_week)}–{math.ceil(per_week)}")
+    weeks = math.floor(52 / total)
+    return Phrase.of("plan.cadence_week", n=1) if weeks <= 1 else Phrase.of("plan.cadence_weeks", n=weeks)
+
+
 def goal_actions(inputs: Inputs, lines: pd.DataFrame, goal: dict, plan: pd.DataFrame,
                  products: pd.DataFrame | None) -> list[dict]:
     """Weekly actions of one planned goal (ACTION_COLUMNS records)."""
@@ -217,14 +228,8 @@ def goal_actions(inputs: Inputs, lines: pd.DataFrame, goal: dict, plan: pd.DataF
         if gap > 0 and n and avg > 0:
             total = math.ceil(gap / avg)
             per_week = total / 52
-            common = dict(gap=format_value(metric, gap), year=s.review_year, avg=format_value(metric, avg), total=total)
-            if per_week >= 1:          # whole listings a week; fewer: one listing every n weeks, never "0.5 个"
-                text = Phrase.of("plan.listings_week", per_week=f"{per_week:.0f}" if per_week.is_integer()
-                                 else f"{math.floor(per_week)}–{math.ceil(per_week)}", **common)
-            else:
-                n = math.floor(52 / total)
-                every = Phrase.of("plan.every_week") if n <= 1 else Phrase.of("plan.every_weeks", n=n)
-                text = Phrase.of("plan.listings", every=every, **common)
+            text = Phrase.of("plan.listings", cadence=listing_cadence(total), gap=format_value(metric, gap),
+                             year=s.review_year, avg=format_value(metric, avg), total=total)
             out.append({"goal_id": gid, "kind": "new_listings", "per_week": round(per_week, 2), "total": total,
                         "basis": avg, "action": text})
     if (metric in ("net_sales", "gross_sales", "orders", "units", "conversion_rate")

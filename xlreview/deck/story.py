@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..core.plan import listing_cadence
 from ..core.products import PRODUCT_CLASSES
 from ..core.review import Review
 from ..text import label, render, tr
@@ -489,7 +490,8 @@ def product_moves_slide(review: Review) -> Slide | None:
     rows = [[label(f"st_action_{r['action']}", lang), r["sku"], t] for r, t in zip(_records(pr), todo)][:10]
     table = Table([label("st_action", lang), label("sku", lang), label("st_what_to_do", lang)], rows)
     nl = st["new_listings"]
-    bullets = [_w("new_listings", lang, goal=r["goal_id"], n=int(r["total"]), w=num(r["per_week"], 1))
+    bullets = [_w("new_listings", lang, goal=r["goal_id"], n=int(r["total"]),
+                  w=render(listing_cadence(int(r["total"])), lang))
                for r in _records(nl)]
     figs = [Figure(("strategy", "products", {"action": "clear"}, "stock_value"), float(clear["stock_value"].sum()), "sum")]
     return Slide("product_moves", title, _w("sec_plan", lang), table=table, bullets=bullets, figures=figs)

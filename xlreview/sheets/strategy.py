@@ -10,9 +10,10 @@ import pandas as pd
 from openpyxl.workbook import Workbook
 
 from ..core.channels import fmt_money, fmt_pct
+from ..core.plan import listing_cadence
 from ..core.review import Review
 from ..core.strategy import BUDGET_CHANGE, RESERVE
-from ..text import label
+from ..text import label, render
 from .layout import SUB_FONT, Col, put, start_sheet, write_block_title, write_table, write_tiles
 
 TEXT_WIDTH = 60
@@ -156,6 +157,7 @@ def write_strategy(wb: Workbook, review: Review) -> None:
     nl = st["new_listings"]
     if len(nl):
         row = write_block_title(ws, row, 1, label("st_listings_block", lang))
+        nl = nl.assign(cadence=[render(listing_cadence(int(t)), lang) for t in nl["total"]])
         write_table(ws, nl, [Col("goal_id"), Col("total", "st_new_listings_total", "int"),
-                             Col("per_week", "st_per_week", "num"), Col("basis", "st_basis_first_year", "money")], row, 1, lang)
+                             Col("cadence", "st_cadence", "text"), Col("basis", "st_basis_first_year", "money")], row, 1, lang)
     ws.freeze_panes = "C4"        # channel and line: repeated on every printed page of the wide budget table
