@@ -11,6 +11,21 @@ from xlreview.libreoffice import soffice_path
 DATA = Path(__file__).parent / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_folder(tmp_path_factory):
+    """The user's cache folder (``workbook.cache.user_cache_folder``) is a fresh folder for the session: the
+    suite never writes to the real ~/.cache, and the first ``new``/``demo`` builds the VBA project itself."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    saved = {k: os.environ.get(k) for k in ("XDG_CACHE_HOME", "LOCALAPPDATA")}
+    os.environ["XDG_CACHE_HOME"] = os.environ["LOCALAPPDATA"] = str(folder)
+    yield folder
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
 def pytest_addoption(parser):
     parser.addoption("--excel", action="store_true", default=False,
                      help="also run the backend contract tests on a live Excel through xlwings")

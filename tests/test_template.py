@@ -164,3 +164,42 @@ def test_the_cached_vba_project_is_the_one_built_for_the_book(tmp_path, monkeypa
     wb.save(book)
     assert vba_project(book) == build_vba_project(vba_modules_for_template(sheet_codenames(book)))
     assert len(list((tmp_path / "cache" / "xlreview").iterdir())) == 2
+
+
+def test_a_damaged_cached_vba_project_is_built_again_and_replaced(tmp_path, monkeypatch):
+    """Random bytes in the cache (a full disk, a crash, another tool) must not make every ``new`` fail: the
+    file is checked with olefile, built again, and replaced; old project files beyond the kept count go."""
+    import os
+
+    import openpyxl
+
+    from xlreview.excel.package import check_vba_project, sheet_codenames
+    from xlreview.template import VBA_PROJECTS_KEPT, vba_project
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "cache"))
+    folder = tmp_path / "cache" / "xlreview"
+    book = tmp_path / "plain.xlsx"
+    openpyxl.Workbook().save(book)
+    good = vba_project(book)
+    [cached] = folder.glob("vbaProject-*.bin")
+    for damage in (os.urandom(len(good)), good[: len(good) // 2], b""):
+        cached.write_bytes(damage)
+        assert vba_project(book) == good and cached.read_bytes() == good
+    check_vba_project(cached.read_bytes(), sheet_codenames(book))
+    for k in range(VBA_PROJECTS_KEPT + 2):                # stale projects of other versions
+        old = folder / f"vbaProject-old{k}.bin"
+        old.write_bytes(b"x")
+        os.utime(old, (1, 1))
+    cached.unlink()
+    vba_project(book)
+    assert len(list(folder.glob("vbaProject-*.bin"))) == VBA_PROJECTS_KEPT and cached.is_file()
+    assert list(folder.glob(".tmp-*")) == []
+    # the command a seller runs: demo on a damaged cache works
+    cached.write_bytes(os.urandom(4096))
+    from click.testing import CliRunner
+
+    from xlreview.cli import cli
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(cli, ["new", "n.xlsm"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output

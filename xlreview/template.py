@@ -391,21 +391,28 @@ def finish_package(plain: Path, out: Path, macros: bool, vba_cache: bool = True)
                             for n in pkg.names], pkg)
 
 
+#: VBA project files kept in the user's cache (the newest; one per installation and set of worksheet codeNames)
+VBA_PROJECTS_KEPT = 4
+
+
 def vba_project(xlsx: Path) -> bytes:
     """The ``vbaProject.bin`` :func:`~xlreview.excel.package.make_macro_enabled` builds for ``xlsx``, kept in the
     user's cache folder (:func:`xlreview.workbook.cache.user_cache_folder`) under a key of
     everything it is made of: the worksheet codeNames, the xlreview and xlwings versions and every file of
     ``xlreview/excel`` (VBA wrappers, ribbon, the generator itself). Building it (xlwings' UDF wrappers, the
     MS-OVBA compression in Python) is most of the time of ``new`` and ``demo``; the project is the same for
-    every workbook of one installation. An unwritable cache only means it is built each time.
+    every workbook of one installation. A cached file is checked before use (``check_vba_project``: olefile
+    reads its PROJECT stream and finds every document module); a damaged one is built again and replaced
+    atomically. The oldest project files beyond :data:`VBA_PROJECTS_KEPT` are removed. An unwritable cache
+    only means it is built each time.
     """
     import hashlib
     import importlib.metadata
 
     from . import __version__
     from .excel.ovba import build_vba_project
-    from .excel.package import sheet_codenames, vba_modules_for_template
-    from .workbook.cache import read_cached, write_cached
+    from .excel.package import check_vba_project, sheet_codenames, vba_modules_for_template
+    from .workbook.cache import prune_cached, read_cached, write_cached
     codenames = sheet_codenames(xlsx)
     key = hashlib.sha256()
     try:
@@ -420,9 +427,14 @@ def vba_project(xlsx: Path) -> bytes:
     name = f"vbaProject-{key.hexdigest()[:32]}.bin"
     cached = read_cached(name)
     if cached is not None:
-        return cached
+        try:
+            check_vba_project(cached, codenames)
+            return cached
+        except ValueError:          # damaged (or not ours): built again below and replaced
+            pass
     vba = build_vba_project(vba_modules_for_template(codenames))
     write_cached(name, vba)
+    prune_cached("vbaProject-*.bin", VBA_PROJECTS_KEPT)
     return vba
 
 

@@ -243,6 +243,19 @@ def _project_documents(vba_bin: bytes) -> list[str] | None:
     return re.findall(r"^Document=([^/\r\n]+)/", text, re.M)
 
 
+def check_vba_project(vba_bin: bytes, codenames: list[str]) -> None:
+    """Raise ValueError unless ``vba_bin`` is a VBA project olefile can read (a compound file with a PROJECT
+    stream) whose document modules include ThisWorkbook and each of ``codenames`` (the worksheets' codeNames,
+    :func:`sheet_codenames`)."""
+    documents = _project_documents(vba_bin)
+    if documents is None:
+        raise ValueError("vba_bin is not a readable VBA project (no PROJECT stream)")
+    missing = [n for n in ["ThisWorkbook", *codenames] if n not in documents]
+    if missing:
+        raise ValueError(f"vba_bin lacks the document modules {missing}; build it from "
+                         f"vba_modules_for_template(sheet_codenames(xlsx)) = {codenames}")
+
+
 def _macro_content_types(types_xml: bytes, workbook: str, default_bin_ok: bool) -> bytes:
     """[Content_Types].xml with the workbook macro-enabled and ``xl/vbaProject.bin`` typed."""
     root = parse(types_xml)
@@ -292,13 +305,7 @@ def make_macro_enabled(xlsx_path: str | os.PathLike, out_path: str | os.PathLike
             vba_bin = build_vba_project(vba_modules_for_template(codenames))
         if ribbon_xml is None:
             ribbon_xml = _default_ribbon()
-        documents = _project_documents(vba_bin)
-        if documents is None:
-            raise ValueError("vba_bin is not a readable VBA project (no PROJECT stream)")
-        missing = [n for n in ["ThisWorkbook", *codenames] if n not in documents]
-        if missing:
-            raise ValueError(f"vba_bin lacks the document modules {missing}; build it from "
-                             f"vba_modules_for_template(sheet_codenames(xlsx)) = {codenames}")
+        check_vba_project(vba_bin, codenames)
 
         new: dict[str, bytes] = {workbook: _with_workbook_codename(pkg.read(workbook))}
         for part, had, name in zip(sheets, present, codenames):

@@ -53,6 +53,17 @@ def write_cached(name: str, data: bytes) -> None:
         pass
 
 
+def prune_cached(pattern: str, kept: int) -> None:
+    """Remove the cache files matching the glob ``pattern`` but the ``kept`` newest (by modification time);
+    a cache that cannot be listed or changed is left as it is."""
+    try:
+        files = sorted(user_cache_folder().glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in files[kept:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def _key_index_name(content_id: str) -> str:
     return f"keys-{content_id}.parquet"
 
@@ -100,9 +111,4 @@ def write_key_index(content_id: str, header: list, last: int, columns: dict[str,
     out = io.BytesIO()
     pq.write_table(table, out, compression="zstd")
     write_cached(_key_index_name(content_id), out.getvalue())
-    try:
-        kept = sorted(user_cache_folder().glob(_key_index_name("*")), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in kept[KEY_INDEXES_KEPT:]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    prune_cached(_key_index_name("*"), KEY_INDEXES_KEPT)
