@@ -201,3 +201,22 @@ def test_an_import_with_one_refused_file_imports_none_of_the_files(lang, books, 
     assert _hashes(tmp_path) == before
     exit_code, output = _run(tmp_path, "import", "wb.xlsm", names[1])     # what the message says to do
     assert exit_code == 0, output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_import_in_a_currency_without_an_fx_rate_warns_which_months_the_build_would_refuse(lang, tmp_path,
+                                                                                              monkeypatch):
+    """F13 (TikTok Shop TH, THB, May 2026) into a USD book with no THB rate: imported (exit 0), but the output
+    says in the book's language which currency and months need an FX row -- else the next build fails."""
+    monkeypatch.chdir(tmp_path)
+    export = Path(__file__).parent / "data" / "field" / "F13_tiktok_TH_orders_ddmm_dates_thai_status.csv"
+    _book(tmp_path, lang)
+    exit_code, output = _run(tmp_path, "import", "wb.xlsm", export)
+    assert exit_code == 0, output
+    assert tr("msg.import_fx_missing", lang, currency="THB", months="2026-05") in output
+    exit_code, output = _run(tmp_path, "check", "wb.xlsm")
+    assert exit_code == 1 and "THB" in output                 # what the warning foretold
+    fx = pd.DataFrame({"currency": ["EUR", "THB"], "rate_to_base": [1.2, 0.028]})
+    _book(tmp_path, lang, "rated.xlsm", FX=fx)
+    exit_code, output = _run(tmp_path, "import", "rated.xlsm", export)
+    assert exit_code == 0 and "THB" not in output, output

@@ -833,6 +833,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                     "{file}: all {rows} row(s) were refused, none was imported. Reasons: {reasons}"),
     "msg.import_nothing_written": ('{files}\n没有导入任何一行，工作簿未改动。请把上面的文件从命令中去掉，或重新导出后再运行一次。',
                                    '{files}\nNothing was imported; the workbook was not changed. Remove the file(s) above from the command, or export them again, then re-run.'),
+    "msg.import_fx_missing": ('币种 {currency} 在 FX（汇率）表中没有汇率（{months}）：导入已完成，但生成复盘前请在 FX 表中添加 {currency} 的 rate_to_base（month 留空则适用于所有月份）',
+                              "currency {currency} has no rate on the FX sheet ({months}): the import is done, but before you build add a {currency} row with rate_to_base to FX (a blank month applies to every month)"),
     "msg.import_refusal_reason": ('{reason}（{count} 行，如第 {lines} 行）', '{reason} ({count} row(s), e.g. line {lines})'),
     "import.money_block": ('金额列对账', 'Money columns reconciled'),
     "import.money_file": ('文件', 'File'),

@@ -219,7 +219,8 @@ def import_into_book(backend, files: list[Path], progress, lang: str) -> str:
     if not path.parent.is_dir() or not path.is_file():
         return tr("macro.save_first", lang)
     report = import_backend_files(backend, path, files, lang=lang, progress=progress)
-    return tr("macro.imported", lang, added=report.added, dup=report.duplicates, rej=report.rejected)
+    return "\n".join([tr("macro.imported", lang, added=report.added, dup=report.duplicates, rej=report.rejected),
+                      *report.warning_lines(lang)])      # what the CLI prints too: FX rates missing, unmapped money
 
 
 __all__ = ["build_review", "check_goals", "make_plan", "track_week", "import_files", "show_help"]

@@ -83,6 +83,8 @@ class ImportReport:
     log_sheet: str = ""
     store_part: Path | None = None        # the order store part this import wrote (published after the save)
     pending_part: object = None           # model.store.PendingPart until then
+    #: (currency, months "YYYY-MM") of imported rows the book's FX sheet has no rate for (``missing_fx_rates``)
+    rates_missing: list[tuple[str, list[str]]] = field(default_factory=list)
     written_keys: dict = field(default_factory=dict)   # sheet -> its key index as written (keep_written_keys)
 
     @property
@@ -111,6 +113,8 @@ class ImportReport:
                 out.append(tr("msg.import_unmapped_money", lang, file=f.path.name, column=m.column, format=f.format,
                               in_file=f"{m.in_file:,.2f}", missing=f"{m.difference:,.2f}", sheet=self.log_sheet))
             out += [f"{f.path.name}: {render(n, lang)}" for n in f.notes]
+        for currency, months in self.rates_missing:
+            out.append(tr("msg.import_fx_missing", lang, currency=currency, months=", ".join(months)))
         return out
 
     def summary_line(self, lang: str = "zh") -> str:
@@ -723,6 +727,48 @@ def all_rows_refused(rep: FileReport, lang: str) -> ImportError_:
     return ImportError_("import_all_rows_refused", file=rep.path.name, rows=rep.rows_read, reasons=reasons)
 
 
+#: the date that picks an FX rate for a sheet's money (as ``model.read.read_inputs`` converts them)
+FX_DATE_COLUMN = {"Orders": "order_date", "Ads": "date", "Marketing": "start_date", "Costs": "date"}
+
+
+def missing_fx_rates(backend, batches: list[ImportBatch]) -> list[tuple[str, list[str]]]:
+    """(currency, its months as "YYYY-MM") of the imported rows whose money the next check/build could not
+    convert to the book's base currency: no FX row of that currency for that month nor for every month.
+
+    The book's Settings ``base_currency`` and FX sheet are read from ``backend``; each distinct (currency,
+    month) of the imported rows is put through the build's own rule (``model.read.convert_money``), so the
+    import warns exactly when the build would refuse. Nothing is raised: the import goes on.
+    """
+    from ..model.problems import Report
+    from ..model.read import build_settings, convert_money, empty_frame, read_settings, read_sheet
+    from ..model.schema import FX, ORDERS
+    frames = [(sheet, f) for b in batches for sheet, f in b.frames.items()
+              if sheet in FX_DATE_COLUMN and "currency" in f.columns and len(f)]
+    if not frames:
+        return []
+    names = {spec.name: n for n in backend.sheet_names() if (spec := sheet_for_name(n)) is not None}
+    raw = backend.read_sheets([names[k] for k in ("Settings", "FX") if k in names])
+    quiet = Report()
+    base = build_settings(read_settings(raw.get(names.get("Settings")), quiet), empty_frame(ORDERS),
+                          names.get("Settings", "Settings"), quiet).base_currency
+    fx = read_sheet(FX, raw.get(names.get("FX")), quiet, empty_ok=True)
+    missing: dict[str, set[str]] = {}
+    for sheet, f in frames:
+        date_col = FX_DATE_COLUMN[sheet]
+        month = pd.to_datetime(f[date_col], errors="coerce").dt.strftime("%Y-%m") if date_col in f.columns \
+            else pd.Series("", index=f.index)
+        pairs = pd.DataFrame({"currency": f["currency"], date_col: f.get(date_col), "month": month}) \
+            .drop_duplicates(["currency", "month"])
+        for _, row in pairs.iterrows():
+            one = pd.DataFrame({"currency": [row["currency"]], date_col: [row[date_col]], "_row": [0]})
+            found = Report()
+            convert_money(one, SHEETS_BY_NAME[sheet], date_col, fx, base, found, sheet)
+            for p in found.errors:
+                if p.code == "unknown_currency":
+                    missing.setdefault(str(p.value), set()).add(row["month"])
+    return [(c, sorted(m for m in months if m)) for c, months in sorted(missing.items())]
+
+
 def import_backend(backend, workbook: Path, batches: list[tuple[FileReport, ImportBatch | None]],
                    lang: str, to_store: bool = False, home: Path | None = None) -> ImportReport:
     """Upsert the read batches into the backend's input sheets (not saved; the caller writes the Import Log
@@ -748,12 +794,13 @@ def import_backend(backend, workbook: Path, batches: list[tuple[FileReport, Impo
     failed = [rep.error for rep, _ in batches if rep.error]
     if failed:                       # all or nothing: a file refused entirely means nothing is written
         raise ImportError_("import_nothing_written", files="\n".join(failed))
+    rates_missing = missing_fx_rates(backend, [b for _, b in batches if b is not None])
     part = routing.write(lang)
     for target in sheets.values():
         target.flush(backend)
     ledger.flush(backend)
     report = ImportReport(Path(workbook), [rep for rep, _ in batches])
-    report.pending_part = part
+    report.pending_part, report.rates_missing = part, rates_missing
     report.written_keys = {s.name: s.written_keys for s in sheets.values() if s.written_keys}
     return report
 
