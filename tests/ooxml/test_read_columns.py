@@ -55,3 +55,26 @@ def test_a_sheet_with_a_cell_without_its_reference_is_read_whole(tmp_path):
         write_package(tmp_path / "edited.xlsx", [(n, xml if n == part else COPY) for n in pkg.names], pkg)
     with Package(tmp_path / "edited.xlsx") as pkg:
         assert read_columns(pkg, part, lambda header: [0, 1]) is None
+
+
+def test_phonetic_runs_are_left_out_of_inline_and_shared_strings_alike():
+    # ECMA-376 18.4.6: <rPh> holds the reading (furigana) of the text, not the text; one rule for both readers
+    from lxml import etree
+
+    from xlreview.ooxml.sheetdata import _cell_text, _cell_value
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    item = (b'<r><t>\xe6\x9d\xb1\xe4\xba\xac</t></r><rPh sb="0" eb="2"><t>\xe3\x83\x88\xe3\x82\xa6</t></rPh>'
+            b'<r><t xml:space="preserve"> &amp; Co</t></r><phoneticPr fontId="1"/>')
+    shared = _cell_text(etree.fromstring(f'<si xmlns="{ns}">'.encode() + item + b"</si>"))
+    inline = _cell_value(b' r="A1" t="inlineStr"', b"<is>" + item + b"</is>", None)
+    assert shared == inline == "東京 & Co"
+
+
+def test_date_formats_are_openpyxls():
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+    from xlreview.ooxml.sheetdata import is_date_number_format
+    for fid, code in BUILTIN_FORMATS.items():
+        assert is_date_number_format(str(fid), {}) == is_date_format(code), fid
+    custom = {"164": 'yyyy"年"m"月"d"日"', "165": '#,##0.00 "days"', "166": "[h]:mm", "167": "0.0%"}
+    assert [is_date_number_format(k, custom) for k in custom] == [True, False, True, False]

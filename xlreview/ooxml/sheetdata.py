@@ -109,7 +109,9 @@ def error_cells(pkg: Package, part: str) -> dict[tuple[int, int], str]:
 
 
 def _cell_text(el: etree._Element) -> str:
-    """The text of a ``<si>`` or ``<is>`` string item: its ``<t>`` runs, phonetic runs (``<rPh>``) left out."""
+    """The text of a ``<si>`` or ``<is>`` string item: its ``<t>`` runs, phonetic runs (``<rPh>``) left out
+    (ECMA-376 Part 1, 18.4.6: a phonetic run is the reading of the text, not part of it). The bytes twin for
+    inline strings read by regex is :func:`_inline_text`: the same rule."""
     return "".join(t.text or "" for t in el.iter(m("t")) if t.getparent().tag != m("rPh"))
 
 
@@ -172,6 +174,7 @@ def first_row(pkg: Package, part: str) -> list:
 
 # ------------------------------------------------------------------------------------------- reading columns
 _TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>")
+_PHONETIC = re.compile(rb"<rPh[\s>].*?</rPh>", re.S)
 _T_ATTR = re.compile(rb'\st="(\w+)"')
 _V = re.compile(rb"<v>([^<]*)</v>")
 
@@ -181,14 +184,27 @@ def _xml_text(raw: bytes) -> str:
     return html.unescape(text) if "&" in text else text
 
 
-#: built-in number formats that show dates or times (ECMA-376 Part 1, 18.8.30; 27-36 and 50-58: East Asian dates)
-_BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
-_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+def _inline_text(inner: bytes) -> str:
+    """The text of an inline string cell's content (``<is>``): its ``<t>`` runs, phonetic runs left out --
+    :func:`_cell_text`'s rule for shared strings."""
+    if b"<rPh" in inner:
+        inner = _PHONETIC.sub(b"", inner)
+    return _xml_text(b"".join(_TEXT.findall(inner)))
+
+
+def is_date_number_format(num_fmt_id: str, custom: dict[str, str]) -> bool:
+    """Whether the number format ``num_fmt_id`` (a custom ``<numFmt>`` code of ``custom``, else a built-in)
+    shows a date or time: openpyxl's ``BUILTIN_FORMATS`` and ``is_date_format`` (the ids calamine reads as
+    dates too: 14-22, 45-47)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+    code = custom.get(num_fmt_id)
+    if code is None and num_fmt_id.isdigit():
+        code = BUILTIN_FORMATS.get(int(num_fmt_id))
+    return is_date_format(code)
 
 
 def date_styles(pkg: Package) -> set[bytes]:
-    """The ``s`` values (cellXfs indexes) whose number format shows a date or time: a built-in date format,
-    or a custom one holding d, m, y, h or s outside quoted text, escapes and ``[...]`` sections."""
+    """The ``s`` values (cellXfs indexes) whose number format shows a date or time (:func:`is_date_number_format`)."""
     part = next((r.target for r in pkg.rels(pkg.workbook) if r.type == REL_STYLES), None)
     if part is None or part not in pkg:
         return set()
@@ -197,10 +213,7 @@ def date_styles(pkg: Package) -> set[bytes]:
     xfs = root.find(m("cellXfs"))
     out = set()
     for i, xf in enumerate(xfs if xfs is not None else []):
-        fid = xf.get("numFmtId", "0")
-        code = custom.get(fid)
-        if (code is None and fid.isdigit() and int(fid) in _BUILTIN_DATE_FORMATS) or \
-                (code is not None and re.search("[dmyhs]", _FORMAT_LITERALS.sub("", code.lower()))):
+        if is_date_number_format(xf.get("numFmtId", "0"), custom):
             out.add(str(i).encode())
     return out
 
@@ -211,7 +224,7 @@ def _cell_value(attrs: bytes, inner: bytes, shared, dates: set[bytes] = frozense
     kind = _T_ATTR.search(attrs)
     kind = kind.group(1) if kind else b"n"
     if kind == b"inlineStr":
-        return _xml_text(b"".join(_TEXT.findall(inner)))
+        return _inline_text(inner)
     v = _V.search(inner)
     if v is None:
         return None
