@@ -114,7 +114,7 @@ class ImportReport:
                               in_file=f"{m.in_file:,.2f}", missing=f"{m.difference:,.2f}", sheet=self.log_sheet))
             out += [f"{f.path.name}: {render(n, lang)}" for n in f.notes]
         for currency, months in self.rates_missing:
-            out.append(tr("msg.import_fx_missing", lang, currency=currency, months=", ".join(months)))
+            out.append(tr("msg.import_fx_missing", lang, currency=currency, months=", ".join(months) or "—"))
         return out
 
     def summary_line(self, lang: str = "zh") -> str:
@@ -766,7 +766,7 @@ def missing_fx_rates(backend, batches: list[ImportBatch]) -> list[tuple[str, lis
             for p in found.errors:
                 if p.code == "unknown_currency":
                     missing.setdefault(str(p.value), set()).add(row["month"])
-    return [(c, sorted(m for m in months if m)) for c, months in sorted(missing.items())]
+    return [(c, sorted(m for m in months if isinstance(m, str) and m)) for c, months in sorted(missing.items())]
 
 
 def import_backend(backend, workbook: Path, batches: list[tuple[FileReport, ImportBatch | None]],
