@@ -21,8 +21,11 @@ def _run(*args):
 def test_import_speaks_the_workbooks_language(lang, tmp_path):
     book = _book(tmp_path, lang)
     code, out = _run("import", book, EXPORT, tmp_path / "missing.csv")
-    assert code == 1, out
+    assert code == 1, out                                  # all or nothing: the missing file stops the import
     assert tr("msg.file_missing", lang, path=tmp_path / "missing.csv") in out
+    assert tr("msg.import_nothing_written", lang, files="").strip() in out
+    code, out = _run("import", book, EXPORT)
+    assert code == 0, out
     assert ("个文件已导入" in out) == (lang == "zh") and ("file(s) imported" in out) == (lang == "en")
     names = openpyxl.load_workbook(book, read_only=True).sheetnames
     assert sheet_name("import_log", lang) in names
