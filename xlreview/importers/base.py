@@ -754,9 +754,10 @@ def sniff_decimal_comma(*columns: pd.Series | None) -> bool | None:
     for col in columns:
         if col is None:
             continue
-        text = col.astype(str)
-        comma += int(text.str.contains(r"\d,\d{2}(?:\D*)$", regex=True).sum())
-        point += int(text.str.contains(r"\d\.\d{2}(?:\D*)$", regex=True).sum())
+        seen = col.astype(str).value_counts(dropna=False)    # each distinct text tested once, weighted
+        text = seen.index.to_series()
+        comma += int(seen[text.str.contains(r"\d,\d{2}(?:\D*)$", regex=True).to_numpy()].sum())
+        point += int(seen[text.str.contains(r"\d\.\d{2}(?:\D*)$", regex=True).to_numpy()].sum())
     if comma == point:
         return None
     return comma > point
