@@ -727,10 +727,6 @@ def all_rows_refused(rep: FileReport, lang: str) -> ImportError_:
     return ImportError_("import_all_rows_refused", file=rep.path.name, rows=rep.rows_read, reasons=reasons)
 
 
-#: the date that picks an FX rate for a sheet's money (as ``model.read.read_inputs`` converts them)
-FX_DATE_COLUMN = {"Orders": "order_date", "Ads": "date", "Marketing": "start_date", "Costs": "date"}
-
-
 def missing_fx_rates(backend, batches: list[ImportBatch]) -> list[tuple[str, list[str]]]:
     """(currency, its months as "YYYY-MM") of the imported rows whose money the next check/build could not
     convert to the book's base currency: no FX row of that currency for that month nor for every month.
@@ -740,7 +736,7 @@ def missing_fx_rates(backend, batches: list[ImportBatch]) -> list[tuple[str, lis
     import warns exactly when the build would refuse. Nothing is raised: the import goes on.
     """
     from ..model.problems import Report
-    from ..model.read import build_settings, convert_money, empty_frame, read_settings, read_sheet
+    from ..model.read import FX_DATE_COLUMN, build_settings, convert_money, empty_frame, read_settings, read_sheet
     from ..model.schema import FX, ORDERS
     frames = [(sheet, f) for b in batches for sheet, f in b.frames.items()
               if sheet in FX_DATE_COLUMN and "currency" in f.columns and len(f)]

@@ -430,6 +430,11 @@ def fx_rates(fx: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: the column whose date picks the FX rate of a sheet's money (the month's rate, see convert_money); the
+#: sheets whose money read_inputs converts to the base currency
+FX_DATE_COLUMN = {"Orders": "order_date", "Ads": "date", "Marketing": "start_date", "Costs": "date"}
+
+
 def convert_money(frame: pd.DataFrame, spec: schema.SheetSpec, date_col: str | None, fx: pd.DataFrame,
                   base: str, report: Report, sheet_name: str) -> pd.DataFrame:
     """Convert the sheet's money columns to base currency with the FX sheet (month-specific rate wins).
@@ -526,11 +531,12 @@ def read_inputs(raw_sheets: dict[str, RawSheet], workbook: Path | None = None,
     report.language = settings.language
 
     base = settings.base_currency
-    sources = [(name, convert_money(f, schema.ORDERS, "order_date", frames["FX"], base, report, name))
+    sources = [(name, convert_money(f, schema.ORDERS, FX_DATE_COLUMN["Orders"], frames["FX"], base, report, name))
                for name, f in sources]
-    for sheet, date_col in (("Ads", "date"), ("Marketing", "start_date"), ("Costs", "date")):
-        frames[sheet] = convert_money(frames[sheet], schema.SHEETS_BY_NAME[sheet], date_col, frames["FX"], base,
-                                      report, name_of[sheet])
+    for sheet, date_col in FX_DATE_COLUMN.items():
+        if sheet != "Orders":
+            frames[sheet] = convert_money(frames[sheet], schema.SHEETS_BY_NAME[sheet], date_col, frames["FX"], base,
+                                          report, name_of[sheet])
     _check_unique(frames["Products"], name_of["Products"], "sku", report)
     _check_unique(frames["Goals"], name_of["Goals"], "goal_id", report)
     _check_unique(frames["Marketing"], name_of["Marketing"], "name", report)
