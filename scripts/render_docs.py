@@ -66,8 +66,8 @@ def review_in(path: Path, language: str | None = None):
     return review
 
 
-def sheets_pdf(review, workdir: Path, stem: str) -> Path:
-    """The generated sheets of ``review`` as a PDF with one page per visible sheet, in WRITERS order."""
+def visible_sheets_xlsx(review, workdir: Path, stem: str):
+    """The generated sheets of ``review`` without the HIDDEN ones, saved as ``workdir/stem.xlsx``: (workbook, path)."""
     wb = render(review)
     for key in HIDDEN:
         name = sheet_name(key, review.lang)
@@ -75,6 +75,12 @@ def sheets_pdf(review, workdir: Path, stem: str) -> Path:
             wb.remove(wb[name])
     xlsx = workdir / f"{stem}.xlsx"
     wb.save(xlsx)
+    return wb, xlsx
+
+
+def sheets_pdf(review, workdir: Path, stem: str) -> Path:
+    """The generated sheets of ``review`` as a PDF with one page per visible sheet, in WRITERS order."""
+    _, xlsx = visible_sheets_xlsx(review, workdir, stem)
     return libreoffice.convert(xlsx, PDF_ONE_PAGE_PER_SHEET, workdir, timeout=600)
 
 
@@ -103,13 +109,7 @@ DECK_COLUMNS = 3
 def printed_first_pages(review, workdir: Path, stem: str) -> tuple[Path, dict[str, int]]:
     """Export the generated sheets with their own print setup: (the PDF, {sheet id: its first page}), found
     by the sheet's title (row 1, repeated on every page)."""
-    wb = render(review)
-    for key in HIDDEN:
-        name = sheet_name(key, review.lang)
-        if name in wb.sheetnames:
-            wb.remove(wb[name])
-    xlsx = workdir / f"{stem}.xlsx"
-    wb.save(xlsx)
+    wb, xlsx = visible_sheets_xlsx(review, workdir, stem)
     pdf = libreoffice.convert(xlsx, "pdf", workdir, timeout=600)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = text.split("\f")
